@@ -1,0 +1,300 @@
+"""Wagtail content: pages only declare; reads go through cms.selectors."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .pinyin import name_initials, name_pinyin
+
+
+class UnitKind(models.TextChoices):
+    ENFORCEMENT = "enforcement", "执法类"
+    MANAGEMENT = "management", "综合管理类"
+    WINDOW = "window", "窗口单位"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class OfficialRank(models.TextChoices):
+    HEAD = "head", "一把手"
+    DEPUTY = "deputy", "班子成员"
+    SECTION = "section", "内设机构负责人"
+
+
+@register_snippet
+class Unit(index.Indexed, models.Model):
+    """A county unit: the thing rated (unit score) and the department that answers cases."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, verbose_name="上级单位"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    head = models.CharField("主要负责人", max_length=50, blank=True)
+    phone = models.CharField("办公电话", max_length=30, blank=True)
+    display_order = models.PositiveIntegerField("排序", default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("kind"),
+        FieldPanel("parent"),
+        FieldPanel("address"),
+        FieldPanel("latitude"),
+        FieldPanel("longitude"),
+        FieldPanel("head"),
+        FieldPanel("phone"),
+        FieldPanel("display_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["display_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class HomePage(Page):
+    intro = RichTextField("导语", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["cms.OfficialIndexPage", "cms.NewsIndexPage", "cms.PolicyIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_news"] = selectors.news_latest(limit=5)
+        context["latest_policies"] = selectors.policy_latest(limit=5)
+        context["roster_url"] = selectors.roster_url()
+        return context
+
+
+class OfficialIndexPage(Page):
+    """The roster (/officials/): every official grouped by unit, filter by unit, name search."""
+
+    intro = RichTextField("说明", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.OfficialPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "测评对象名册"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        unit_id = request.GET.get("unit") or None
+        query = (request.GET.get("q") or "").strip()[:50]
+        context.update(
+            units=selectors.unit_list(),
+            groups=selectors.roster_grouped(index_page=self, unit_id=unit_id, query=query),
+            selected_unit=unit_id,
+            query=query,
+        )
+        return context
+
+
+class OfficialPage(Page):
+    """A person under evaluation (测评对象). Name, gender, post and work in charge are public."""
+
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="照片",
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="officials", verbose_name="单位"
+    )
+    post = models.CharField("职务", max_length=100)
+    rank = models.CharField(
+        "类别", max_length=20, choices=OfficialRank.choices, default=OfficialRank.SECTION
+    )
+    work_in_charge = models.TextField("分管工作", blank=True)
+    term_start = models.DateField("任职起始", null=True, blank=True)
+    term_end = models.DateField("任职截止", null=True, blank=True)
+    display_order = models.PositiveIntegerField("排序", default=0)
+    roster_code = models.CharField(
+        "名册编号", max_length=40, blank=True, db_index=True, help_text="导入名册时用于识别同一人"
+    )
+    # derived from the name, for roster search by pinyin initials (zwl finds 张伟丽)
+    name_initials = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    name_pinyin = models.CharField(max_length=100, blank=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("gender"),
+                FieldPanel("photo"),
+                FieldPanel("unit"),
+                FieldPanel("post"),
+                FieldPanel("rank"),
+                FieldPanel("work_in_charge"),
+                FieldPanel("term_start"),
+                FieldPanel("term_end"),
+                FieldPanel("display_order"),
+                FieldPanel("roster_code"),
+            ],
+            heading="基本信息",
+        )
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("post"),
+        index.SearchField("work_in_charge"),
+        index.FilterField("unit"),
+    ]
+    parent_page_types = ["cms.OfficialIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "测评对象"
+        verbose_name_plural = "测评对象"
+        indexes = [models.Index(fields=["unit", "display_order"])]
+
+    def full_clean(self, *args, **kwargs):
+        self.name_initials = name_initials(self.title)
+        self.name_pinyin = name_pinyin(self.title)
+        super().full_clean(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import hooks_registry
+
+        context = super().get_context(request, *args, **kwargs)
+        # evaluation adds the rating form and aggregates through a registered provider,
+        # so cms does not import the domain apps above it.
+        for provider in hooks_registry.official_context_providers:
+            context.update(provider(request=request, official=self))
+        return context
+
+
+class NewsIndexPage(Page):
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+
+    class Meta:
+        verbose_name = "动态公告栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = NewsPage.objects.child_of(self).live().order_by("-date")[:50]
+        return context
+
+
+class NewsPage(Page):
+    date = models.DateField("日期")
+    summary = models.CharField("摘要", max_length=300, blank=True)
+    body = RichTextField("正文")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "动态公告"
+
+
+class PolicyIndexPage(Page):
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.PolicyPage"]
+
+    class Meta:
+        verbose_name = "政策宣传栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = PolicyPage.objects.child_of(self).live().order_by("-date")[:50]
+        return context
+
+
+class PolicyPage(Page):
+    date = models.DateField("日期")
+    issuer = models.CharField("发布机关", max_length=100, blank=True)
+    body = RichTextField("正文")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("issuer"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["cms.PolicyIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "政策宣传"
+
+
+def _positive(default):
+    return dict(default=default, validators=[MinValueValidator(1), MaxValueValidator(100000)])
+
+
+@register_setting(icon="cog")
+class PortalSettings(BaseSiteSetting):
+    """Rules the office may tune at run time. Defaults come from Django settings (rules.py)."""
+
+    warning_iii_month = models.PositiveIntegerField(
+        "三级预警（效能告诫）月阈值", **_positive(settings.WARNING_THRESHOLDS["III"][0])
+    )
+    warning_iii_year = models.PositiveIntegerField(
+        "三级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["III"][1])
+    )
+    warning_ii_month = models.PositiveIntegerField(
+        "二级预警（效能谈话）月阈值", **_positive(settings.WARNING_THRESHOLDS["II"][0])
+    )
+    warning_ii_year = models.PositiveIntegerField(
+        "二级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["II"][1])
+    )
+    warning_i_month = models.PositiveIntegerField(
+        "一级预警（诫勉谈话）月阈值", **_positive(settings.WARNING_THRESHOLDS["I"][0])
+    )
+    warning_i_year = models.PositiveIntegerField(
+        "一级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["I"][1])
+    )
+    case_deadline_working_days = models.PositiveIntegerField(
+        "办理时限（工作日）", **_positive(settings.CASE_DEADLINE_WORKING_DAYS)
+    )
+    callback_hours = models.PositiveIntegerField(
+        "不满意回访时限（小时）", **_positive(settings.CALLBACK_HOURS)
+    )
+    qr_radius_meters = models.PositiveIntegerField(
+        "扫码评价有效距离（米）", **_positive(settings.QR_RADIUS_METERS)
+    )
+    ranking_min_ratings = models.PositiveIntegerField(
+        "公开排名最少评价数", **_positive(settings.RANKING_MIN_RATINGS)
+    )
+    ranking_public = models.BooleanField("公开单位排名", default=settings.RANKING_PUBLIC)
+
+    class Meta:
+        verbose_name = "平台规则设置"

@@ -1,0 +1,99 @@
+"""Reads of content: the roster, units, news, and the run-time rules (site settings)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from .models import NewsPage, OfficialIndexPage, OfficialPage, PolicyPage, PortalSettings, Unit
+
+
+def unit_list():
+    return list(Unit.objects.order_by("display_order", "id"))
+
+
+def official_list(*, unit_id=None, query: str = ""):
+    """Live officials with their unit, in roster order; a constant number of queries."""
+    qs = (
+        OfficialPage.objects.live()
+        .select_related("unit")
+        .order_by("unit__display_order", "unit_id", "display_order", "id")
+    )
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if query:
+        q = query.lower().replace(" ", "")
+        condition = Q(title__icontains=query) | Q(post__icontains=query)
+        if q.isascii() and q.isalpha():
+            condition |= Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
+        qs = qs.filter(condition)
+    return qs
+
+
+def roster_grouped(*, index_page=None, unit_id=None, query=""):
+    """[(unit, [officials…]), …] for the roster page, built from one query."""
+    if unit_id and not str(unit_id).isdigit():
+        unit_id = None
+    qs = official_list(unit_id=unit_id, query=query)
+    if index_page is not None:
+        qs = qs.child_of(index_page)
+    groups: list[tuple[Unit, list]] = []
+    for official in qs:
+        if not groups or groups[-1][0].pk != official.unit_id:
+            groups.append((official.unit, []))
+        groups[-1][1].append(official)
+    return groups
+
+
+def roster_url() -> str:
+    page = OfficialIndexPage.objects.live().first()
+    return page.url if page else "/officials/"
+
+
+def news_latest(*, limit=5):
+    return list(NewsPage.objects.live().order_by("-date")[:limit])
+
+
+def policy_latest(*, limit=5):
+    return list(PolicyPage.objects.live().order_by("-date")[:limit])
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The tunable rules in force: site settings when present, else Django settings."""
+
+    warning_thresholds: dict  # {"III": (month, year), "II": (...), "I": (...)}
+    case_deadline_working_days: int
+    callback_hours: int
+    qr_radius_meters: int
+    ranking_min_ratings: int
+    ranking_public: bool
+
+
+def portal_rules(site=None) -> Rules:
+    from wagtail.models import Site
+
+    site = site or Site.objects.filter(is_default_site=True).first()
+    row = PortalSettings.objects.filter(site=site).first() if site else None
+    if row is None:
+        t = settings.WARNING_THRESHOLDS
+        return Rules(
+            warning_thresholds={k: tuple(v) for k, v in t.items()},
+            case_deadline_working_days=settings.CASE_DEADLINE_WORKING_DAYS,
+            callback_hours=settings.CALLBACK_HOURS,
+            qr_radius_meters=settings.QR_RADIUS_METERS,
+            ranking_min_ratings=settings.RANKING_MIN_RATINGS,
+            ranking_public=settings.RANKING_PUBLIC,
+        )
+    return Rules(
+        warning_thresholds={
+            "III": (row.warning_iii_month, row.warning_iii_year),
+            "II": (row.warning_ii_month, row.warning_ii_year),
+            "I": (row.warning_i_month, row.warning_i_year),
+        },
+        case_deadline_working_days=row.case_deadline_working_days,
+        callback_hours=row.callback_hours,
+        qr_radius_meters=row.qr_radius_meters,
+        ranking_min_ratings=row.ranking_min_ratings,
+        ranking_public=row.ranking_public,
+    )

@@ -1,0 +1,130 @@
+"""Content writes: units and the roster. Both seed_demo and import_roster go through here."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import (
+    Gender,
+    HomePage,
+    NewsIndexPage,
+    OfficialIndexPage,
+    OfficialPage,
+    OfficialRank,
+    PolicyIndexPage,
+    Unit,
+)
+
+
+@dataclass
+class OfficialData:
+    name: str
+    gender: str
+    unit: Unit
+    post: str
+    rank: str = OfficialRank.SECTION
+    work_in_charge: str = ""
+    term_start: date | None = None
+    term_end: date | None = None
+    display_order: int = 0
+    roster_code: str = ""
+    slug: str = ""
+
+
+@transaction.atomic
+def site_structure_ensure() -> dict[str, Page]:
+    """Home page as the default site's root, with roster, news and policy sections. Idempotent."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's "Welcome" placeholder (slug "home") makes way for our home page;
+        # deleting it also removes the Site pointing at it, which we create again below.
+        for placeholder in root.get_children().filter(slug="home"):
+            placeholder.delete()
+        home = root.add_child(instance=HomePage(title="效能测评与投诉平台", slug="home", live=True))
+        Site.objects.update(is_default_site=False)
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            site_name="效能测评与投诉平台",
+        )
+    sections = {}
+    for model, slug, title in (
+        (OfficialIndexPage, "officials", "测评对象名册"),
+        (NewsIndexPage, "news", "动态公告"),
+        (PolicyIndexPage, "policies", "政策宣传"),
+    ):
+        page = model.objects.child_of(home).first()
+        if page is None:
+            page = home.add_child(instance=model(title=title, slug=slug, live=True))
+        sections[slug] = page
+    sections["home"] = home
+    return sections
+
+
+def unit_upsert(*, name: str, **fields) -> tuple[Unit, bool]:
+    unit, created = Unit.objects.get_or_create(name=name, defaults=fields)
+    if not created:
+        changed = [k for k, v in fields.items() if getattr(unit, k) != v]
+        for key in changed:
+            setattr(unit, key, fields[key])
+        if changed:
+            unit.save(update_fields=changed)
+    return unit, created
+
+
+_OFFICIAL_FIELDS = (
+    "gender", "unit", "post", "rank", "work_in_charge", "term_start", "term_end",
+    "display_order", "roster_code",
+)
+
+
+def official_upsert(*, data: OfficialData, roster: OfficialIndexPage, existing=None):
+    """Create the official's page under the roster, or update it. Returns (page, status).
+
+    status is "created", "updated" or "unchanged"; identity is the roster code when given,
+    else the name within the unit (caller passes `existing` when it already looked it up).
+    """
+    if existing is None:
+        existing = official_find(data=data)
+    values = {f: getattr(data, f) for f in _OFFICIAL_FIELDS}
+    if data.gender not in Gender.values:
+        raise ValueError(f"gender {data.gender!r}")
+    if existing is None:
+        page = OfficialPage(title=data.name, slug=data.slug or _slug_for(data), live=True, **values)
+        roster.add_child(instance=page)
+        return page, "created"
+    changed = [f for f, v in values.items() if getattr(existing, f) != v]
+    if existing.title != data.name:
+        changed.append("title")
+        existing.title = data.name
+    if not changed:
+        return existing, "unchanged"
+    for field in changed:
+        if field != "title":
+            setattr(existing, field, values[field])
+    existing.save()
+    return existing, "updated"
+
+
+def official_find(*, data: OfficialData):
+    qs = OfficialPage.objects.all()
+    if data.roster_code:
+        return qs.filter(roster_code=data.roster_code).first()
+    if data.slug:
+        found = qs.filter(slug=data.slug).first()
+        if found:
+            return found
+    return qs.filter(unit=data.unit, title=data.name).first()
+
+
+def _slug_for(data: OfficialData) -> str:
+    from .pinyin import name_pinyin
+
+    base = name_pinyin(data.name) or "official"
+    slug, n = base, 1
+    while OfficialPage.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -1,0 +1,52 @@
+"""Account writes: creating the role groups and staff accounts."""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import User
+from .roles import ALL_ROLES, DEPARTMENT, EDITOR, MONITOR, OFFICE
+
+# Wagtail admin access for back-office roles; editors also edit pages and snippets.
+_ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+
+
+def roles_ensure() -> dict[str, Group]:
+    """Create the role groups (idempotent) and give back-office roles admin access."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
+    access = Permission.objects.filter(
+        content_type__app_label=_ADMIN_ACCESS[0], codename=_ADMIN_ACCESS[1]
+    ).first()
+    if access:
+        for name in (OFFICE, DEPARTMENT, EDITOR):
+            groups[name].permissions.add(access)
+    editor_perms = Permission.objects.filter(
+        content_type__app_label="cms", codename__regex=r"^(add|change|delete|view)_"
+    )
+    groups[EDITOR].permissions.add(*editor_perms)
+    return groups
+
+
+def staff_user_create(
+    *, username: str, role: str, password: str = "", password_hash: str = "", unit=None,
+    display_name="", groups=None,
+):
+    """Create (or return the existing) account with one role. Idempotent by username.
+
+    `password_hash` lets a bulk caller hash one password once instead of per account.
+    """
+    groups = groups or roles_ensure()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "unit": unit,
+            "display_name": display_name,
+            "is_staff": role != MONITOR,
+        },
+    )
+    if created:
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+    user.groups.add(groups[role])
+    return user

@@ -1,0 +1,40 @@
+"""The Celery app and the beat schedule. Tasks live in each app's tasks.py and stay thin."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Each app adds its periodic jobs here by name, so the whole cadence reads in one place.
+app.conf.beat_schedule = {
+    "compute-warnings-daily": {
+        "task": "portal.evaluation.tasks.compute_warnings_task",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "monthly-report-first-day": {
+        "task": "portal.evaluation.tasks.monthly_report_build_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    "monitor-report-reminder": {
+        "task": "complaints.tasks.monitor_reminder_send_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "case-deadline-sweep": {
+        "task": "complaints.tasks.case_deadline_sweep_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "office-daily-digest": {
+        "task": "complaints.tasks.office_digest_send_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "audit-head-publish-daily": {
+        "task": "portal.tasks.audit_head_publish_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
+}

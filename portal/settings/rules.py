@@ -1,0 +1,65 @@
+"""Every number from the source articles, as a setting with the seed's value as default.
+
+Each can be overridden by an environment variable of the same name; the warning thresholds and
+deadlines can also be edited by the office in the Wagtail site settings (cms.PortalSettings),
+which take precedence at run time. Seeds: 002 Nanfeng, 000/001 Wuhan, 003 Henan, 004 Datong.
+"""
+
+import json
+import os
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def _float(name, default):
+    return float(os.environ.get(name, default))
+
+
+# Nanfeng (002): 40 units, 470 persons under evaluation; 70 enterprise monitors
+DEMO_UNITS = _int("DEMO_UNITS", 40)
+DEMO_OFFICIALS = _int("DEMO_OFFICIALS", 470)
+DEMO_MONITORS = _int("DEMO_MONITORS", 70)
+
+# Rating scale: "three" (满意/基本满意/不满意) or "five" (national 好差评 five levels)
+RATING_SCALE = os.environ.get("RATING_SCALE", "three")
+
+# Nanfeng four-level warning (四级预警): (level, monthly threshold, yearly threshold)
+WARNING_THRESHOLDS = json.loads(
+    os.environ.get(
+        "WARNING_THRESHOLDS",
+        '{"III": [10, 40], "II": [20, 80], "I": [40, 120]}',
+    )
+)
+
+# Wuhan (000/001): QR rating only within 500 m; call-back within 24 h; unit score 100,
+# −3 per verified 差评, −10 per discipline violation; ten best / ten worst
+QR_RADIUS_METERS = _int("QR_RADIUS_METERS", 500)
+CALLBACK_HOURS = _int("CALLBACK_HOURS", 24)
+UNIT_SCORE_BASE = _int("UNIT_SCORE_BASE", 100)
+UNIT_SCORE_BAD_RATING = _int("UNIT_SCORE_BAD_RATING", 3)
+UNIT_SCORE_VIOLATION = _int("UNIT_SCORE_VIOLATION", 10)
+RANKING_TOP_N = _int("RANKING_TOP_N", 10)
+RANKING_MIN_RATINGS = _int("RANKING_MIN_RATINGS", 30)
+RANKING_PUBLIC = os.environ.get("RANKING_PUBLIC", "1") == "1"
+# random call-backs to good ratings against coercion (share of good ratings)
+GOOD_RATING_CALLBACK_SAMPLE = _float("GOOD_RATING_CALLBACK_SAMPLE", 0.05)
+
+# Anti-abuse
+RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH = _int("RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH", 1)
+RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "20/h")
+COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "10/h")
+PHONE_VERIFICATION = os.environ.get("PHONE_VERIFICATION", "0") == "1"
+
+# Complaints: attachments, receipt codes, deadlines (5 or 15 working days are both in use)
+COMPLAINT_MAX_ATTACHMENTS = _int("COMPLAINT_MAX_ATTACHMENTS", 5)
+COMPLAINT_MAX_ATTACHMENT_BYTES = _int("COMPLAINT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+TRACK_MAX_FAILURES = _int("TRACK_MAX_FAILURES", 5)
+TRACK_LOCK_MINUTES = _int("TRACK_LOCK_MINUTES", 30)
+CASE_DEADLINE_WORKING_DAYS = _int("CASE_DEADLINE_WORKING_DAYS", 5)
+CASE_DEADLINE_WORKING_DAYS_BY_CATEGORY = json.loads(
+    os.environ.get("CASE_DEADLINE_WORKING_DAYS_BY_CATEGORY", "{}")
+)
+MONITOR_REPORT_REMINDER_DAY = _int("MONITOR_REPORT_REMINDER_DAY", 25)
+OPEN311_ANONYMOUS_POST = os.environ.get("OPEN311_ANONYMOUS_POST", "0") == "1"

@@ -1,0 +1,16 @@
+"""Test settings: only speed things up."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CAPTCHA_TEST_MODE = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "portal.sms.LocmemBackend"
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+if not env("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests run tasks eagerly; tests that need the real broker start a worker and switch this off
+# for themselves (tests/conftest.py: celery_worker fixture).
+CELERY_TASK_ALWAYS_EAGER = True

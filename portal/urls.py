@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # domain apps: each owns its URL module (ratings, complaints, results/search, Open311)
+    path("", include("portal.evaluation.urls")),
+    path("", include("complaints.urls")),
+    path("", include("search.urls")),
+]
+
+if settings.SERVE_FILES:
+    # embedded mode (make run): Django serves static and media; production uses nginx
+    from django.contrib.staticfiles.views import serve as static_serve
+    from django.urls import re_path
+    from django.views.static import serve as media_serve
+
+    urlpatterns += [
+        re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}),
+        re_path(r"^media/(?P<path>.*)$", media_serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+# Wagtail's page serving last: /, /officials/, /officials/<slug>/, news and policies
+urlpatterns.append(path("", include(wagtail_urls)))
