@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     # ours first so our templates override
     "portal",
     "portal.accounts",
+    "portal.audit",
     "cms",
     "search",
     "portal.evaluation",
