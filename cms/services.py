@@ -38,7 +38,7 @@ def site_structure_ensure() -> dict[str, Page]:
     """Home page as the default site's root, with roster, news and policy sections. Idempotent."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_root_create()
         # Wagtail's "Welcome" placeholder (slug "home") makes way for our home page;
         # deleting it also removes the Site pointing at it, which we create again below.
         for placeholder in root.get_children().filter(slug="home"):
@@ -61,6 +61,15 @@ def site_structure_ensure() -> dict[str, Page]:
         sections[slug] = page
     sections["home"] = home
     return sections
+
+
+def _tree_root_create():
+    """A database emptied by a flush has no page tree: create Wagtail's root and locale."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root", live=True))
 
 
 def unit_upsert(*, name: str, **fields) -> tuple[Unit, bool]:

@@ -22,7 +22,25 @@ def roles_ensure() -> dict[str, Group]:
         content_type__app_label="cms", codename__regex=r"^(add|change|delete|view)_"
     )
     groups[EDITOR].permissions.add(*editor_perms)
+    groups[EDITOR].permissions.add(*Permission.objects.filter(
+        content_type__app_label__in=("wagtailimages", "wagtaildocs"),
+        codename__regex=r"^(add|change|choose)_",
+    ))
+    _editor_page_permissions(groups[EDITOR])
     return groups
+
+
+def _editor_page_permissions(group):
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None:
+        return
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore",
+        codename__in=("add_page", "change_page", "publish_page"),
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
 
 def staff_user_create(
