@@ -38,7 +38,7 @@ browser-deps:
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+
 
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'node_modules/*'

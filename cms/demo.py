@@ -120,7 +120,7 @@ def seed_content(progress=None):
         created += status == "created"
         if progress:
             progress.update(1)
-    for unit, (_, head_name) in zip(units, _heads()):
+    for unit, (_, head_name) in zip(units, _heads(), strict=False):
         unit_upsert(name=unit.name, head=head_name)
     _seed_articles(sections)
     return {"units": len(units), "officials_created": created}

@@ -103,7 +103,7 @@ def read_rows(path: Path) -> list[dict]:
         if all(v in (None, "") for v in values):
             rows.append(None)
             continue
-        rows.append({h: _text(v) for h, v in zip(headers, values) if h in COLUMNS})
+        rows.append({h: _text(v) for h, v in zip(headers, values, strict=False) if h in COLUMNS})
     return rows
 
 

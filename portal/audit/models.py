@@ -11,6 +11,9 @@ class ChainHead(models.Model):
     head_hash = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self):
+        return f"{self.chain}#{self.seq}"
+
 
 class AuditEvent(models.Model):
     """An append-only, hash-chained record of one state change: who, what, before, after."""
@@ -35,13 +38,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         ordering = ["chain", "seq"]
 
-    def payload(self) -> dict:
-        return {
-            "chain": self.chain, "seq": self.seq, "actor": self.actor_id,
-            "actor_label": self.actor_label, "action": self.action,
-            "object_type": self.object_type, "object_id": self.object_id,
-            "before": self.before, "after": self.after, "created_at": self.created_at,
-        }
+    def __str__(self):
+        return f"{self.chain}#{self.seq} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -50,3 +48,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are append-only")
+
+    def payload(self) -> dict:
+        return {
+            "chain": self.chain, "seq": self.seq, "actor": self.actor_id,
+            "actor_label": self.actor_label, "action": self.action,
+            "object_type": self.object_type, "object_id": self.object_id,
+            "before": self.before, "after": self.after, "created_at": self.created_at,
+        }

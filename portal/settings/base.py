@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from .rules import *  # noqa: F401,F403  (every number from the seeds, overridable by env)
 
