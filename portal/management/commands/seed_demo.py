@@ -16,6 +16,13 @@ DOMAIN_SEEDERS = [
 ]
 
 
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 class Command(BaseCommand):
     help = "Seed the Nanfeng-sized demo (idempotent)."
 
@@ -27,7 +34,7 @@ class Command(BaseCommand):
             counts = seed_content(progress=bar)
         seed_accounts()
         for dotted in DOMAIN_SEEDERS:
-            if importlib.util.find_spec(dotted.rsplit(".", 1)[0]) is None:
+            if not _module_exists(dotted.rsplit(".", 1)[0]):
                 continue  # that app has no demo data
             import_string(dotted)(progress=tqdm)
         self.stdout.write(self.style.SUCCESS(
