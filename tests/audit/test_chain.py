@@ -35,7 +35,11 @@ def test_verify_audit_names_an_event_edited_with_raw_sql(unit):
     audit_append(chain="case:9", action="create", obj=unit, after={"state": "new"})
     event = audit_append(chain="case:9", action="answer", obj=unit, after={"text": "已整改"})
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # an attacker with superuser rights
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute("UPDATE audit_auditevent SET action = 'forged' WHERE id = %s", [event.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
     with pytest.raises(CommandError, match=f"id={event.pk}"):
         call_command("verify_audit")
 
@@ -48,3 +52,18 @@ def test_audit_events_cannot_be_changed_through_the_orm(unit):
     with pytest.raises(RuntimeError):
         event.delete()
     assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_update_and_delete_of_audit_events(unit):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    from django.db import DatabaseError, transaction
+
+    event = audit_append(chain="t", action="create", obj=unit)
+    for sql in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+                "DELETE FROM audit_auditevent WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "create"
