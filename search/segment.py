@@ -83,3 +83,8 @@ def parse_query(q: str) -> list[list[str]]:
         if words and words not in phrases:
             phrases.append(words)
     return phrases[:MAX_PHRASES]
+
+
+def query_parts(q: str) -> list[str]:
+    """The phrases of a query as text, for an engine that analyses text itself."""
+    return [" ".join(words) for words in parse_query(q)]

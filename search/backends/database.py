@@ -123,13 +123,17 @@ class Backend(BaseBackend):
             total += self.index(doc_type, batch, now=started)
             if progress:
                 progress(len(batch))
+        self.drop_stale(doc_type, started)
+        return total
+
+    def drop_stale(self, doc_type: DocType, started) -> None:
+        """Delete the documents of this type not written since `started`."""
         stale = SearchDocument.objects.filter(doc_type=doc_type.name, updated_at__lt=started)
         while True:
             pks = list(stale.values_list("pk", flat=True)[:BATCH])
             if not pks:
                 break
             self._delete(SearchDocument.objects.filter(pk__in=pks))
-        return total
 
     # --- reads ----------------------------------------------------------------------------
     def match(self, phrases: list[list[str]]):
