@@ -35,6 +35,9 @@ class DocType:
                  public, so an id it leaves out is removed from the index
     count        optional count() -> int of all public documents (progress bar of reindex)
     date_field   optional field holding a date/datetime: results are newest first by it
+    label        a heading for this type on the site search page (/search/)
+    site_search  listed on /search/ (its documents must store "url"; "meta", a short line
+                 shown under the title, is optional)
     """
 
     name: str
@@ -43,6 +46,8 @@ class DocType:
     facet_fields: tuple[str, ...] = ()
     date_field: str | None = None
     count: Callable[[], int] | None = None
+    label: str = ""
+    site_search: bool = False
 
     @property
     def title_field(self) -> str:
