@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# ops tasks (broker/worker/beat liveness) live outside any app's tasks.py
+app.conf.imports = ("portal.ops_tasks",)
 
 # Each app adds its periodic jobs here by name, so the whole cadence reads in one place.
 app.conf.beat_schedule = {
@@ -32,6 +34,11 @@ app.conf.beat_schedule = {
     "office-daily-digest": {
         "task": "complaints.tasks.office_digest_send_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # liveness of beat -> broker -> worker, shown on /metrics (seconds; the smoke test uses 2)
+    "ops-heartbeat": {
+        "task": "portal.ops_tasks.ops_heartbeat_task",
+        "schedule": float(os.environ.get("OPS_HEARTBEAT_SECONDS", "60")),
     },
     "audit-head-publish-daily": {
         "task": "portal.tasks.audit_head_publish_task",

@@ -4,13 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health
+from . import health, metrics, twofactor
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("admin/2fa/", include(twofactor)),  # before the admin: staff TOTP sign-in
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # domain apps: each owns its URL module (ratings, complaints, results/search, Open311)

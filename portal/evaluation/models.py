@@ -1,1 +1,294 @@
+"""Ratings (测评) and what hangs off them. Ratings and revocations are append-only.
 
+Why append-only: the Wuhan rules require ratings and call-backs to be unchangeable with a full
+trail (不可更改、全程留痕). The ORM refuses updates and deletes here; on PostgreSQL a trigger
+(migration 0002) refuses them in the database too; each rating is hash-chained per official.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .choices import (
+    CallBackKind,
+    Channel,
+    ReportFormat,
+    ViolationKind,
+    WarningActionKind,
+    WarningLevel,
+    WarningPeriod,
+)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} is append-only")
+
+
+class RatingQuerySet(AppendOnlyQuerySet):
+    def active(self):
+        """Not revoked: revoked ratings drop out of every count."""
+        return self.filter(revocation__isnull=True)
+
+    def bad(self):
+        """差评: 不满意 (and 非常不满意 on the five-level scale)."""
+        return self.filter(level__lte=2)
+
+
+class RatingChainHead(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """The latest link of one official's rating chain, locked to append (one row per official,
+    so concurrent ratings of different officials never wait for each other)."""
+
+    official = models.OneToOneField(
+        "cms.OfficialPage", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+
+class RatingTicket(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """一次一评: a single-use ticket a window clerk issues per person served. It carries no
+    data about the citizen; it only proves a transaction took place."""
+
+    code = models.CharField(max_length=40, unique=True)
+    unit = models.ForeignKey("cms.Unit", on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(
+        "cms.OfficialPage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评价券"
+        verbose_name_plural = "评价券"
+
+
+class Rating(AppendOnlyModel):
+    official = models.ForeignKey(
+        "cms.OfficialPage", on_delete=models.PROTECT, related_name="ratings", verbose_name="测评对象"
+    )
+    unit = models.ForeignKey(
+        "cms.Unit", on_delete=models.PROTECT, related_name="ratings", verbose_name="单位"
+    )
+    level = models.PositiveSmallIntegerField("总体评价")  # 5 非常满意 … 1 非常不满意
+    attitude = models.PositiveSmallIntegerField("服务态度", null=True, blank=True)
+    efficiency = models.PositiveSmallIntegerField("办事效率", null=True, blank=True)
+    style = models.PositiveSmallIntegerField("工作作风", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+    anonymous = models.BooleanField("匿名", default=True)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    # keyed hash (HMAC) of the verified phone or of device cookie + network: never the raw
+    # phone number or IP address (privacy of raters, Wuhan rule against prying into raters)
+    voter_key = models.CharField(max_length=64)
+    ticket = models.OneToOneField(
+        RatingTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="rating"
+    )
+    month = models.DateField("月份")  # first day of the calendar month (Asia/Shanghai)
+    created_at = models.DateTimeField("时间")
+    seq = models.PositiveBigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "测评"
+        verbose_name_plural = "测评"
+        constraints = [
+            models.UniqueConstraint(fields=["official", "seq"], name="rating_chain_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["official", "month"]),
+            models.Index(fields=["official", "voter_key", "month"]),
+            models.Index(fields=["unit", "month"]),
+            models.Index(fields=["month", "level"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.official_id} {self.level}"
+
+    @property
+    def is_bad(self):
+        return self.level <= 2
+
+    def payload(self) -> dict:
+        return {
+            "official": self.official_id, "unit": self.unit_id, "level": self.level,
+            "attitude": self.attitude, "efficiency": self.efficiency, "style": self.style,
+            "reason": self.reason, "anonymous": self.anonymous, "channel": self.channel,
+            "voter_key": self.voter_key, "ticket": self.ticket_id,
+            "month": self.month.isoformat(), "created_at": self.created_at.isoformat(),
+            "seq": self.seq,
+        }
+
+
+class RatingContact(AppendOnlyModel):  # noqa: DJ008  (no natural name; shown by id)
+    """Name and mobile of a named rating, encrypted at rest, kept apart from the rating so that
+    aggregate reads never touch personal data. Only the office reads it, for call-backs."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="contact")
+    name = models.CharField(max_length=50)
+    phone_encrypted = models.TextField()
+
+
+class RatingRevocation(AppendOnlyModel):  # noqa: DJ008  (no natural name; shown by id)
+    """撤销: a separate record; the rating itself stays in the trail."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="revocation")
+    reason = models.TextField("撤销理由")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "撤销记录"
+        verbose_name_plural = "撤销记录"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", "待复核"
+    UPHELD = "upheld", "维持"
+    REVOKED = "revoked", "撤销"
+
+
+class RatingAppeal(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """申诉复核: the rated official's unit asks the office to review a rating."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="appeals")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    grounds = models.TextField("申诉理由")
+    status = models.CharField(max_length=10, choices=AppealStatus.choices,
+                              default=AppealStatus.PENDING)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "申诉"
+        verbose_name_plural = "申诉"
+
+
+class CallBack(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """回访: every 差评 (deadline CALLBACK_HOURS) and a random sample of good ratings. The
+    outcome is recorded once and cannot be changed afterwards (service refuses a second write)."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="callback")
+    kind = models.CharField(max_length=10, choices=CallBackKind.choices)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    reached = models.BooleanField("联系上", null=True)
+    verified_true = models.BooleanField("情况属实", null=True)
+    resolved = models.BooleanField("问题已解决", null=True)
+    note = models.TextField("回访记录", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "回访"
+        verbose_name_plural = "回访"
+        indexes = [models.Index(fields=["recorded_at", "due_at"])]
+
+
+class StaffPhone(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """A unit's staff mobile numbers, stored only as keyed hashes, so staff cannot rate their
+    own unit when phone verification is on."""
+
+    unit = models.ForeignKey("cms.Unit", on_delete=models.CASCADE, related_name="+")
+    phone_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "phone_hash"], name="staffphone_unique"),
+        ]
+
+
+# --- issue 4: warnings, unit scores, reports -------------------------------------------------
+
+
+class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """预警: raised once per official, level and period (re-runs are idempotent)."""
+
+    official = models.ForeignKey(
+        "cms.OfficialPage", on_delete=models.PROTECT, related_name="warnings"
+    )
+    level = models.CharField("级别", max_length=3, choices=WarningLevel.choices)
+    period_kind = models.CharField(max_length=5, choices=WarningPeriod.choices)
+    period_start = models.DateField()
+    count = models.PositiveIntegerField("触发时不满意数")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "level", "period_kind", "period_start"],
+                name="warning_once_per_period",
+            ),
+        ]
+
+
+class WarningAction(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField("处置", max_length=10, choices=WarningActionKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField("时间")
+    minutes = models.FileField("谈话记录", upload_to="warnings/%Y/%m/", blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+
+class UnitViolation(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    """Discipline violation (obstructing the QR code, forcing good ratings, prying into raters)."""
+
+    unit = models.ForeignKey("cms.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ViolationKind.choices)
+    note = models.TextField(blank=True)
+    occurred_on = models.DateField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+
+class MonthlyReport(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    month = models.DateField(unique=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField()
+
+
+class MonthlyReportFile(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="files")
+    fmt = models.CharField(max_length=5, choices=ReportFormat.choices)
+    file = models.FileField(upload_to="reports/")

@@ -1,1 +1,33 @@
-urlpatterns = []
+from django.urls import path
+
+from . import office_views, views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    # public: rating form target (the profile itself is Wagtail's /officials/<slug>/)
+    path("rate/<int:official_id>/", views.rate, name="rate"),
+    path("qr/<str:token>/", views.qr_rate, name="qr"),
+    path("qr/<str:token>/<int:official_id>/", views.qr_rate, name="qr_official"),
+    path("ticket/<str:code>/", views.ticket_rate, name="ticket"),
+    path("kiosk/<str:token>/", views.kiosk, name="kiosk"),
+    # back office
+    path("office/evaluation/", office_views.dashboard, name="office_dashboard"),
+    path("office/evaluation/ratings/<int:pk>/", office_views.rating_detail, name="office_rating"),
+    path("office/evaluation/ratings/<int:pk>/revoke/", office_views.rating_revoke,
+         name="office_revoke"),
+    path("office/evaluation/ratings/<int:pk>/appeal/", office_views.rating_appeal,
+         name="office_appeal"),
+    path("office/evaluation/appeals/<int:pk>/decide/", office_views.appeal_decide,
+         name="office_appeal_decide"),
+    path("office/evaluation/callbacks/<int:pk>/", office_views.callback_record,
+         name="office_callback"),
+    path("office/evaluation/qr/unit/<int:unit_id>.<str:fmt>", office_views.qr_unit,
+         name="qr_unit_image"),
+    path("office/evaluation/qr/official/<int:official_id>.<str:fmt>", office_views.qr_official,
+         name="qr_official_image"),
+    path("office/evaluation/poster/<int:unit_id>/", office_views.poster, name="poster"),
+    path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
+    path("office/evaluation/staff-phones/", office_views.staff_phones,
+         name="office_staff_phones"),
+]

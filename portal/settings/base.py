@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "captcha",
+    # staff two-factor sign-in (TOTP); enforced by STAFF_2FA_REQUIRED
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,12 +76,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",  # first: every log line carries the request id
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -215,17 +223,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # django.request logs the path only; we never add client addresses to log records
-        "django.request": {"level": "ERROR"},
-        "jieba": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# --- operations (deploy/, issue 8) ----------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line with the request id (portal/logging.py)
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+from portal.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))
+# the worker logs through LOGGING too, so its lines are JSON with the task id
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+# /metrics: a bearer token, or a direct (not proxied) connection from these addresses
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+# TOTP for office and department staff in the admin; off in the embedded demo, on in production
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "效能测评与投诉平台")

@@ -63,3 +63,25 @@ CASE_DEADLINE_WORKING_DAYS_BY_CATEGORY = json.loads(
 )
 MONITOR_REPORT_REMINDER_DAY = _int("MONITOR_REPORT_REMINDER_DAY", 25)
 OPEN311_ANONYMOUS_POST = os.environ.get("OPEN311_ANONYMOUS_POST", "0") == "1"
+
+# complaints (added by the complaints app): text length (Open311 allows 4,000), receipt link
+# lifetimes, and the share of intake marked urgent by keyword
+COMPLAINT_TEXT_MAX_CHARS = _int("COMPLAINT_TEXT_MAX_CHARS", 4000)
+TRACK_LINK_MINUTES = _int("TRACK_LINK_MINUTES", 30)
+RECEIPT_RECOVERY_MINUTES = _int("RECEIPT_RECOVERY_MINUTES", 60)
+CASE_EXTENSION_MAX_WORKING_DAYS = _int("CASE_EXTENSION_MAX_WORKING_DAYS", 10)
+CASE_REOPEN_LIMIT = _int("CASE_REOPEN_LIMIT", 1)
+TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "30/h")
+RECOVER_RATE_LIMIT = os.environ.get("RECOVER_RATE_LIMIT", "10/h")
+
+# evaluation (ratings): tickets, QR tokens, kiosks, phone codes, suspicious patterns
+RATING_VOTER_RATE_LIMIT = os.environ.get("RATING_VOTER_RATE_LIMIT", "5/h")
+KIOSK_RATE_LIMIT = os.environ.get("KIOSK_RATE_LIMIT", "600/h")
+KIOSK_RESET_SECONDS = _int("KIOSK_RESET_SECONDS", 6)
+RATING_TICKET_HOURS = _int("RATING_TICKET_HOURS", 24)
+QR_TOKEN_MAX_DAYS = _int("QR_TOKEN_MAX_DAYS", 730)
+PHONE_CODE_TTL_SECONDS = _int("PHONE_CODE_TTL_SECONDS", 300)
+PHONE_CODE_RATE_LIMIT = os.environ.get("PHONE_CODE_RATE_LIMIT", "5/h")
+SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same voter/network, one official
+SUSPICIOUS_BURST_HOURS = _int("SUSPICIOUS_BURST_HOURS", 24)
+SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day vs usual

@@ -1,0 +1,236 @@
+"""Back-office pages for the efficiency office (and department clerks for tickets/appeals)."""
+
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cms.models import OfficialPage, Unit
+from portal.accounts import roles
+
+from . import selectors, services
+from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
+from .models import CallBack, Rating, RatingAppeal
+
+
+def _office(user):
+    if not roles.is_office(user):
+        raise PermissionDenied
+
+
+def _can_manage_unit(user, unit_id):
+    return roles.is_office(user) or (roles.is_department(user) and user.unit_id == unit_id)
+
+
+@login_required
+def dashboard(request):
+    _office(request.user)
+    return render(request, "evaluation/office/dashboard.html", {
+        "callbacks": selectors.callback_queue(user=request.user),
+        "appeals": selectors.appeal_list_pending(user=request.user),
+        "bad_ratings": selectors.rating_list_for_user(user=request.user, bad_only=True,
+                                                      limit=50),
+        "callback_form": CallBackForm(),
+    })
+
+
+@login_required
+def rating_detail(request, pk):
+    try:
+        rating = selectors.rating_get_for_user(user=request.user, pk=pk)
+    except Rating.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "evaluation/office/rating.html", {
+        "rating": rating, "revoke_form": RevokeForm(), "appeal_form": AppealForm(),
+        "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,
+        "appeals": rating.appeals.all(), "is_office": roles.is_office(request.user),
+    })
+
+
+def _has_revocation(rating):
+    try:
+        rating.revocation  # noqa: B018
+    except Rating.revocation.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def rating_revoke(request, pk):
+    _office(request.user)
+    rating = get_object_or_404(Rating, pk=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_revoke(rating=rating, actor=request.user,
+                                   reason=form.cleaned_data["reason"])
+            messages.success(request, "已撤销 (revoked)")
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    else:
+        messages.error(request, "请填写撤销理由 (a reason is required)")
+    return redirect("evaluation:office_rating", pk=pk)
+
+
+@login_required
+@require_POST
+def rating_appeal(request, pk):
+    try:
+        rating = selectors.rating_get_for_user(user=request.user, pk=pk)
+    except Rating.DoesNotExist as exc:
+        raise Http404 from exc
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        services.appeal_file(rating=rating, appellant=request.user,
+                             grounds=form.cleaned_data["grounds"])
+        messages.success(request, "申诉已提交 (appeal filed)")
+    else:
+        messages.error(request, "请填写申诉理由 (grounds are required)")
+    return redirect("evaluation:office_rating", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk):
+    _office(request.user)
+    appeal = get_object_or_404(RatingAppeal, pk=pk)
+    form = AppealDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_decide(appeal=appeal, actor=request.user,
+                                   revoke=form.cleaned_data["decision"] == "revoke",
+                                   reason=form.cleaned_data["reason"])
+            messages.success(request, "复核已完成 (appeal decided)")
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    else:
+        messages.error(request, "请填写复核意见 (a reason is required)")
+    return redirect("evaluation:office_dashboard")
+
+
+@login_required
+@require_POST
+def callback_record(request, pk):
+    _office(request.user)
+    callback = get_object_or_404(CallBack, pk=pk)
+    form = CallBackForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.callback_record(
+                callback=callback, actor=request.user, reached=d["reached"] == "1",
+                verified_true=form.as_bool(d["verified_true"]),
+                resolved=form.as_bool(d["resolved"]), note=d["note"],
+            )
+            messages.success(request, "回访结果已记录 (call-back recorded)")
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    else:
+        messages.error(request, "请选择是否联系上 (choose whether the rater was reached)")
+    return redirect("evaluation:office_dashboard")
+
+
+# --- QR codes, posters, kiosks, tickets ----------------------------------------------------
+
+
+def _qr_response(url, fmt):
+    qr = segno.make(url, error="m")
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        qr.save(buffer, kind="svg", scale=6, border=2, title="评价二维码")
+        return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    qr.save(buffer, kind="png", scale=8, border=2)
+    return HttpResponse(buffer.getvalue(), content_type="image/png")
+
+
+def _qr_url(request, unit, official=None):
+    token = services.qr_token_make(unit=unit, official=official)
+    return request.build_absolute_uri(reverse("evaluation:qr", args=[token]))
+
+
+@login_required
+def qr_unit(request, unit_id, fmt):
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if not _can_manage_unit(request.user, unit.pk):
+        raise Http404
+    return _qr_response(_qr_url(request, unit), fmt)
+
+
+@login_required
+def qr_official(request, official_id, fmt):
+    official = get_object_or_404(OfficialPage.objects.select_related("unit"), pk=official_id)
+    if not _can_manage_unit(request.user, official.unit_id):
+        raise Http404
+    return _qr_response(_qr_url(request, official.unit, official), fmt)
+
+
+def _inline_svg(url, scale=4):
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False,
+                                    svgns=True, title="评价二维码")
+    return buffer.getvalue().decode()
+
+
+@login_required
+def poster(request, unit_id):
+    """Printable A4 poster: the unit's QR code and one per official, with kiosk links."""
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if not _can_manage_unit(request.user, unit.pk):
+        raise Http404
+    officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order",
+                                                                            "id"))
+    rows = [{
+        "official": o, "svg": _inline_svg(_qr_url(request, unit, o), scale=3),
+        "kiosk": reverse("evaluation:kiosk", args=[services.kiosk_token_make(unit=unit,
+                                                                             official=o)]),
+    } for o in officials]
+    return render(request, "evaluation/poster.html", {
+        "unit": unit, "unit_svg": _inline_svg(_qr_url(request, unit), scale=8), "rows": rows,
+    })
+
+
+@login_required
+def tickets(request):
+    """A window clerk issues a single-use rating ticket (QR on screen or paper)."""
+    user = request.user
+    if not (roles.is_department(user) or roles.is_office(user)):
+        raise PermissionDenied
+    officials = OfficialPage.objects.live().order_by("display_order", "id")
+    if roles.is_department(user):
+        officials = officials.filter(unit_id=user.unit_id)
+    ticket = None
+    if request.method == "POST":
+        official = None
+        if request.POST.get("official"):
+            official = get_object_or_404(officials, pk=request.POST["official"])
+        if official is None and not roles.is_department(user):
+            messages.error(request, "请选择测评对象 (choose an official)")
+        else:
+            ticket = services.ticket_issue(user=user, official=official)
+    context = {"officials": officials[:500], "ticket": ticket}
+    if ticket:
+        url = request.build_absolute_uri(reverse("evaluation:ticket", args=[ticket.code]))
+        context.update(ticket_url=url, ticket_svg=_inline_svg(url, scale=6))
+    return render(request, "evaluation/office/tickets.html", context)
+
+
+@login_required
+def staff_phones(request):
+    """Import a unit's staff mobiles (kept only as keyed hashes)."""
+    _office(request.user)
+    form = StaffPhonesForm(request.POST or None)
+    form.fields["unit"].choices = [(u.pk, u.name) for u in Unit.objects.order_by("display_order")]
+    if request.method == "POST" and form.is_valid():
+        unit = get_object_or_404(Unit, pk=form.cleaned_data["unit"])
+        added = services.staff_phones_import(unit=unit,
+                                             phones=form.cleaned_data["phones"].split())
+        messages.success(request, f"已导入 {added} 个号码 (imported {added})")
+        return redirect("evaluation:office_staff_phones")
+    return render(request, "evaluation/office/staff_phones.html", {"form": form})

@@ -1,0 +1,102 @@
+"""Pure rules of the evaluation domain: scales, voter keys, distance, warnings, unit scores.
+
+Plain functions over plain values, no database; services wrap them.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import math
+from datetime import date
+
+LEVELS_THREE = [(4, "满意"), (3, "基本满意"), (2, "不满意")]
+LEVELS_FIVE = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+LEVEL_NAMES = dict(LEVELS_FIVE)
+LEVEL_NAMES_EN = {5: "very satisfied", 4: "satisfied", 3: "basically satisfied",
+                  2: "dissatisfied", 1: "very dissatisfied"}
+WARNING_ORDER = ("III", "II", "I")  # lowest to highest
+
+
+def levels_for(scale: str) -> list[tuple[int, str]]:
+    return LEVELS_FIVE if scale == "five" else LEVELS_THREE
+
+
+def is_bad(level: int) -> bool:
+    """差评: 不满意, and on the five-level scale the bottom two levels."""
+    return level <= 2
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def keyed_hash(key: str, purpose: str, value: str) -> str:
+    """HMAC-SHA256 with the server secret; `purpose` separates voter keys from staff hashes so
+    the two cannot be joined to re-identify a staff member's ratings."""
+    return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def is_mobile(phone: str) -> bool:
+    p = normalise_phone(phone)
+    return len(p) == 11 and p.startswith("1")
+
+
+def network_prefix(ip: str) -> str:
+    """The client network (/24 for IPv4, /48 for IPv6): coarse on purpose, never the address."""
+    try:
+        addr = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return "unknown"
+    bits = 24 if addr.version == 4 else 48
+    return str(ipaddress.ip_network(f"{addr}/{bits}", strict=False))
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    r = 6371008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def satisfaction_rate(counts: dict[int, int]) -> float | None:
+    """Share of ratings that are not 差评, or None without ratings."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    return sum(n for level, n in counts.items() if not is_bad(level)) / total
+
+
+def warning_levels(*, month_count: int, year_count: int, thresholds: dict) -> list[tuple[str, str]]:
+    """Levels crossed: [(level, "month"|"year"), …] for 不满意 counts (not revoked) of one
+    official in the calendar month and the calendar year to date.
+
+    thresholds: {"III": (month, year), "II": (…), "I": (…)}; a count equal to the threshold
+    crosses it.
+    """
+    crossed = []
+    for level in WARNING_ORDER:
+        month_limit, year_limit = thresholds[level]
+        if month_count >= month_limit:
+            crossed.append((level, "month"))
+        if year_count >= year_limit:
+            crossed.append((level, "year"))
+    return crossed
+
+
+def unit_score(*, base: int, verified_bad: int, violations: int, per_bad: int,
+               per_violation: int) -> int:
+    """Wuhan: 100 a year, −3 per 差评 verified true, −10 per discipline violation."""
+    return base - per_bad * verified_bad - per_violation * violations
+
+
+def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
+    """Units in the ten worst of `year` and of the year before: removal proposal for the head."""
+    return set(worst_by_year.get(year, set())) & set(worst_by_year.get(year - 1, set()))

@@ -1,0 +1,158 @@
+"""Rating reads: public aggregates (constant number of queries), office queues and lists.
+
+Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, the call-back
+queue order and what is overdue, who may read the back-office lists.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from portal.accounts import roles
+
+from . import rules
+from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
+from .services import aggregates_cache_key
+
+TREND_MONTHS = 12
+
+
+def _months_back(today: date, n: int) -> list[date]:
+    months, y, m = [], today.year, today.month
+    for _ in range(n):
+        months.append(date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return list(reversed(months))
+
+
+def official_aggregates(*, official_id: int) -> dict:
+    """Counts per level, satisfaction rate, dimension averages, 12-month trend and the number
+    of revoked ratings, in three queries whatever the number of ratings."""
+    active = Rating.objects.filter(official_id=official_id, revocation__isnull=True)
+    per_level = {
+        row["level"]: row
+        for row in active.values("level").annotate(
+            n=Count("id"), attitude=Avg("attitude"), efficiency=Avg("efficiency"),
+            style=Avg("style"), scored=Count("attitude"),
+        )
+    }
+    counts = {level: per_level.get(level, {}).get("n", 0)
+              for level, _ in rules.levels_for(settings.RATING_SCALE)}
+    for level, row in per_level.items():  # levels of another scale still count
+        counts.setdefault(level, row["n"])
+    averages = {}
+    for dim in ("attitude", "efficiency", "style"):
+        scored = sum(r["scored"] for r in per_level.values() if r[dim] is not None)
+        total = sum(r[dim] * r["scored"] for r in per_level.values() if r[dim] is not None)
+        averages[dim] = round(total / scored, 2) if scored else None
+    months = _months_back(timezone.localdate(), TREND_MONTHS)
+    trend_rows = {
+        row["month"]: row
+        for row in active.filter(month__gte=months[0]).values("month").annotate(
+            n=Count("id"), bad=Count("id", filter=Q(level__lte=2))
+        )
+    }
+    trend = [{"month": m, "n": trend_rows.get(m, {}).get("n", 0),
+              "bad": trend_rows.get(m, {}).get("bad", 0)} for m in months]
+    revoked = RatingRevocation.objects.filter(rating__official_id=official_id).count()
+    total = sum(counts.values())
+    rate = rules.satisfaction_rate(counts)
+    return {
+        "total": total,
+        "levels": [(level, name, counts.get(level, 0))
+                   for level, name in rules.levels_for(settings.RATING_SCALE)],
+        "satisfaction_rate": rate,
+        "satisfaction_pct": None if rate is None else round(rate * 100, 1),
+        "averages": averages,
+        "trend": _trend_chart(trend),
+        "revoked": revoked,
+    }
+
+
+def official_aggregates_cached(*, official_id: int) -> dict:
+    """Cached until the next rating or revocation of this official (deleted on commit)."""
+    key = aggregates_cache_key(official_id)
+    data = cache.get(key)
+    if data is None:
+        data = official_aggregates(official_id=official_id)
+        cache.set(key, data, 3600)
+    return data
+
+
+def _trend_chart(trend):
+    """Bar geometry for a server-rendered SVG chart (no chart library, no CDN)."""
+    peak = max([t["n"] for t in trend] + [1])
+    width, height, gap = 24, 100, 6
+    bars = []
+    for i, t in enumerate(trend):
+        h = round(t["n"] / peak * height)
+        hb = round(t["bad"] / peak * height)
+        bars.append({**t, "x": i * (width + gap), "y": height - h, "h": h, "yb": height - hb,
+                     "hb": hb, "w": width, "label": t["month"].strftime("%m")})
+    return {"bars": bars, "width": len(trend) * (width + gap), "height": height, "peak": peak}
+
+
+# --- back office ---------------------------------------------------------------------------
+
+
+def _office_or_leader(user):
+    if not (roles.is_office(user) or roles.is_leader(user)):
+        raise PermissionDenied
+
+
+def callback_queue(*, user, include_done=False):
+    """The office's call-back queue, oldest deadline first; overdue ones flagged."""
+    if not roles.is_office(user):
+        raise PermissionDenied
+    qs = CallBack.objects.select_related("rating", "rating__official", "rating__unit",
+                                         "rating__contact")
+    if not include_done:
+        qs = qs.filter(recorded_at__isnull=True)
+    now = timezone.now()
+    items = list(qs.order_by("due_at")[:500])
+    for item in items:
+        item.overdue = item.recorded_at is None and item.due_at < now
+    return items
+
+
+def callback_get_for_office(*, user, pk):
+    if not roles.is_office(user):
+        raise PermissionDenied
+    return CallBack.objects.select_related("rating", "rating__official").get(pk=pk)
+
+
+def rating_get_for_user(*, user, pk) -> Rating:
+    """Office sees every rating; a department account only its own unit's (else 404)."""
+    qs = Rating.objects.select_related("official", "unit")
+    if roles.is_office(user):
+        return qs.get(pk=pk)
+    if roles.is_department(user):
+        return qs.get(pk=pk, unit_id=user.unit_id)
+    raise Rating.DoesNotExist
+
+
+def rating_list_for_user(*, user, official_id=None, bad_only=False, limit=200):
+    qs = Rating.objects.select_related("official", "unit", "revocation").order_by("-created_at")
+    if roles.is_office(user):
+        pass
+    elif roles.is_department(user):
+        qs = qs.filter(unit_id=user.unit_id)
+    else:
+        raise PermissionDenied
+    if official_id:
+        qs = qs.filter(official_id=official_id)
+    if bad_only:
+        qs = qs.filter(level__lte=2)
+    return list(qs[:limit])
+
+
+def appeal_list_pending(*, user):
+    if not roles.is_office(user):
+        raise PermissionDenied
+    return list(RatingAppeal.objects.filter(status=AppealStatus.PENDING)
+                .select_related("rating", "rating__official", "appellant")
+                .order_by("created_at"))

@@ -1,0 +1,404 @@
+"""Rating writes: submit (every anti-abuse rule), tickets, QR tokens, phone codes, revocation,
+appeals, call-backs, staff phone lists.
+
+Owns the rules: one rating per voter per official per month; staff of the official's own unit
+cannot rate it; QR ratings only within the radius of the unit; single-use tickets; reasons for
+差评; each rating hash-chained per official; revocation never deletes.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cms.selectors import portal_rules
+from portal.accounts import roles
+from portal.audit.hashing import GENESIS, link_hash
+from portal.audit.services import _roundtrip, audit_append
+
+from . import rules
+from .choices import CallBackKind, Channel
+from .models import (
+    AppealStatus,
+    CallBack,
+    Rating,
+    RatingAppeal,
+    RatingChainHead,
+    RatingContact,
+    RatingRevocation,
+    RatingTicket,
+    StaffPhone,
+)
+
+MSG_TOO_MANY = "提交过于频繁，请稍后再试 (too many ratings, please try again later)"
+MSG_ALREADY = "本月您已评价过该测评对象 (you have already rated this official this month)"
+MSG_OUTSIDE = "您不在单位{radius}米范围内，扫码评价无效 (outside {radius} m of the unit)"
+MSG_NO_LOCATION = "扫码评价需要开启定位 (location is required for an on-site rating)"
+MSG_STAFF = "本单位工作人员不能评价本单位人员 (staff of the official's own unit cannot rate it)"
+MSG_TOKEN_EXPIRED = "二维码或评价券已过期 (expired token)"
+MSG_TOKEN_BAD = "二维码或评价券无效 (invalid token)"
+MSG_TOKEN_OTHER = "该二维码或评价券不属于此测评对象 (token is for another unit or official)"
+MSG_TICKET_USED = "评价券已使用 (ticket already used)"
+MSG_REASON = "选择不满意时必须填写理由 (a reason is required for a dissatisfied rating)"
+MSG_LEVEL = "请选择总体评价 (choose an overall level)"
+MSG_SCORE = "请为三项评分 (score all three dimensions, 1–5)"
+MSG_PHONE_CODE = "短信验证码错误或已过期 (wrong or expired SMS code)"
+MSG_PHONE = "请填写正确的手机号 (enter a valid mobile number)"
+MSG_NAMED = "实名评价需填写姓名和手机号 (name and mobile are required for a named rating)"
+MSG_ALREADY_REVOKED = "该评价已撤销 (rating already revoked)"
+MSG_CALLBACK_DONE = "回访结果已记录，不能更改 (call-back outcome already recorded)"
+MSG_APPEAL_DONE = "该申诉已处理 (appeal already decided)"
+
+QR_SALT = "evaluation.qr"
+KIOSK_SALT = "evaluation.kiosk"
+
+
+def _refuse(message, code):
+    raise ValidationError(message, code=code)
+
+
+# --- voter keys and phone codes ------------------------------------------------------------
+
+
+def voter_key_for_phone(phone: str) -> str:
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-phone",
+                            rules.normalise_phone(phone))
+
+
+def voter_key_for_device(*, device: str, client_ip: str) -> str:
+    # device cookie plus the coarse client network; the address itself is never stored
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-device",
+                            f"{device}|{rules.network_prefix(client_ip)}")
+
+
+def staff_phone_hash(phone: str) -> str:
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", rules.normalise_phone(phone))
+
+
+def _code_key(phone):
+    return "eval:phone-code:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code",
+                                                 rules.normalise_phone(phone))
+
+
+def phone_code_send(*, phone: str) -> None:
+    """Send a 6-digit one-time code by SMS; kept in the cache under a keyed hash of the phone."""
+    if not rules.is_mobile(phone):
+        _refuse(MSG_PHONE, "phone")
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
+    from portal.sms import send_sms
+
+    send_sms(phone=rules.normalise_phone(phone),
+             text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。")
+
+
+def phone_code_check(*, phone: str, code: str) -> bool:
+    """True once for the right code (it is consumed)."""
+    expected = cache.get(_code_key(phone))
+    if not expected or not code or not secrets.compare_digest(expected, code.strip()):
+        return False
+    cache.delete(_code_key(phone))
+    return True
+
+
+def staff_phones_import(*, unit, phones) -> int:
+    """Store a unit's staff mobiles as keyed hashes only. Returns how many were new."""
+    hashes = {staff_phone_hash(p) for p in phones if rules.is_mobile(p)}
+    existing = set(StaffPhone.objects.filter(unit=unit, phone_hash__in=hashes)
+                   .values_list("phone_hash", flat=True))
+    StaffPhone.objects.bulk_create(
+        [StaffPhone(unit=unit, phone_hash=h) for h in hashes - existing], ignore_conflicts=True
+    )
+    return len(hashes - existing)
+
+
+# --- QR and kiosk tokens -------------------------------------------------------------------
+
+
+def qr_token_make(*, unit, official=None) -> str:
+    return signing.dumps({"u": unit.pk, "o": official.pk if official else None}, salt=QR_SALT,
+                         compress=True)
+
+
+def qr_token_read(token: str) -> dict:
+    try:
+        return signing.loads(token, salt=QR_SALT, max_age=timedelta(days=settings.QR_TOKEN_MAX_DAYS))
+    except signing.SignatureExpired:
+        _refuse(MSG_TOKEN_EXPIRED, "expired")
+    except signing.BadSignature:
+        _refuse(MSG_TOKEN_BAD, "token")
+
+
+def kiosk_token_make(*, unit, official=None) -> str:
+    return signing.dumps({"u": unit.pk, "o": official.pk if official else None}, salt=KIOSK_SALT)
+
+
+def kiosk_token_read(token: str) -> dict:
+    try:
+        return signing.loads(token, salt=KIOSK_SALT)
+    except signing.BadSignature:
+        _refuse(MSG_TOKEN_BAD, "token")
+
+
+def _token_binds(data: dict, official) -> bool:
+    return data.get("u") == official.unit_id and data.get("o") in (None, official.pk)
+
+
+# --- tickets (一次一评) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_issue(*, user, official=None) -> RatingTicket:
+    """A window clerk (department account with a unit) issues a single-use rating ticket."""
+    if not roles.is_department(user) and not roles.is_office(user):
+        raise PermissionDenied
+    unit_id = official.unit_id if official else user.unit_id
+    if unit_id is None or (roles.is_department(user) and user.unit_id != unit_id):
+        raise PermissionDenied
+    now = timezone.now()
+    ticket = RatingTicket.objects.create(
+        code=secrets.token_urlsafe(18), unit_id=unit_id, official=official, issued_by=user,
+        created_at=now, expires_at=now + timedelta(hours=settings.RATING_TICKET_HOURS),
+    )
+    return ticket
+
+
+# --- the rating itself ---------------------------------------------------------------------
+
+
+@dataclass
+class RatingData:
+    level: int
+    attitude: int | None = None
+    efficiency: int | None = None
+    style: int | None = None
+    reason: str = ""
+    anonymous: bool = True
+    name: str = ""
+    phone: str = ""
+
+
+def _fernet():
+    return MultiFernet([Fernet(k.encode()) for k in settings.FIELD_ENCRYPTION_KEYS])
+
+
+def contact_phone(contact: RatingContact) -> str:
+    """Decrypt a named rater's mobile (office call-backs only)."""
+    return _fernet().decrypt(contact.phone_encrypted.encode()).decode()
+
+
+def _validate(data: RatingData, *, channel):
+    allowed = {lv for lv, _ in rules.levels_for(settings.RATING_SCALE)}
+    if data.level not in allowed:
+        _refuse(MSG_LEVEL, "level")
+    if channel in (Channel.WEB, Channel.QR, Channel.TICKET):
+        for score in (data.attitude, data.efficiency, data.style):
+            if score is None or not 1 <= score <= 5:
+                _refuse(MSG_SCORE, "score")
+    if rules.is_bad(data.level) and not data.reason.strip():
+        _refuse(MSG_REASON, "reason")
+    if not data.anonymous and (not data.name.strip() or not rules.is_mobile(data.phone)):
+        _refuse(MSG_NAMED, "named")
+
+
+def rating_submit(
+    *, official, data: RatingData, channel: str, voter_key: str, actor=None,
+    verified_phone: str = "", qr_token: str = "", latitude=None, longitude=None,
+    ticket_code: str = "", kiosk_token: str = "",
+) -> Rating:
+    """Record one rating after every rule holds; raises ValidationError with a bilingual
+    message (code names the rule) when refused."""
+    _validate(data, channel=channel)
+    if actor is not None and getattr(actor, "is_authenticated", False) \
+            and actor.unit_id == official.unit_id:
+        _refuse(MSG_STAFF, "staff")
+    if verified_phone and StaffPhone.objects.filter(
+            unit_id=official.unit_id, phone_hash=staff_phone_hash(verified_phone)).exists():
+        _refuse(MSG_STAFF, "staff")
+    if channel == Channel.QR:
+        _check_qr(official=official, token=qr_token, latitude=latitude, longitude=longitude)
+    if channel == Channel.KIOSK and not _token_binds(kiosk_token_read(kiosk_token), official):
+        _refuse(MSG_TOKEN_OTHER, "token-other")
+
+    now = timezone.now()
+    month = rules.month_start(timezone.localdate(now))
+    with transaction.atomic():
+        head = RatingChainHead.objects.select_for_update().filter(official_id=official.pk).first()
+        if head is None:
+            RatingChainHead.objects.get_or_create(official_id=official.pk,
+                                                  defaults={"head_hash": GENESIS})
+            head = RatingChainHead.objects.select_for_update().get(official_id=official.pk)
+        # the head lock serialises this official's ratings, so the count below cannot race
+        if channel != Channel.KIOSK:
+            used = Rating.objects.filter(official_id=official.pk, voter_key=voter_key,
+                                         month=month).count()
+            if used >= settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH:
+                _refuse(MSG_ALREADY, "already")
+        ticket = None
+        if channel == Channel.TICKET:
+            ticket = _ticket_use(code=ticket_code, official=official, now=now)
+        rating = Rating(
+            official_id=official.pk, unit_id=official.unit_id, level=data.level,
+            attitude=data.attitude, efficiency=data.efficiency, style=data.style,
+            reason=data.reason.strip(), anonymous=data.anonymous, channel=channel,
+            voter_key=voter_key, ticket=ticket, month=month, created_at=now,
+            seq=head.seq + 1, prev_hash=head.head_hash,
+        )
+        rating.hash = link_hash(rating.prev_hash, _roundtrip(rating.payload()))
+        rating.save()
+        head.seq, head.head_hash = rating.seq, rating.hash
+        head.save(update_fields=["seq", "head_hash"])
+        if not data.anonymous:
+            RatingContact.objects.create(
+                rating=rating, name=data.name.strip(),
+                phone_encrypted=_fernet().encrypt(rules.normalise_phone(data.phone).encode())
+                .decode(),
+            )
+        _callback_maybe(rating=rating, named=not data.anonymous, now=now)
+        transaction.on_commit(lambda: _after_rating(rating))
+    return rating
+
+
+def _after_rating(rating):
+    cache.delete(aggregates_cache_key(rating.official_id))
+    if rating.is_bad:
+        from .tasks import warnings_check_task
+
+        warnings_check_task.delay(official_id=rating.official_id)
+
+
+def aggregates_cache_key(official_id) -> str:
+    return f"eval:agg:{official_id}"
+
+
+def _check_qr(*, official, token, latitude, longitude):
+    data = qr_token_read(token)
+    if not _token_binds(data, official):
+        _refuse(MSG_TOKEN_OTHER, "token-other")
+    unit = official.unit
+    radius = portal_rules().qr_radius_meters
+    try:
+        lat, lng = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        _refuse(MSG_NO_LOCATION, "location")
+    if unit.latitude is None or unit.longitude is None:
+        _refuse(MSG_OUTSIDE.format(radius=radius), "outside")
+    if rules.haversine_m(lat, lng, float(unit.latitude), float(unit.longitude)) > radius:
+        _refuse(MSG_OUTSIDE.format(radius=radius), "outside")
+
+
+def _ticket_use(*, code, official, now) -> RatingTicket:
+    ticket = RatingTicket.objects.select_for_update().filter(code=code or "").first()
+    if ticket is None:
+        _refuse(MSG_TOKEN_BAD, "token")
+    if ticket.unit_id != official.unit_id or ticket.official_id not in (None, official.pk):
+        _refuse(MSG_TOKEN_OTHER, "token-other")
+    if ticket.used_at is not None:
+        _refuse(MSG_TICKET_USED, "used")
+    if ticket.expires_at < now:
+        _refuse(MSG_TOKEN_EXPIRED, "expired")
+    ticket.used_at = now
+    ticket.save(update_fields=["used_at"])
+    return ticket
+
+
+def _callback_maybe(*, rating, named, now):
+    if rating.is_bad:
+        kind = CallBackKind.BAD
+    elif named and secrets.SystemRandom().random() < settings.GOOD_RATING_CALLBACK_SAMPLE:
+        # random call-backs to good ratings catch coerced good ratings (only reachable if named)
+        kind = CallBackKind.SAMPLE
+    else:
+        return None
+    return CallBack.objects.create(
+        rating=rating, kind=kind, created_at=now,
+        due_at=now + timedelta(hours=portal_rules().callback_hours),
+    )
+
+
+# --- office actions ------------------------------------------------------------------------
+
+
+def _office_only(user):
+    if not roles.is_office(user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingRevocation:
+    """撤销 by the efficiency office with a reason; the rating stays, it only stops counting."""
+    _office_only(actor)
+    if not reason.strip():
+        raise ValidationError("请填写撤销理由 (a reason is required)", code="reason")
+    Rating.objects.select_for_update().filter(pk=rating.pk).first()
+    if RatingRevocation.objects.filter(rating=rating).exists():
+        raise ValidationError(MSG_ALREADY_REVOKED, code="revoked")
+    revocation = RatingRevocation.objects.create(
+        rating=rating, reason=reason.strip(), actor=actor, created_at=timezone.now()
+    )
+    audit_append(chain=f"rating-office:{rating.official_id}", action="rating_revoke",
+                 obj=rating, actor=actor, after={"reason": revocation.reason,
+                                                 "appeal": appeal.pk if appeal else None})
+    transaction.on_commit(lambda: cache.delete(aggregates_cache_key(rating.official_id)))
+    return revocation
+
+
+@transaction.atomic
+def appeal_file(*, rating: Rating, appellant, grounds: str) -> RatingAppeal:
+    """申诉复核: the rated unit's own account (or the office) asks for a review."""
+    if not (roles.is_office(appellant)
+            or (roles.is_department(appellant) and appellant.unit_id == rating.unit_id)):
+        raise PermissionDenied
+    if not grounds.strip():
+        raise ValidationError("请填写申诉理由 (grounds are required)", code="grounds")
+    appeal = RatingAppeal.objects.create(rating=rating, appellant=appellant,
+                                         grounds=grounds.strip(), created_at=timezone.now())
+    audit_append(chain=f"rating-office:{rating.official_id}", action="appeal_file", obj=appeal,
+                 actor=appellant, after={"rating": rating.pk, "grounds": appeal.grounds})
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: RatingAppeal, actor, revoke: bool, reason: str) -> RatingAppeal:
+    """The office upholds the rating or revokes it."""
+    _office_only(actor)
+    appeal = RatingAppeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != AppealStatus.PENDING:
+        raise ValidationError(MSG_APPEAL_DONE, code="decided")
+    if revoke:
+        rating_revoke(rating=appeal.rating, actor=actor, reason=reason, appeal=appeal)
+    appeal.status = AppealStatus.REVOKED if revoke else AppealStatus.UPHELD
+    appeal.decided_by, appeal.decided_at = actor, timezone.now()
+    appeal.decision_reason = reason.strip()
+    appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_append(chain=f"rating-office:{appeal.rating.official_id}", action="appeal_decide",
+                 obj=appeal, actor=actor, before={"status": AppealStatus.PENDING},
+                 after={"status": appeal.status, "reason": appeal.decision_reason})
+    return appeal
+
+
+@transaction.atomic
+def callback_record(*, callback: CallBack, actor, reached: bool, verified_true: bool | None,
+                    resolved: bool | None, note: str = "") -> CallBack:
+    """Record the outcome of a call-back once; it cannot be changed afterwards."""
+    _office_only(actor)
+    callback = CallBack.objects.select_for_update().get(pk=callback.pk)
+    if callback.recorded_at is not None:
+        raise ValidationError(MSG_CALLBACK_DONE, code="recorded")
+    callback.reached, callback.verified_true, callback.resolved = reached, verified_true, resolved
+    callback.note, callback.recorded_by, callback.recorded_at = note.strip(), actor, timezone.now()
+    callback.save(update_fields=["reached", "verified_true", "resolved", "note", "recorded_by",
+                                 "recorded_at"])
+    audit_append(chain=f"rating-office:{callback.rating.official_id}", action="callback_record",
+                 obj=callback, actor=actor,
+                 after={"reached": reached, "verified_true": verified_true,
+                        "resolved": resolved, "note": callback.note,
+                        "overdue": callback.recorded_at > callback.due_at})
+    return callback

@@ -1,0 +1,43 @@
+"""Verifier of the per-official rating chains, registered with portal.audit.registry."""
+
+from portal.audit.hashing import GENESIS, link_hash
+from portal.audit.services import _roundtrip
+
+from .models import Rating, RatingChainHead
+
+_FIELDS = ("pk", "official_id", "unit_id", "level", "attitude", "efficiency", "style", "reason",
+           "anonymous", "channel", "voter_key", "ticket_id", "month", "created_at", "seq",
+           "prev_hash", "hash")
+
+
+def verify_rating_chains() -> list[str]:
+    """Walk every official's chain in one ordered pass; name the first broken rating of each
+    broken chain, and a head that no longer matches its last rating (a deleted tail)."""
+    problems, heads = [], dict(RatingChainHead.objects.values_list("official_id", "head_hash"))
+    current, expected_prev, broken = None, GENESIS, False
+    last_hash = {}
+    rows = Rating.objects.order_by("official_id", "seq").values_list(*_FIELDS)
+    for row in rows.iterator(chunk_size=5000):
+        values = dict(zip(_FIELDS, row, strict=True))
+        official = values["official_id"]
+        if official != current:
+            current, expected_prev, broken = official, GENESIS, False
+        last_hash[official] = values["hash"]
+        if broken:
+            continue
+        rating = Rating(**{k: v for k, v in values.items() if k != "pk"})
+        if values["prev_hash"] != expected_prev:
+            problems.append(f"ratings of official {official}: rating id={values['pk']} "
+                            "previous-hash mismatch")
+            broken = True
+        elif link_hash(values["prev_hash"], _roundtrip(rating.payload())) != values["hash"]:
+            problems.append(f"ratings of official {official}: rating id={values['pk']} "
+                            "content does not match its hash")
+            broken = True
+        expected_prev = values["hash"]
+    for official, head in heads.items():
+        if last_hash.get(official, GENESIS) != head and not any(
+                f"official {official}:" in p for p in problems):
+            problems.append(f"ratings of official {official}: chain head does not match the "
+                            "last rating (rating removed)")
+    return problems

@@ -1,0 +1,229 @@
+"""Public rating views (profile form, QR on site, kiosk, tickets): parse, call a service, render.
+
+Rate limits sit here because they key on the request (django-ratelimit, cache store).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from cms.models import OfficialPage, Unit
+
+from . import selectors, services
+from .choices import Channel
+from .forms import KioskForm, RatingForm
+from .models import RatingTicket
+
+DEVICE_COOKIE = "ev_device"
+MSG_CODE_SENT = "验证码已发送，请查收短信 (code sent by SMS)"
+MSG_THANKS = "感谢您的评价！(Thank you for your rating!)"
+
+
+def _official(official_id) -> OfficialPage:
+    return get_object_or_404(OfficialPage.objects.live().select_related("unit"), pk=official_id)
+
+
+def _device(request) -> str:
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if len(value) != 32 or not value.isalnum():
+        value = secrets.token_hex(16)
+    request._evaluation_device = value
+    return value
+
+
+def _with_device_cookie(request, response):
+    device = getattr(request, "_evaluation_device", None)
+    if device and request.COOKIES.get(DEVICE_COOKIE) != device:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True,
+                            samesite="Lax", secure=request.is_secure())
+    return response
+
+
+def _client_limited(request, *, rate=None) -> bool:
+    return is_ratelimited(request, group="evaluation.rate.client", key="ip",
+                          rate=rate or settings.RATING_RATE_LIMIT, increment=True)
+
+
+def _voter_limited(request, voter_key) -> bool:
+    return is_ratelimited(request, group="evaluation.rate.voter",
+                          key=lambda group, req: voter_key,
+                          rate=settings.RATING_VOTER_RATE_LIMIT, increment=True)
+
+
+def _submit(request, *, official, form, channel, **extra):
+    """Shared path of web, QR and ticket ratings. Returns (rating or None, refusal message)."""
+    if _client_limited(request):
+        return None, services.MSG_TOO_MANY
+    if not form.is_valid():
+        return None, None
+    data = form.rating_data()
+    verified_phone = ""
+    if settings.PHONE_VERIFICATION:
+        if not services.phone_code_check(phone=data.phone,
+                                         code=form.cleaned_data.get("phone_code", "")):
+            return None, services.MSG_PHONE_CODE
+        verified_phone = data.phone
+        voter_key = services.voter_key_for_phone(data.phone)
+    else:
+        voter_key = services.voter_key_for_device(device=_device(request),
+                                                  client_ip=request.META.get("REMOTE_ADDR", ""))
+    if _voter_limited(request, voter_key):
+        return None, services.MSG_TOO_MANY
+    try:
+        rating = services.rating_submit(
+            official=official, data=data, channel=channel, voter_key=voter_key,
+            actor=request.user, verified_phone=verified_phone, **extra,
+        )
+    except ValidationError as exc:
+        return None, exc.messages[0]
+    return rating, None
+
+
+def _send_code(request, form):
+    phone = request.POST.get("phone", "")
+    if is_ratelimited(request, group="evaluation.phone-code", key="ip",
+                      rate=settings.PHONE_CODE_RATE_LIMIT, increment=True):
+        return services.MSG_TOO_MANY, False
+    try:
+        services.phone_code_send(phone=phone)
+    except ValidationError as exc:
+        return exc.messages[0], False
+    return MSG_CODE_SENT, True
+
+
+@require_POST
+def rate(request, official_id):
+    """The profile form posts here; a refusal re-renders the profile with what was typed."""
+    official = _official(official_id)
+    form = RatingForm(request.POST)
+    if "send_code" in request.POST and settings.PHONE_VERIFICATION:
+        message, ok = _send_code(request, form)
+        # keep what was typed, without showing "required" errors for the rest of the form
+        request._evaluation_form = RatingForm(initial=request.POST.dict())
+        request._evaluation_notice = (message, ok)
+        return official.specific.serve(request)
+    rating, refusal = _submit(request, official=official, form=form, channel=Channel.WEB)
+    if rating is None:
+        request._evaluation_form = form
+        request._evaluation_notice = (refusal, False) if refusal else None
+        response = official.serve(request)
+        response.status_code = 400
+        return _with_device_cookie(request, response)
+    messages.success(request, MSG_THANKS)
+    return _with_device_cookie(request, redirect(official.url + "#rating"))
+
+
+def profile_context(*, request, official) -> dict:
+    """Provider for cms' official profile (cms.hooks_registry): form and public aggregates."""
+    form = getattr(request, "_evaluation_form", None) or RatingForm()
+    return {
+        "rating_block_template": "evaluation/_profile_block.html",
+        "rating_form": form,
+        "rating_action": reverse("evaluation:rate", args=[official.pk]),
+        "rating_notice": getattr(request, "_evaluation_notice", None),
+        "rating_aggregates": selectors.official_aggregates_cached(official_id=official.pk),
+        "phone_verification": settings.PHONE_VERIFICATION,
+    }
+
+
+def _page(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    return _with_device_cookie(request, response)
+
+
+def qr_rate(request, token, official_id=None):
+    """On-site QR rating: the token binds a unit (and maybe one official); geolocation needed."""
+    try:
+        data = services.qr_token_read(token)
+    except ValidationError as exc:
+        return render(request, "evaluation/refused.html", {"message": exc.messages[0]},
+                      status=400)
+    unit = get_object_or_404(Unit, pk=data["u"])
+    official_id = official_id or data.get("o")
+    if official_id is None:
+        officials = OfficialPage.objects.live().filter(unit=unit).order_by("display_order", "id")
+        return render(request, "evaluation/qr_pick.html",
+                      {"unit": unit, "officials": officials, "token": token})
+    official = _official(official_id)
+    context = {"official": official, "unit": unit, "qr": True,
+               "form_action": reverse("evaluation:qr_official", args=[token, official.pk])}
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        rating, refusal = _submit(
+            request, official=official, form=form, channel=Channel.QR, qr_token=token,
+            latitude=request.POST.get("latitude"), longitude=request.POST.get("longitude"),
+        )
+        if rating is not None:
+            return _page(request, "evaluation/thanks.html", {"official": official})
+        return _page(request, "evaluation/rate_page.html",
+                     {**context, "form": form, "notice": refusal}, status=400)
+    return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})
+
+
+def ticket_rate(request, code):
+    """一次一评: a ticket from the window clerk proves a real transaction."""
+    ticket = RatingTicket.objects.select_related("unit", "official").filter(code=code).first()
+    if ticket is None:
+        return render(request, "evaluation/refused.html",
+                      {"message": services.MSG_TOKEN_BAD}, status=404)
+    if ticket.used_at is not None:
+        return render(request, "evaluation/refused.html",
+                      {"message": services.MSG_TICKET_USED}, status=400)
+    official_id = ticket.official_id or request.GET.get("official") or request.POST.get(
+        "official")
+    if not official_id:
+        officials = OfficialPage.objects.live().filter(unit=ticket.unit).order_by(
+            "display_order", "id")
+        return render(request, "evaluation/ticket_pick.html",
+                      {"unit": ticket.unit, "officials": officials, "code": code})
+    official = _official(official_id)
+    context = {"official": official, "unit": ticket.unit, "ticket": ticket,
+               "form_action": reverse("evaluation:ticket", args=[code]) + f"?official={official.pk}"}
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        rating, refusal = _submit(request, official=official, form=form,
+                                  channel=Channel.TICKET, ticket_code=code)
+        if rating is not None:
+            return _page(request, "evaluation/thanks.html", {"official": official})
+        return _page(request, "evaluation/rate_page.html",
+                     {**context, "form": form, "notice": refusal}, status=400)
+    return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})
+
+
+def kiosk(request, token):
+    """即时服务评价器: full-screen, touch-friendly, thanks and resets for the next person."""
+    try:
+        data = services.kiosk_token_read(token)
+    except ValidationError as exc:
+        return render(request, "evaluation/refused.html", {"message": exc.messages[0]},
+                      status=400)
+    unit = get_object_or_404(Unit, pk=data["u"])
+    if data.get("o") is None:
+        raise Http404
+    official = _official(data["o"])
+    context = {"official": official, "unit": unit, "reset": settings.KIOSK_RESET_SECONDS}
+    if request.method == "POST":
+        form = KioskForm(request.POST)
+        if _client_limited(request, rate=settings.KIOSK_RATE_LIMIT):
+            return render(request, "evaluation/kiosk.html",
+                          {**context, "form": form, "notice": services.MSG_TOO_MANY}, status=429)
+        if form.is_valid():
+            try:
+                services.rating_submit(
+                    official=official, data=form.rating_data(), channel=Channel.KIOSK,
+                    # each kiosk rating is one person served: a fresh random key, no identity
+                    voter_key=secrets.token_hex(32), actor=request.user, kiosk_token=token,
+                )
+            except ValidationError as exc:
+                return render(request, "evaluation/kiosk.html",
+                              {**context, "form": form, "notice": exc.messages[0]}, status=400)
+            return render(request, "evaluation/kiosk_thanks.html", context)
+        return render(request, "evaluation/kiosk.html", {**context, "form": form}, status=400)
+    return render(request, "evaluation/kiosk.html", {**context, "form": KioskForm()})

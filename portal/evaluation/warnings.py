@@ -1,0 +1,78 @@
+"""The four-level warning engine (四级预警), as a service over one SQL aggregate.
+
+Owns: which votes count (不满意 / 差评, not revoked), the calendar month and year to date of a
+given day, raising each level once per official and period (the unique constraint makes
+re-runs and concurrent runs idempotent), and notifying the office of new warnings.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cms.selectors import portal_rules
+
+from . import rules
+from .choices import WarningPeriod
+from .models import Rating, Warning
+
+
+def _day_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
+    """[(official_id, month_count, year_count)] of 不满意 votes not revoked, up to `day`."""
+    month, year_start = day.replace(day=1), date(day.year, 1, 1)
+    qs = Rating.objects.filter(level__lte=2, revocation__isnull=True, month__gte=year_start,
+                               month__lte=month, created_at__lt=_day_end(day))
+    if official_ids is not None:
+        qs = qs.filter(official_id__in=official_ids)
+    rows = (qs.values("official_id")
+            .annotate(m=Count("id", filter=Q(month=month)), y=Count("id"))
+            .filter(Q(m__gte=min_month) | Q(y__gte=min_year))
+            .values_list("official_id", "m", "y"))
+    return list(rows)
+
+
+def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warning]:
+    """Raise every warning crossed by `day` (default today). Returns the newly raised ones."""
+    day = day or timezone.localdate()
+    thresholds = portal_rules().warning_thresholds
+    min_month = min(t[0] for t in thresholds.values())
+    min_year = min(t[1] for t in thresholds.values())
+    now = timezone.now()
+    candidates = []
+    for official_id, m, y in bad_counts(day=day, official_ids=official_ids,
+                                        min_month=min_month, min_year=min_year):
+        for level, kind in rules.warning_levels(month_count=m, year_count=y,
+                                                thresholds=thresholds):
+            start = day.replace(day=1) if kind == "month" else date(day.year, 1, 1)
+            candidates.append(Warning(
+                official_id=official_id, level=level, period_kind=kind, period_start=start,
+                count=m if kind == WarningPeriod.MONTH else y, created_at=now,
+            ))
+    if not candidates:
+        return []
+    with transaction.atomic():
+        Warning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
+        # rows stamped with this run's time are the ones this run inserted
+        new = list(Warning.objects.filter(created_at=now).select_related("official"))
+        if new:
+            transaction.on_commit(lambda: _notify(new))
+    return new
+
+
+def _notify(new):
+    lines = [f"{w.official.title}：{w.get_level_display()}（{w.get_period_kind_display()} "
+             f"{w.period_start:%Y-%m}，不满意 {w.count}）" for w in new[:200]]
+    send_mail(
+        subject=f"【预警】新增 {len(new)} 条效能预警",
+        message="\n".join(lines) + ("\n……" if len(new) > 200 else ""),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=settings.OFFICE_NOTIFY_EMAILS,
+        fail_silently=True,
+    )

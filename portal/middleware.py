@@ -1,0 +1,111 @@
+"""Request id, security headers (Content-Security-Policy) and staff two-factor enforcement."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+from .logging import request_id_var
+
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+# The public site runs no inline script (JS lives in static/js/*.js). Inline style attributes
+# are still allowed: the page templates use a few, and style injection cannot run code.
+CSP_PUBLIC = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# Wagtail 8's admin still renders inline <script> blocks (inline panels, multiple-chooser
+# panels, date/time widgets) and inline styles, previews pages in a same-origin iframe and
+# uses blob: URLs for image uploads. Only signed-in staff reach it, behind two-factor sign-in.
+CSP_ADMIN = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+PERMISSIONS_POLICY = (
+    # the QR rating page needs the phone's location on the same origin; nothing else is used
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (nginx's X-Request-ID when it is well-formed, else a new one),
+    put it into every log line of the request and return it in the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def _is_admin_path(path: str) -> bool:
+    return path.startswith(getattr(settings, "ADMIN_PATH_PREFIX", "/admin/"))
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (strict for the public site, looser for the Wagtail admin),
+    Permissions-Policy and cross-origin headers. Django's SecurityMiddleware adds HSTS,
+    nosniff and Referrer-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _is_admin_path(request.path):
+            policy = getattr(settings, "CSP_ADMIN", CSP_ADMIN)
+        else:
+            policy = getattr(settings, "CSP_PUBLIC", CSP_PUBLIC)
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class StaffTwoFactorMiddleware:
+    """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) reach the
+    Wagtail admin only after a TOTP check in this session; without a device they are sent
+    to enrol one first. Needs django_otp's OTPMiddleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(settings, "STAFF_2FA_REQUIRED", False) and self._must_verify(request):
+            from .twofactor import next_step_url
+
+            return redirect(next_step_url(request))
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_verify(request) -> bool:
+        path = request.path
+        if not _is_admin_path(path):
+            return False
+        prefix = getattr(settings, "ADMIN_PATH_PREFIX", "/admin/")
+        exempt = ("login/", "logout/", "password_reset/", "2fa/", "jsi18n/")
+        if any(path.startswith(prefix + tail) for tail in exempt):
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        from .twofactor import two_factor_required_for
+
+        if not two_factor_required_for(user):
+            return False
+        return not user.is_verified()

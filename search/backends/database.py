@@ -1,0 +1,202 @@
+"""The embedded backend: our own table plus the database's full-text index.
+
+SQLite: FTS5 over jieba-segmented words (search_fts, rowid = SearchDocument.id).
+PostgreSQL: `search_vector` (generated, 'simple' configuration) with a GIN index; phrases with
+phraseto_tsquery. Results newest first; totals and facet counts stop at SEARCH_TOTAL_CAP.
+Other databases: a plain substring match (slow, for completeness).
+"""
+
+from collections.abc import Callable, Iterable
+from itertools import islice
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from .. import conf
+from ..documents import DocType, Document
+from ..models import NO_DATE, SearchDocument
+from ..results import Query, SearchResults
+from ..segment import index_text, parse_query
+from . import BaseBackend
+from .common import (
+    clamp_page,
+    count_facets,
+    doc_data,
+    doc_facets,
+    doc_published,
+    doc_texts,
+    doc_title,
+    make_hit,
+)
+
+BATCH = 500
+_UPDATE_FIELDS = ["title", "body", "segmented", "facets", "data", "published_at", "updated_at"]
+
+
+def _batches(iterable, size):
+    it = iter(iterable)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def fts5_query(phrases: list[list[str]]) -> str:
+    """FTS5 MATCH text: every phrase quoted ("路灯 不 亮"), all required."""
+    return " AND ".join('"' + " ".join(w.replace('"', '""') for w in p) + '"' for p in phrases)
+
+
+class Backend(BaseBackend):
+    name = "database"
+
+    @property
+    def vendor(self):
+        return connection.vendor
+
+    # --- writes ---------------------------------------------------------------------------
+    def _row(self, doc_type: DocType, doc: Document, now) -> SearchDocument:
+        title, texts = doc_title(doc_type, doc), doc_texts(doc_type, doc)
+        return SearchDocument(
+            doc_type=doc_type.name,
+            doc_id=str(doc.id),
+            title=title,
+            body="\n".join(t for t in texts if t),
+            segmented=index_text(title, *texts),
+            facets=doc_facets(doc_type, doc),
+            data=doc_data(doc),
+            published_at=doc_published(doc_type, doc) or NO_DATE,
+            updated_at=now,
+        )
+
+    def index(self, doc_type: DocType, documents: Iterable[Document], *, now=None) -> int:
+        now = now or timezone.now()
+        count = 0
+        for batch in _batches(documents, BATCH):
+            rows = [self._row(doc_type, doc, now) for doc in batch]
+            with transaction.atomic():
+                SearchDocument.objects.bulk_create(
+                    rows, update_conflicts=True, unique_fields=["doc_type", "doc_id"],
+                    update_fields=_UPDATE_FIELDS,
+                )
+                if self.vendor == "sqlite":
+                    self._fts_refresh(doc_type, rows)
+            count += len(rows)
+        return count
+
+    def _fts_refresh(self, doc_type, rows):
+        ids = dict(
+            SearchDocument.objects.filter(
+                doc_type=doc_type.name, doc_id__in=[r.doc_id for r in rows]
+            ).values_list("doc_id", "id")
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM search_fts WHERE rowid = %s", [(ids[r.doc_id],) for r in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, segmented) VALUES (%s, %s)",
+                [(ids[r.doc_id], r.segmented) for r in rows],
+            )
+
+    def _delete(self, qs):
+        with transaction.atomic():
+            if self.vendor == "sqlite":
+                pks = list(qs.values_list("pk", flat=True))
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in pks]
+                    )
+                qs = SearchDocument.objects.filter(pk__in=pks)
+            qs.delete()
+
+    def remove(self, doc_type: DocType, ids: Iterable[str]) -> None:
+        ids = [str(i) for i in ids]
+        for batch in _batches(ids, BATCH):
+            self._delete(SearchDocument.objects.filter(doc_type=doc_type.name, doc_id__in=batch))
+
+    def reindex(self, doc_type: DocType, progress: Callable[[int], None] | None = None) -> int:
+        """Upsert every public document, then drop the ones not seen: the index stays
+        searchable throughout (no empty moment, no long lock)."""
+        started = timezone.now()
+        total = 0
+        for batch in _batches(doc_type.load(None), BATCH):
+            total += self.index(doc_type, batch, now=started)
+            if progress:
+                progress(len(batch))
+        self.drop_stale(doc_type, started)
+        return total
+
+    def drop_stale(self, doc_type: DocType, started) -> None:
+        """Delete the documents of this type not written since `started`."""
+        stale = SearchDocument.objects.filter(doc_type=doc_type.name, updated_at__lt=started)
+        while True:
+            pks = list(stale.values_list("pk", flat=True)[:BATCH])
+            if not pks:
+                break
+            self._delete(SearchDocument.objects.filter(pk__in=pks))
+
+    # --- reads ----------------------------------------------------------------------------
+    def match(self, phrases: list[list[str]]):
+        """A filter keeping the documents that contain every phrase."""
+        if self.vendor == "postgresql":
+            sql = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
+            return RawSQL(
+                f"search_vector @@ ({sql})", [" ".join(p) for p in phrases],
+                output_field=BooleanField(),
+            )
+        if self.vendor == "sqlite":
+            return RawSQL(
+                "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
+                [fts5_query(phrases)], output_field=BooleanField(),
+            )
+        condition = Q()
+        for phrase in phrases:
+            condition &= Q(segmented__contains=" ".join(phrase))
+        return condition
+
+    def queryset(self, doc_type: DocType, q: str = "", filters=None):
+        qs = SearchDocument.objects.filter(doc_type=doc_type.name)
+        for name, value in (filters or {}).items():
+            if name not in doc_type.facet_fields:
+                raise ValueError(f"{name!r} is not a facet of {doc_type.name!r}")
+            if value not in (None, ""):
+                qs = qs.filter(**{f"facets__{name}": str(value)})
+        phrases = parse_query(q)
+        if phrases:
+            qs = qs.filter(self.match(phrases))
+        return qs, phrases
+
+    def search(self, doc_type: DocType, query: Query) -> SearchResults:
+        page, per_page = clamp_page(query.page, query.per_page)
+        cap = conf.get("SEARCH_TOTAL_CAP")
+        qs, phrases = self.queryset(doc_type, query.q, query.filters)
+        ordered = qs.order_by("-published_at", "-id")
+        offset = (page - 1) * per_page
+        rows = list(
+            ordered.values_list("doc_id", "title", "data", "published_at")[
+                offset : offset + per_page
+            ]
+        )
+        if offset == 0 and len(rows) < per_page:
+            total = len(rows)
+        else:
+            total = qs.order_by()[: cap + 1].count()
+        capped = total > cap
+        facets = {}
+        if query.facets:
+            facets = count_facets(
+                ordered.values_list("facets", flat=True)[:cap], list(query.facets)
+            )
+        hits = [
+            make_hit(doc_type, doc_id=d, title=t, data=data, phrases=phrases,
+                     published_at=None if p == NO_DATE else p)
+            for d, t, data, p in rows
+        ]
+        return SearchResults(
+            hits=hits, total=min(total, cap), total_capped=capped, facets=facets, page=page,
+            per_page=per_page, backend=self.name, query=query.q,
+        )
+
+    def health(self) -> str:
+        SearchDocument.objects.exists()
+        return f"ok (database, {self.vendor})"
