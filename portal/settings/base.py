@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "search",
     "portal.evaluation",
     "complaints",
+    "complaints.publication",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
