@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("portal.evaluation.urls")),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
+    path("", include("complaints.publication.urls")),
+    path("", include("portal.stats_urls")),
 ]
 
 if settings.SERVE_FILES:
