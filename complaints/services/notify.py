@@ -120,7 +120,7 @@ def monitor_reminder_send(*, today: date | None = None) -> int:
     )
     sent = 0
     for monitor in monitors:
-        _, created = MonitorReminder.objects.get_or_create(monitor=monitor, month=month)
+        _reminder, created = MonitorReminder.objects.get_or_create(monitor=monitor, month=month)
         if not created:
             continue
         if monitor.email:
