@@ -160,6 +160,10 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 SEARCH_BACKEND = "search.backends.elasticsearch" if ELASTICSEARCH_URL else "search.backends.database"
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
+# Chinese analyzer of the Elasticsearch mapping: "smartcn" (analysis-smartcn plugin) or IK's
+# "ik_max_word" (then SEARCH_ES_SEARCH_ANALYZER="ik_smart"); changing it needs search_reindex
+SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", "smartcn")
+SEARCH_ES_SEARCH_ANALYZER = env("SEARCH_ES_SEARCH_ANALYZER", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- e-mail and SMS -------------------------------------------------------------------------
