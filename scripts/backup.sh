@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Back up the portal: PostgreSQL (pg_dump, custom format) plus the media files (tarball).
+# Back up the portal: PostgreSQL (pg_dump, custom format) plus the media files (tarballs):
+# public media (MEDIA_ROOT: photos, documents) and private media (PRIVATE_MEDIA_ROOT, default
+# MEDIA_ROOT/../private-media: complaint attachments, never served by nginx).
 #
 #   DATABASE_URL=postgres://... MEDIA_ROOT=/srv/portal/media scripts/backup.sh [BACKUP_DIR]
 #
-# Writes BACKUP_DIR/<UTC time>/{db.dump,media.tar.gz,SHA256SUMS} (BACKUP_DIR defaults to
+# Writes BACKUP_DIR/<UTC time>/{db.dump,media.tar.gz,private-media.tar.gz,SHA256SUMS}
+# (BACKUP_DIR defaults to
 # ./backups) and prints that directory on the last line. The database is dumped first and
 # the media afterwards, so every file the dump refers to is in the tarball (a file uploaded
 # in between is merely an unreferenced extra). pg_dump reads one consistent snapshot and does
@@ -16,6 +19,7 @@ set -euo pipefail
 : "${DATABASE_URL:?DATABASE_URL is required}"
 cd "$(dirname "$0")/.."
 MEDIA_ROOT=${MEDIA_ROOT:-media}
+PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$(dirname "$MEDIA_ROOT")/private-media}
 BACKUP_DIR=${1:-${BACKUP_DIR:-backups}}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 dest="$BACKUP_DIR/$stamp"
@@ -24,12 +28,12 @@ mkdir -p "$dest"
 umask 077
 
 pg_dump --format=custom --no-owner --no-privileges --file "$dest/db.dump" --dbname "$DATABASE_URL"
-if [ -d "$MEDIA_ROOT" ]; then
-  tar -czf "$dest/media.tar.gz" -C "$MEDIA_ROOT" .
-else
-  tar -czf "$dest/media.tar.gz" --files-from /dev/null
-fi
-(cd "$dest" && sha256sum db.dump media.tar.gz > SHA256SUMS)
+archive() {  # archive DIR FILE: a tarball of DIR's contents (an empty one when DIR is absent)
+  if [ -d "$1" ]; then tar -czf "$2" -C "$1" .; else tar -czf "$2" --files-from /dev/null; fi
+}
+archive "$MEDIA_ROOT" "$dest/media.tar.gz"
+archive "$PRIVATE_MEDIA_ROOT" "$dest/private-media.tar.gz"
+(cd "$dest" && sha256sum db.dump media.tar.gz private-media.tar.gz > SHA256SUMS)
 
 if [ -n "${BACKUP_KEEP_DAYS:-}" ]; then
   find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name '20*' -mtime +"$BACKUP_KEEP_DAYS" \

@@ -2,6 +2,7 @@
 # Restore a backup made by scripts/backup.sh into a FRESH database and a media directory.
 #
 #   DATABASE_URL=postgres://.../portal_restored MEDIA_ROOT=/srv/portal/media \
+#     PRIVATE_MEDIA_ROOT=/srv/portal/private-media \
 #     scripts/restore.sh backups/20260101T000000Z
 #
 # The target database is created when it does not exist and must be empty otherwise (a
@@ -12,6 +13,7 @@ set -euo pipefail
 : "${DATABASE_URL:?DATABASE_URL is required (the target database)}"
 src=${1:?usage: scripts/restore.sh BACKUP_DIRECTORY}
 MEDIA_ROOT=${MEDIA_ROOT:-media}
+PRIVATE_MEDIA_ROOT=${PRIVATE_MEDIA_ROOT:-$(dirname "$MEDIA_ROOT")/private-media}
 [ -f "$src/db.dump" ] || { echo "restore: no db.dump in $src" >&2; exit 2; }
 (cd "$src" && sha256sum --check --quiet SHA256SUMS) || { echo "restore: checksum mismatch in $src" >&2; exit 2; }
 
@@ -36,6 +38,10 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname "$DATABASE_URL" "$src/db.dump"
 psql "$DATABASE_URL" -Xqc "ANALYZE"
 
-mkdir -p "$MEDIA_ROOT"
+mkdir -p "$MEDIA_ROOT" "$PRIVATE_MEDIA_ROOT"
 tar -xzf "$src/media.tar.gz" -C "$MEDIA_ROOT"
-echo "restore: $dbname restored from $src; media into $MEDIA_ROOT" >&2
+if [ -f "$src/private-media.tar.gz" ]; then
+  tar -xzf "$src/private-media.tar.gz" -C "$PRIVATE_MEDIA_ROOT"
+  chmod 700 "$PRIVATE_MEDIA_ROOT"
+fi
+echo "restore: $dbname restored from $src; media into $MEDIA_ROOT and $PRIVATE_MEDIA_ROOT" >&2

@@ -1,7 +1,6 @@
 """Backups: scripts/backup.sh then scripts/restore.sh into a fresh database gives back every
 record of the seeded demo (every table, row for row) and every media file."""
 
-import filecmp
 import os
 import secrets
 import subprocess
@@ -61,8 +60,9 @@ def seeded(tmp_path_factory):
     media = tmp_path / "media"
     (media / "original_images").mkdir(parents=True)
     (media / "original_images" / "张伟丽.jpg").write_bytes(b"\xff\xd8 photo bytes")
-    (media / "complaints").mkdir()
-    (media / "complaints" / "evidence.pdf").write_bytes(os.urandom(2048))
+    private = tmp_path / "private-media"  # complaint attachments, outside MEDIA_ROOT
+    (private / "complaints" / "2026" / "11").mkdir(parents=True)
+    (private / "complaints" / "2026" / "11" / "evidence.pdf").write_bytes(os.urandom(2048))
     db_create(source, template=migrated_template())
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
@@ -83,11 +83,24 @@ def seeded(tmp_path_factory):
         timeout=180,
     )
     try:
-        yield {"source": source, "target": target, "media": media, "env": env, "tmp": tmp_path}
+        yield {
+            "source": source,
+            "target": target,
+            "media": media,
+            "private": private,
+            "env": env,
+            "tmp": tmp_path,
+        }
     finally:
         db_drop(source)
         db_drop(target)
         db_drop(f"{target}_x")
+
+
+def _files(root):
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()
+    }
 
 
 def _script(name, *args, env):
@@ -106,9 +119,14 @@ def test_a_restored_backup_holds_every_record_and_file_of_the_seeded_demo(seeded
     backup = _script("backup.sh", env=env)
     assert backup.returncode == 0, backup.stderr
     backup_dir = backup.stdout.strip().splitlines()[-1]
-    assert sorted(os.listdir(backup_dir)) == ["SHA256SUMS", "db.dump", "media.tar.gz"]
+    assert sorted(os.listdir(backup_dir)) == [
+        "SHA256SUMS",
+        "db.dump",
+        "media.tar.gz",
+        "private-media.tar.gz",
+    ]
 
-    restored_media = seeded["tmp"] / "restored-media"
+    restored_media = seeded["tmp"] / "restored" / "media"
     restore_env = {
         **env,
         "DATABASE_URL": f"{PG_SERVER}/{seeded['target']}",
@@ -128,11 +146,9 @@ def test_a_restored_backup_holds_every_record_and_file_of_the_seeded_demo(seeded
         logins = {row[0] for row in conn.execute("SELECT username FROM accounts_user")}
     assert len(names) == 3 and {"admin", "office", "dept01", "monitor01"} <= logins
 
-    compare = filecmp.dircmp(seeded["media"], restored_media)
-    assert not compare.left_only and not compare.right_only and not compare.diff_files
-    for sub in ("original_images", "complaints"):
-        sub_cmp = filecmp.dircmp(seeded["media"] / sub, restored_media / sub)
-        assert sub_cmp.common_files and not sub_cmp.diff_files and not sub_cmp.left_only
+    assert _files(seeded["media"]) == _files(restored_media)
+    assert _files(seeded["private"]) == _files(seeded["tmp"] / "restored" / "private-media")
+    assert len(_files(seeded["private"])) == 1
 
 
 def test_restore_refuses_a_database_that_is_not_empty(seeded):
