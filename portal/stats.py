@@ -56,8 +56,12 @@ FIGURES = [
     ("suggestions", "网民意见建议（条）", "count", "网民投诉与建议（网站、Open311），不含并单"),
     ("replies", "部门回复（件）", "count", "承办部门已答复的网民意见建议"),
     ("reply_rate", "回复率", "rate", "部门回复 ÷ 已交办部门的网民意见建议"),
-    ("on_time_rate", "按期答复率", "rate",
-     "在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数"),
+    (
+        "on_time_rate",
+        "按期答复率",
+        "rate",
+        "在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数",
+    ),
     ("rectifications", "涉及部门整改（件）", "count", "办结时核查属实或部分属实并有整改措施"),
     ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
     ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
@@ -91,8 +95,9 @@ def _case_counts() -> dict:
         "assigned": Count("id", filter=Q(department__isnull=False)),
         "answered": Count("id", filter=answered),
         "due": Count("id", filter=with_deadline & (answered | Q(deadline__lt=today))),
-        "on_time": Count("id", filter=with_deadline & answered
-                         & Q(answered_at__date__lte=F("deadline"))),
+        "on_time": Count(
+            "id", filter=with_deadline & answered & Q(answered_at__date__lte=F("deadline"))
+        ),
         "closed": Count("id", filter=Q(state=CaseState.CLOSED)),
     }
 
@@ -113,12 +118,15 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         suggestions=Count("id", filter=netizen),
         netizen_assigned=Count("id", filter=netizen & Q(department__isnull=False)),
         replies=Count("id", filter=netizen & Q(answered_at__isnull=False)),
-        rectifications=Count("id", filter=closed
-                             & Q(finding__in=[Finding.TRUE, Finding.PARTLY])
-                             & ~Q(measures="")),
+        rectifications=Count(
+            "id", filter=closed & Q(finding__in=[Finding.TRUE, Finding.PARTLY]) & ~Q(measures="")
+        ),
         case_leads=Count("id", filter=closed & Q(handling_tier=HandlingTier.VIOLATION)),
-        investigations=Count("id", filter=closed & Q(
-            handling_action__in=[HandlingAction.CASE_OPENED, HandlingAction.SANCTION])),
+        investigations=Count(
+            "id",
+            filter=closed
+            & Q(handling_action__in=[HandlingAction.CASE_OPENED, HandlingAction.SANCTION]),
+        ),
         disciplined_named=Count("official", distinct=True, filter=sanction),
         disciplined_unnamed=Count("id", filter=sanction & Q(official__isnull=True)),
         **_case_counts(),
@@ -153,55 +161,70 @@ def satisfaction_trend(*, months: int | None = None, today: date | None = None) 
     today = today or timezone.localdate()
     months = months or getattr(settings, "STATS_TREND_MONTHS", 12)
     span = _months_back(today, months)
-    rows = (Rating.objects.filter(month__gte=span[0], month__lte=span[-1])
-            .values("month")
-            .annotate(
-                total=Count("id", filter=Q(revocation__isnull=True)),
-                satisfied=Count("id", filter=Q(revocation__isnull=True,
-                                               level__gt=BAD_LEVEL_MAX)),
-                revoked=Count("id", filter=Q(revocation__isnull=False)),
-            ).order_by("month"))
+    rows = (
+        Rating.objects.filter(month__gte=span[0], month__lte=span[-1])
+        .values("month")
+        .annotate(
+            total=Count("id", filter=Q(revocation__isnull=True)),
+            satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+            revoked=Count("id", filter=Q(revocation__isnull=False)),
+        )
+        .order_by("month")
+    )
     by_month = {row["month"]: row for row in rows}
     out = []
     for month in span:
         row = by_month.get(month, {"total": 0, "satisfied": 0, "revoked": 0})
-        out.append({
-            "month": month.strftime("%Y-%m"), "ratings": row["total"],
-            "satisfied": row["satisfied"], "revoked": row["revoked"],
-            "rate": _rate(row["satisfied"], row["total"]),
-        })
+        out.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "ratings": row["total"],
+                "satisfied": row["satisfied"],
+                "revoked": row["revoked"],
+                "rate": _rate(row["satisfied"], row["total"]),
+            }
+        )
     return out
 
 
 def department_figures(*, year: int | None = None) -> list[dict]:
     """Per unit: ratings, satisfaction, revocations; cases assigned, answered, on time."""
     ratings = {
-        row["unit"]: row for row in _ratings(year).values("unit").annotate(
+        row["unit"]: row
+        for row in _ratings(year)
+        .values("unit")
+        .annotate(
             total=Count("id"),
             revoked=Count("id", filter=Q(revocation__isnull=False)),
             active=Count("id", filter=Q(revocation__isnull=True)),
             satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
-        ).order_by()
+        )
+        .order_by()
     }
     cases = {
         row["department"]: row
-        for row in _cases(year).filter(department__isnull=False).values("department")
-        .annotate(**_case_counts()).order_by()
+        for row in _cases(year)
+        .filter(department__isnull=False)
+        .values("department")
+        .annotate(**_case_counts())
+        .order_by()
     }
     out = []
     for unit_id, name in Unit.objects.order_by("display_order", "name").values_list("id", "name"):
         r = ratings.get(unit_id, {})
         c = cases.get(unit_id, {})
-        out.append({
-            "unit": name,
-            "ratings": r.get("total", 0),
-            "revoked": r.get("revoked", 0),
-            "satisfaction": _rate(r.get("satisfied", 0), r.get("active", 0)),
-            "cases": c.get("assigned", 0),
-            "answered": c.get("answered", 0),
-            "closed": c.get("closed", 0),
-            "on_time_rate": _rate(c.get("on_time", 0), c.get("due", 0)),
-        })
+        out.append(
+            {
+                "unit": name,
+                "ratings": r.get("total", 0),
+                "revoked": r.get("revoked", 0),
+                "satisfaction": _rate(r.get("satisfied", 0), r.get("active", 0)),
+                "cases": c.get("assigned", 0),
+                "answered": c.get("answered", 0),
+                "closed": c.get("closed", 0),
+                "on_time_rate": _rate(c.get("on_time", 0), c.get("due", 0)),
+            }
+        )
     return out
 
 
@@ -229,8 +252,14 @@ def stats_summary(*, year: int | None = None) -> dict:
 # --- charts (server-rendered SVG, no JavaScript, no CDN) ------------------------------------
 
 
-def bar_chart_svg(*, rows: list[tuple[str, float | None]], max_value: float, title: str,
-                  chart_id: str, suffix: str = "") -> SafeString:
+def bar_chart_svg(
+    *,
+    rows: list[tuple[str, float | None]],
+    max_value: float,
+    title: str,
+    chart_id: str,
+    suffix: str = "",
+) -> SafeString:
     """Horizontal bars, one per (label, value); None draws no bar and prints "—".
     The same numbers are in the table next to the chart."""
     bar_h, gap, label_w, value_w, width = 22, 8, 170, 64, 640
@@ -246,17 +275,23 @@ def bar_chart_svg(*, rows: list[tuple[str, float | None]], max_value: float, tit
         y = gap + i * (bar_h + gap)
         text_y = y + bar_h * 0.72
         short = label if len(label) <= 11 else label[:10] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{text_y:.1f}" text-anchor="end" '
-                     f'font-size="13" fill="#1f2328">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" '
-                     f'fill="#f6f8fa"/>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{text_y:.1f}" text-anchor="end" '
+            f'font-size="13" fill="#1f2328">{escape(short)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#f6f8fa"/>'
+        )
         if value is not None:
             w = max(0.0, min(1.0, value / scale)) * plot_w
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                         f'fill="#b3261e"/>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#b3261e"/>'
+            )
         shown = "—" if value is None else f"{value:g}{suffix}"
-        parts.append(f'<text x="{label_w + plot_w + 6}" y="{text_y:.1f}" font-size="13" '
-                     f'fill="#1f2328">{escape(shown)}</text>')
+        parts.append(
+            f'<text x="{label_w + plot_w + 6}" y="{text_y:.1f}" font-size="13" '
+            f'fill="#1f2328">{escape(shown)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every label and value is escaped
 
@@ -276,23 +311,51 @@ def csv_safe(value):
 
 def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
     """(sheet name, header, rows) for every table on the page, cells guarded."""
-    figures = [[f["label"], "" if f["value"] is None else f["value"],
-                "%" if f["kind"] == "rate" else "", f["note"]] for f in summary["figures"]]
-    trend = [[t["month"], t["ratings"], t["satisfied"], t["revoked"],
-              "" if t["rate"] is None else t["rate"]] for t in summary["trend"]]
-    departments = [[d["unit"], d["ratings"], d["revoked"],
-                    "" if d["satisfaction"] is None else d["satisfaction"], d["cases"],
-                    d["answered"], d["closed"],
-                    "" if d["on_time_rate"] is None else d["on_time_rate"]]
-                   for d in summary["departments"]]
+    figures = [
+        [
+            f["label"],
+            "" if f["value"] is None else f["value"],
+            "%" if f["kind"] == "rate" else "",
+            f["note"],
+        ]
+        for f in summary["figures"]
+    ]
+    trend = [
+        [
+            t["month"],
+            t["ratings"],
+            t["satisfied"],
+            t["revoked"],
+            "" if t["rate"] is None else t["rate"],
+        ]
+        for t in summary["trend"]
+    ]
+    departments = [
+        [
+            d["unit"],
+            d["ratings"],
+            d["revoked"],
+            "" if d["satisfaction"] is None else d["satisfaction"],
+            d["cases"],
+            d["answered"],
+            d["closed"],
+            "" if d["on_time_rate"] is None else d["on_time_rate"],
+        ]
+        for d in summary["departments"]
+    ]
     tables = [
         ("总体指标", ["指标", "数值", "单位", "口径"], figures),
         ("满意率趋势", ["月份", "有效测评", "满意", "撤销", "满意率(%)"], trend),
-        ("各部门", ["单位", "测评", "撤销", "满意率(%)", "交办件", "已答复", "办结",
-                   "按期答复率(%)"], departments),
+        (
+            "各部门",
+            ["单位", "测评", "撤销", "满意率(%)", "交办件", "已答复", "办结", "按期答复率(%)"],
+            departments,
+        ),
     ]
-    return [(name, header, [[csv_safe(cell) for cell in row] for row in rows])
-            for name, header, rows in tables]
+    return [
+        (name, header, [[csv_safe(cell) for cell in row] for row in rows])
+        for name, header, rows in tables
+    ]
 
 
 def _year(request) -> int | None:
@@ -340,9 +403,7 @@ def export_xlsx(request):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_filename(summary["year"], "xlsx")}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(summary["year"], "xlsx")}"'
     return response
 
 
@@ -353,17 +414,31 @@ def stats_page(request):
     year = _year(request)
     summary = stats_summary(year=year)
     trend_chart = bar_chart_svg(
-        rows=[(t["month"], t["rate"]) for t in summary["trend"]], max_value=100,
-        title="各月满意率（%）", chart_id="chart-trend", suffix="%",
+        rows=[(t["month"], t["rate"]) for t in summary["trend"]],
+        max_value=100,
+        title="各月满意率（%）",
+        chart_id="chart-trend",
+        suffix="%",
     )
     departments = [d for d in summary["departments"] if d["ratings"] or d["cases"]]
     department_chart = bar_chart_svg(
-        rows=[(d["unit"], d["satisfaction"]) for d in departments], max_value=100,
-        title="各部门满意率（%）", chart_id="chart-departments", suffix="%",
+        rows=[(d["unit"], d["satisfaction"]) for d in departments],
+        max_value=100,
+        title="各部门满意率（%）",
+        chart_id="chart-departments",
+        suffix="%",
     )
     this_year = timezone.localdate().year
-    return render(request, "stats/page.html", {
-        "summary": summary, "year": year, "years": list(range(this_year, this_year - 5, -1)),
-        "trend_chart": trend_chart, "department_chart": department_chart,
-        "departments": departments, "year_query": f"?year={year}" if year else "",
-    })
+    return render(
+        request,
+        "stats/page.html",
+        {
+            "summary": summary,
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+            "trend_chart": trend_chart,
+            "department_chart": department_chart,
+            "departments": departments,
+            "year_query": f"?year={year}" if year else "",
+        },
+    )

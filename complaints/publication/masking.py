@@ -28,14 +28,35 @@ _MOBILE = re.compile(
 )
 # bank cards and other long account numbers (16-19 digits)
 _LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z*])\d{12,15}(\d{4})(?![0-9A-Za-z])")
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
 _HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
 # private-use code points stand in for protected names while the other rules run
 _PLACEHOLDER_BASE = 0xE000
 
 COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
-    "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "澹台", "独孤", "南宫", "西门",
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "令狐",
+    "钟离",
+    "端木",
+    "澹台",
+    "独孤",
+    "南宫",
+    "西门",
 )
 
 
@@ -64,8 +85,7 @@ def mask_name(name: str) -> str:
     name = (name or "").strip()
     if len(name) <= 1:
         return name
-    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s) and len(name) > 2),
-                   name[0])
+    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s) and len(name) > 2), name[0])
     return surname + NAME_MASK * (len(name) - len(surname))
 
 
@@ -106,22 +126,33 @@ def _person_names(text: str) -> set[str]:
             prev, prev_flag = pairs[i - 1]
             if not _HAN.match(prev):
                 continue
-            if i > 1 and len(pairs[i - 2][0]) == 1 and pairs[i - 2][1].startswith("nr") \
-                    and len(prev) <= 2 and not prev_flag.startswith("nr"):
+            if (
+                i > 1
+                and len(pairs[i - 2][0]) == 1
+                and pairs[i - 2][1].startswith("nr")
+                and len(prev) <= 2
+                and not prev_flag.startswith("nr")
+            ):
                 found.add(pairs[i - 2][0] + prev)  # 王/nr + 小明 + 先生
             elif prev_flag.startswith("nr") and 2 <= len(prev) <= 4:
                 found.add(prev)
     return found
 
 
-def mask_names(text: str, *, private_names: Iterable[str] = (), keep_names: Iterable[str] = (),
-               detect: bool = True) -> str:
+def mask_names(
+    text: str,
+    *,
+    private_names: Iterable[str] = (),
+    keep_names: Iterable[str] = (),
+    detect: bool = True,
+) -> str:
     """Mask private persons' names: the given `private_names` (e.g. the complainant's own),
     and (detect=True) names found by jieba, including those before 先生/女士/同志….
     `keep_names` (officials from the public roster) are never masked."""
     text = text or ""
-    for name in sorted({n.strip() for n in private_names if n and len(n.strip()) >= 2},
-                       key=len, reverse=True):
+    for name in sorted(
+        {n.strip() for n in private_names if n and len(n.strip()) >= 2}, key=len, reverse=True
+    ):
         text = text.replace(name, mask_name(name))
     if not detect:
         return text
@@ -141,10 +172,14 @@ def mask_numbers(text: str) -> str:
     return mask_emails(text)
 
 
-def mask_text(text: str, *, private_names: Iterable[str] = (), keep_names: Iterable[str] = (),
-              detect_names: bool = True) -> str:
+def mask_text(
+    text: str,
+    *,
+    private_names: Iterable[str] = (),
+    keep_names: Iterable[str] = (),
+    detect_names: bool = True,
+) -> str:
     """The automatic masking of one text: numbers, e-mail addresses and private names."""
     private_names = list(private_names)
     text = mask_numbers(text)
-    return mask_names(text, private_names=private_names, keep_names=keep_names,
-                      detect=detect_names)
+    return mask_names(text, private_names=private_names, keep_names=keep_names, detect=detect_names)

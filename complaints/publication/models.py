@@ -16,7 +16,9 @@ class OutcomeQuerySet(models.QuerySet):
 
 class PublishedOutcome(models.Model):
     case = models.OneToOneField(
-        "complaints.Case", on_delete=models.PROTECT, related_name="published_outcome",
+        "complaints.Case",
+        on_delete=models.PROTECT,
+        related_name="published_outcome",
         verbose_name="投诉件",
     )
     number = models.CharField("受理编号", max_length=20)
@@ -28,14 +30,22 @@ class PublishedOutcome(models.Model):
 
     # what the facets and the detail page show (snapshots of names at publication time)
     department = models.ForeignKey(
-        "cms.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "cms.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="承办部门",
     )
     department_name = models.CharField("承办部门名称", max_length=100, blank=True)
     category_code = models.CharField("类别代码", max_length=40, blank=True)
     category_name = models.CharField("类别", max_length=50, blank=True)
     official = models.ForeignKey(
-        "cms.OfficialPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "cms.OfficialPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="被投诉人员",
     )
     official_name = models.CharField("被投诉人员姓名", max_length=100, blank=True)
@@ -54,7 +64,10 @@ class PublishedOutcome(models.Model):
     first_published_at = models.DateTimeField("首次公开时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)

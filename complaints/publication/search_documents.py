@@ -56,8 +56,16 @@ def register_documents():
     search_api.register(
         DocType(
             name=DOC_TYPE,
-            text_fields=("title", "summary", "answer", "measures", "department_name",
-                         "official_name", "category_name", "number"),
+            text_fields=(
+                "title",
+                "summary",
+                "answer",
+                "measures",
+                "department_name",
+                "official_name",
+                "category_name",
+                "number",
+            ),
             facet_fields=FACETS,
             date_field="closed_at",
             load=load,

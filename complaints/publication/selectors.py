@@ -20,7 +20,10 @@ from .search_documents import DOC_TYPE, FACETS
 from .services import OutcomeText, accountability_text
 
 FACET_TITLES = {
-    "department": "承办部门", "category": "类别", "finding": "核查结论", "year": "年度",
+    "department": "承办部门",
+    "category": "类别",
+    "finding": "核查结论",
+    "year": "年度",
     "official": "被投诉人员",
 }
 
@@ -41,21 +44,29 @@ def _labels(field: str, values: list[str]) -> dict[str, str]:
         return {v: str(Finding(v).label) if v in Finding.values else v for v in values}
     if field == "year":
         return {v: f"{v}年" for v in values}
-    column = {"department": ("department_id", "department_name"),
-              "category": ("category_code", "category_name"),
-              "official": ("official_id", "official_name")}[field]
-    rows = (PublishedOutcome.objects.published()
-            .filter(**{f"{column[0]}__in": values}).values_list(*column).distinct())
+    column = {
+        "department": ("department_id", "department_name"),
+        "category": ("category_code", "category_name"),
+        "official": ("official_id", "official_name"),
+    }[field]
+    rows = (
+        PublishedOutcome.objects.published()
+        .filter(**{f"{column[0]}__in": values})
+        .values_list(*column)
+        .distinct()
+    )
     return {str(key): name for key, name in rows}
 
 
-def outcome_search(*, q: str = "", filters: dict | None = None, page: int = 1,
-                   per_page: int = 20) -> dict:
+def outcome_search(
+    *, q: str = "", filters: dict | None = None, page: int = 1, per_page: int = 20
+) -> dict:
     """Published outcomes matching `q` (Chinese words, highlighted), filtered by facet
     values, with facet counts and labels."""
     filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v not in (None, "")}
-    results = search_api.search(DOC_TYPE, q, filters=filters, facets=FACETS, page=page,
-                                per_page=per_page)
+    results = search_api.search(
+        DOC_TYPE, q, filters=filters, facets=FACETS, page=page, per_page=per_page
+    )
     facets = []
     for field in FACETS:
         counts = results.facets.get(field, [])
@@ -63,11 +74,15 @@ def outcome_search(*, q: str = "", filters: dict | None = None, page: int = 1,
         labels = _labels(field, values)
         if field == "year":
             counts = sorted(counts, key=lambda kv: kv[0], reverse=True)
-        facets.append({
-            "field": field, "title": FACET_TITLES[field], "selected": filters.get(field, ""),
-            "selected_label": labels.get(filters.get(field, ""), ""),
-            "values": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts],
-        })
+        facets.append(
+            {
+                "field": field,
+                "title": FACET_TITLES[field],
+                "selected": filters.get(field, ""),
+                "selected_label": labels.get(filters.get(field, ""), ""),
+                "values": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts],
+            }
+        )
     return {"results": results, "facets": facets, "filters": filters, "q": q}
 
 
@@ -83,10 +98,12 @@ def closed_case_list_for_office(*, user, status: str = ""):
     """Closed cases with their publication state, for the office's publication desk."""
     _office_only(user)
     published = PublishedOutcome.objects.filter(case=OuterRef("pk"), is_published=True)
-    qs = (Case.objects.filter(state=CaseState.CLOSED)
-          .select_related("category", "department", "official")
-          .annotate(is_published=Exists(published))
-          .order_by("-closed_at", "-id"))
+    qs = (
+        Case.objects.filter(state=CaseState.CLOSED)
+        .select_related("category", "department", "official")
+        .annotate(is_published=Exists(published))
+        .order_by("-closed_at", "-id")
+    )
     if status == "published":
         qs = qs.filter(is_published=True)
     elif status == "unpublished":
@@ -96,8 +113,11 @@ def closed_case_list_for_office(*, user, status: str = ""):
 
 def closed_case_get_for_office(*, user, pk) -> Case:
     _office_only(user)
-    case = (Case.objects.filter(state=CaseState.CLOSED, pk=pk)
-            .select_related("category", "department", "official").first())
+    case = (
+        Case.objects.filter(state=CaseState.CLOSED, pk=pk)
+        .select_related("category", "department", "official")
+        .first()
+    )
     if case is None:
         raise Http404
     return case
@@ -127,8 +147,11 @@ def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOut
     outcome = PublishedOutcome.objects.filter(case=case).first()
     if outcome is not None:
         return OutcomeText(
-            title=outcome.title, summary=outcome.summary, answer=outcome.answer,
-            measures=outcome.measures, accountability=outcome.accountability,
+            title=outcome.title,
+            summary=outcome.summary,
+            answer=outcome.answer,
+            measures=outcome.measures,
+            accountability=outcome.accountability,
         ), outcome
     private = complainant_names(user=user, case=case)
     keep = roster_names()
@@ -140,8 +163,11 @@ def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOut
     summary = mask(case.text)
     title = mask(case.title) if case.title else f"{case.category.name}：{summary[:30]}"
     return OutcomeText(
-        title=title[:200], summary=summary, answer=mask(case.answer_text),
+        title=title[:200],
+        summary=summary,
+        answer=mask(case.answer_text),
         measures=mask(case.measures),
-        accountability=accountability_text(handling_tier=case.handling_tier,
-                                           handling_action=case.handling_action),
+        accountability=accountability_text(
+            handling_tier=case.handling_tier, handling_action=case.handling_action
+        ),
     ), None

@@ -76,21 +76,28 @@ def _clean(text: OutcomeText, *, private_names) -> OutcomeText:
         return masking.mask_names(value, private_names=private_names, detect=False)
 
     return OutcomeText(
-        title=clean(text.title)[:200], summary=clean(text.summary), answer=clean(text.answer),
-        measures=clean(text.measures), accountability=clean(text.accountability),
+        title=clean(text.title)[:200],
+        summary=clean(text.summary),
+        answer=clean(text.answer),
+        measures=clean(text.measures),
+        accountability=clean(text.accountability),
     )
 
 
-def outcome_publish(*, case: Case, actor, text: OutcomeText,
-                    private_names: tuple[str, ...] = ()) -> PublishedOutcome:
+def outcome_publish(
+    *, case: Case, actor, text: OutcomeText, private_names: tuple[str, ...] = ()
+) -> PublishedOutcome:
     """Publish (or re-publish after an edit) the masked outcome of a closed case.
 
     `private_names` are names that must never appear (the complainant's own, from the
     office-only contact selector); they are masked again whatever the text says."""
     _office_only(actor)
     with transaction.atomic():
-        case = (Case.objects.select_for_update()
-                .select_related("category", "department", "official").get(pk=case.pk))
+        case = (
+            Case.objects.select_for_update()
+            .select_related("category", "department", "official")
+            .get(pk=case.pk)
+        )
         if case.state != CaseState.CLOSED:
             raise ValidationError(ERR_NOT_CLOSED)
         if case.publication == PublicationStatus.HELD:
@@ -133,7 +140,11 @@ def outcome_publish(*, case: Case, actor, text: OutcomeText,
         outcome.withdrawn_at, outcome.withdrawn_reason = None, ""
         outcome.save()
         audit_append(
-            chain=case.audit_chain, action=action, obj=case, actor=actor, before=before,
+            chain=case.audit_chain,
+            action=action,
+            obj=case,
+            actor=actor,
+            before=before,
             after={"outcome": outcome.pk, "title": outcome.title},
         )
         search_api.index_on_commit(DOC_TYPE, [outcome.pk])
@@ -154,11 +165,15 @@ def outcome_unpublish(*, outcome: PublishedOutcome, actor, reason: str) -> Publi
             raise ValidationError(ERR_NOT_PUBLISHED)
         outcome.is_published = False
         outcome.withdrawn_at, outcome.withdrawn_reason = timezone.now(), reason[:200]
-        outcome.save(update_fields=["is_published", "withdrawn_at", "withdrawn_reason",
-                                    "updated_at"])
+        outcome.save(
+            update_fields=["is_published", "withdrawn_at", "withdrawn_reason", "updated_at"]
+        )
         audit_append(
-            chain=f"case:{outcome.case_id}", action="outcome.unpublish", obj=outcome.case,
-            actor=actor, before={"published": True},
+            chain=f"case:{outcome.case_id}",
+            action="outcome.unpublish",
+            obj=outcome.case,
+            actor=actor,
+            before={"published": True},
             after={"outcome": outcome.pk, "reason": outcome.withdrawn_reason},
         )
         search_api.remove_on_commit(DOC_TYPE, [outcome.pk])

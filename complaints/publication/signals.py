@@ -12,8 +12,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 STATS_VERSION_KEY = "stats:data-version"
-WATCHED = ("complaints.Case", "evaluation.Rating", "evaluation.RatingRevocation",
-           "publication.PublishedOutcome")
+WATCHED = (
+    "complaints.Case",
+    "evaluation.Rating",
+    "evaluation.RatingRevocation",
+    "publication.PublishedOutcome",
+)
 
 
 def stats_version() -> str:

@@ -12,6 +12,5 @@ urlpatterns = [
     # office publication desk
     path("office/results/", views.office_list, name="office_list"),
     path("office/results/<int:pk>/", views.office_preview, name="office_preview"),
-    path("office/results/<int:pk>/unpublish/", views.office_unpublish,
-         name="office_unpublish"),
+    path("office/results/<int:pk>/unpublish/", views.office_unpublish, name="office_unpublish"),
 ]

@@ -34,7 +34,9 @@ def results_list(request):
     q = request.GET.get("q", "").strip()[:100]
     filters = {f: request.GET.get(f, "").strip()[:40] for f in FACETS}
     data = selectors.outcome_search(
-        q=q, filters=filters, page=_page(request.GET.get("page")),
+        q=q,
+        filters=filters,
+        page=_page(request.GET.get("page")),
         per_page=getattr(settings, "RESULTS_PER_PAGE", 20),
     )
     base = {"q": q, **data["filters"]}
@@ -56,12 +58,16 @@ def results_list(request):
 
 def outcome_detail(request, pk):
     outcome = selectors.outcome_get_public(pk=pk)
-    return render(request, "results/detail.html", {
-        "outcome": outcome,
-        "finding_label": _choice_label(Finding, outcome.finding),
-        "tier_label": _choice_label(HandlingTier, outcome.handling_tier),
-        "action_label": _choice_label(HandlingAction, outcome.handling_action),
-    })
+    return render(
+        request,
+        "results/detail.html",
+        {
+            "outcome": outcome,
+            "finding_label": _choice_label(Finding, outcome.finding),
+            "tier_label": _choice_label(HandlingTier, outcome.handling_tier),
+            "action_label": _choice_label(HandlingAction, outcome.handling_action),
+        },
+    )
 
 
 def _choice_label(choices, value):
@@ -74,10 +80,12 @@ def _choice_label(choices, value):
 class OutcomeForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     summary = forms.CharField(label="问题摘要", widget=forms.Textarea(attrs={"rows": 6}))
-    answer = forms.CharField(label="答复内容", required=False,
-                             widget=forms.Textarea(attrs={"rows": 6}))
-    measures = forms.CharField(label="整改措施", required=False,
-                               widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(
+        label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    measures = forms.CharField(
+        label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     accountability = forms.CharField(label="问责处理", required=False, max_length=500)
 
 
@@ -100,7 +108,9 @@ def office_preview(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_publish(
-                case=case, actor=request.user, text=services.OutcomeText(**form.cleaned_data),
+                case=case,
+                actor=request.user,
+                text=services.OutcomeText(**form.cleaned_data),
                 private_names=selectors.complainant_names(user=request.user, case=case),
             )
         except ValidationError as exc:
@@ -108,9 +118,16 @@ def office_preview(request, pk):
         else:
             messages.success(request, _("已公开 (published)"))
             return redirect("publication:office_preview", pk=case.pk)
-    return render(request, "results/office_preview.html", {
-        "case": case, "form": form, "outcome": outcome, "unpublish_form": UnpublishForm(),
-    })
+    return render(
+        request,
+        "results/office_preview.html",
+        {
+            "case": case,
+            "form": form,
+            "outcome": outcome,
+            "unpublish_form": UnpublishForm(),
+        },
+    )
 
 
 def _form_errors(form, exc):
@@ -133,8 +150,9 @@ def office_unpublish(request, pk):
         messages.error(request, _("请填写撤回理由 (a reason is required)"))
     else:
         try:
-            services.outcome_unpublish(outcome=outcome, actor=request.user,
-                                       reason=form.cleaned_data["reason"])
+            services.outcome_unpublish(
+                outcome=outcome, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

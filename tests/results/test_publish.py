@@ -16,14 +16,20 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-NAMED_TEXT = "我是王小明，电话13812341234。窗口的张伟丽主任推诿，经办人陈志强让我跑了五趟才办好营业执照。"
+NAMED_TEXT = (
+    "我是王小明，电话13812341234。窗口的张伟丽主任推诿，经办人陈志强让我跑了五趟才办好营业执照。"
+)
 
 
 @pytest.fixture
 def named_case(official, unit):
     return f.case_closed(
-        unit=unit, official=official, text=NAMED_TEXT, anonymous=False,
-        contact_name="王小明", contact_phone="13812341234",
+        unit=unit,
+        official=official,
+        text=NAMED_TEXT,
+        anonymous=False,
+        contact_name="王小明",
+        contact_phone="13812341234",
         answer="经核查属实，已对陈志强批评教育。联系人电话13900001111。",
         measures="窗口推行一次告知制度。",
     )
@@ -57,10 +63,13 @@ def test_publish_writes_the_snapshot_and_an_audit_event_in_the_case_chain(named_
 
 
 def test_hand_edits_are_kept_but_numbers_and_the_complainants_name_are_masked_again(
-        named_case, on_commit):
+    named_case, on_commit
+):
     outcome = on_commit(
-        f.publish, named_case,
-        title="王小明反映窗口推诿", summary="王小明反映：身份证360121199001011234，电话13812341234",
+        f.publish,
+        named_case,
+        title="王小明反映窗口推诿",
+        summary="王小明反映：身份证360121199001011234，电话13812341234",
     )
     assert outcome.title == "王某某反映窗口推诿"
     assert outcome.summary == "王某某反映：身份证360121********1234，电话138****1234"
@@ -70,8 +79,11 @@ def test_editing_a_published_outcome_is_audited_as_an_edit(named_case, on_commit
     on_commit(f.publish, named_case)
     outcome = on_commit(f.publish, named_case, title="窗口办事推诿（已整改）")
     assert outcome.title == "窗口办事推诿（已整改）"
-    actions = list(AuditEvent.objects.filter(chain=f"case:{named_case.pk}")
-                   .order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(chain=f"case:{named_case.pk}")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions[-2:] == ["outcome.publish", "outcome.edit"]
     assert PublishedOutcome.objects.count() == 1
 
@@ -96,8 +108,9 @@ def test_unpublish_needs_a_reason(named_case, on_commit):
 
 def test_a_case_that_is_not_closed_cannot_be_published(unit):
     case = f.case_answered(unit=unit, text="路灯不亮三个月没人管")
-    text = services.OutcomeText(title="路灯", summary="路灯不亮", answer="", measures="",
-                                accountability="")
+    text = services.OutcomeText(
+        title="路灯", summary="路灯不亮", answer="", measures="", accountability=""
+    )
     with pytest.raises(ValidationError):
         services.outcome_publish(case=case, actor=f.office(), text=text)
     assert not PublishedOutcome.objects.exists()
@@ -115,8 +128,9 @@ def test_a_case_the_office_held_back_cannot_be_published(unit):
 def test_only_the_office_publishes_and_unpublishes(unit, on_commit):
     case = f.case_closed(unit=unit, text="路灯不亮三个月没人管")
     handler = f.department_user(unit)
-    text = services.OutcomeText(title="路灯", summary="路灯不亮", answer="", measures="",
-                                accountability="")
+    text = services.OutcomeText(
+        title="路灯", summary="路灯不亮", answer="", measures="", accountability=""
+    )
     with pytest.raises(PermissionDenied):
         services.outcome_publish(case=case, actor=handler, text=text)
     outcome = on_commit(f.publish, case)

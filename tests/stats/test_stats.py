@@ -24,9 +24,12 @@ _voter = iter(range(1, 1_000_000))
 
 def rate(official, level):
     return rating_submit(
-        official=official, channel=Channel.WEB, voter_key=f"v{next(_voter)}",
-        data=RatingData(level=level, attitude=4, efficiency=4, style=4,
-                        reason="办事拖拉" if level <= 2 else ""),
+        official=official,
+        channel=Channel.WEB,
+        voter_key=f"v{next(_voter)}",
+        data=RatingData(
+            level=level, attitude=4, efficiency=4, style=4, reason="办事拖拉" if level <= 2 else ""
+        ),
     )
 
 
@@ -46,19 +49,36 @@ def world(make_unit, make_official):
         rate(oa, level)
     rate(ob, 4)
     rating_revoke(rating=rate(ob, 2), actor=office, reason="与本单位职责无关")
-    f.case_closed(unit=roads, text="路灯不亮", measures="更换灯具", actor=office,
-                  action=HandlingAction.WARNING_LETTER)
-    f.case_closed(unit=permits, official=ob, text="索要好处", actor=office,
-                  tier=HandlingTier.VIOLATION, action=HandlingAction.SANCTION)
+    f.case_closed(
+        unit=roads,
+        text="路灯不亮",
+        measures="更换灯具",
+        actor=office,
+        action=HandlingAction.WARNING_LETTER,
+    )
+    f.case_closed(
+        unit=permits,
+        official=ob,
+        text="索要好处",
+        actor=office,
+        tier=HandlingTier.VIOLATION,
+        action=HandlingAction.SANCTION,
+    )
     f.case_answered(unit=roads, text="路面坑洼", finding=Finding.FALSE, actor=office)
     c4, _ = case_submit(category=f.category(), text="窗口排队太久", unit=permits)
     case_transition(case=c4, action=CaseAction.ACCEPT, actor=office)
-    case_transition(case=c4, action=CaseAction.ASSIGN, actor=office, department=permits,
-                    deadline=timezone.localdate() - timedelta(days=1))
+    case_transition(
+        case=c4,
+        action=CaseAction.ASSIGN,
+        actor=office,
+        department=permits,
+        deadline=timezone.localdate() - timedelta(days=1),
+    )
     case_submit(category=f.category(), text="建议延长办事时间")
     monitor = staff_user_create(username="monitor1", role=roles.MONITOR, password="pw-12345678")
-    monitor_report_submit(monitor=monitor, month=timezone.localdate(), category=f.category(),
-                          text="本月窗口作风良好")
+    monitor_report_submit(
+        monitor=monitor, month=timezone.localdate(), category=f.category(), text="本月窗口作风良好"
+    )
     return {"office": office, "roads": roads, "permits": permits, "oa": oa, "ob": ob}
 
 
@@ -67,9 +87,18 @@ def _figures(summary):
 
 
 EXPECTED = {
-    "ratings": 6, "revoked": 1, "revocation_rate": 16.7, "satisfaction": 80.0,
-    "monitoring": 1, "suggestions": 5, "replies": 3, "reply_rate": 75.0,
-    "on_time_rate": 75.0, "rectifications": 1, "case_leads": 1, "investigations": 1,
+    "ratings": 6,
+    "revoked": 1,
+    "revocation_rate": 16.7,
+    "satisfaction": 80.0,
+    "monitoring": 1,
+    "suggestions": 5,
+    "replies": 3,
+    "reply_rate": 75.0,
+    "on_time_rate": 75.0,
+    "rectifications": 1,
+    "case_leads": 1,
+    "investigations": 1,
     "disciplined": 1,
 }
 
@@ -84,17 +113,33 @@ def test_figures_per_department_and_the_month_trend(world):
     summary = stats.stats_summary()
     rows = {d["unit"]: d for d in summary["departments"]}
     assert rows["县交通运输局"] == {
-        "unit": "县交通运输局", "ratings": 4, "revoked": 0, "satisfaction": 75.0, "cases": 2,
-        "answered": 2, "closed": 1, "on_time_rate": 100.0,
+        "unit": "县交通运输局",
+        "ratings": 4,
+        "revoked": 0,
+        "satisfaction": 75.0,
+        "cases": 2,
+        "answered": 2,
+        "closed": 1,
+        "on_time_rate": 100.0,
     }
     assert rows["县行政审批局"] == {
-        "unit": "县行政审批局", "ratings": 2, "revoked": 1, "satisfaction": 100.0, "cases": 2,
-        "answered": 1, "closed": 1, "on_time_rate": 50.0,
+        "unit": "县行政审批局",
+        "ratings": 2,
+        "revoked": 1,
+        "satisfaction": 100.0,
+        "cases": 2,
+        "answered": 1,
+        "closed": 1,
+        "on_time_rate": 50.0,
     }
     this_month = summary["trend"][-1]
     assert this_month["month"] == timezone.localdate().strftime("%Y-%m")
-    assert (this_month["ratings"], this_month["satisfied"], this_month["revoked"],
-            this_month["rate"]) == (5, 4, 1, 80.0)
+    assert (
+        this_month["ratings"],
+        this_month["satisfied"],
+        this_month["revoked"],
+        this_month["rate"],
+    ) == (5, 4, 1, 80.0)
     assert len(summary["trend"]) == 12
 
 
@@ -139,10 +184,20 @@ def test_xlsx_export_has_one_sheet_per_table(client, world):
     assert figures["网上测评（人次）"] == 6 and figures["按期答复率"] == 75.0
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("县交通运输局", "县交通运输局"), (-3, -3), (75.0, 75.0), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("县交通运输局", "县交通运输局"),
+        (-3, -3),
+        (75.0, 75.0),
+        ("", ""),
+    ],
+)
 def test_csv_safe_quotes_cells_that_would_run_as_formulas(value, expected):
     assert stats.csv_safe(value) == expected
 
@@ -150,8 +205,9 @@ def test_csv_safe_quotes_cells_that_would_run_as_formulas(value, expected):
 def test_exports_guard_against_csv_injection_in_unit_names(client, make_unit, make_official):
     evil = make_unit(name='=HYPERLINK("http://evil.example","点我")')
     rate(make_official(name="周正", unit=evil), 4)
-    rows = list(csv.reader(io.StringIO(
-        client.get("/stats/export.csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/stats/export.csv").content.decode("utf-8-sig")))
+    )
     assert any(r and r[0] == "'" + evil.name for r in rows)
     assert not any(r and r[0].startswith("=") for r in rows)
     workbook = load_workbook(io.BytesIO(client.get("/stats/export.xlsx").content))
@@ -163,7 +219,8 @@ def test_stats_are_cached_and_recomputed_when_an_outcome_is_published(world, on_
     before = _figures(stats.stats_summary())
     # a write that bypasses signals: the cached figures do not see it …
     Case.objects.filter(source=CaseSource.WEB, department__isnull=True).update(
-        source=CaseSource.MONITOR)
+        source=CaseSource.MONITOR
+    )
     assert _figures(stats.stats_summary()) == before
     # … until publishing an outcome bumps the data version
     closed = Case.objects.filter(state="closed").first()
