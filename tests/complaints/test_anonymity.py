@@ -20,9 +20,18 @@ def _all_text_in_database() -> str:
     chunks = []
     for model in apps.get_models():
         fields = [
-            f.attname for f in model._meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField, models.JSONField,
-                              models.GenericIPAddressField, models.BinaryField))
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(
+                f,
+                (
+                    models.CharField,
+                    models.TextField,
+                    models.JSONField,
+                    models.GenericIPAddressField,
+                    models.BinaryField,
+                ),
+            )
         ]
         if not fields:
             continue
@@ -32,17 +41,24 @@ def _all_text_in_database() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_anonymous_complaint_leaves_no_ip_or_user_agent_in_tables_or_logs(
-    client, category, caplog
-):
+def test_anonymous_complaint_leaves_no_ip_or_user_agent_in_tables_or_logs(client, category, caplog):
     caplog.set_level(logging.DEBUG)
     photo = SimpleUploadedFile("p.jpg", image_bytes(exif_gps=True), "image/jpeg")
     meta = {"REMOTE_ADDR": IP, "HTTP_USER_AGENT": UA, "HTTP_X_FORWARDED_FOR": IP}
-    response = client.post("/complaints/new/", {
-        "anonymous": "1", "subject_kind": "general", "category": category.pk,
-        "text": "匿名反映：某窗口吃拿卡要。", "notify_email": "",
-        "captcha_0": "x", "captcha_1": "PASSED", "attachments": [photo],
-    }, **meta)
+    response = client.post(
+        "/complaints/new/",
+        {
+            "anonymous": "1",
+            "subject_kind": "general",
+            "category": category.pk,
+            "text": "匿名反映：某窗口吃拿卡要。",
+            "notify_email": "",
+            "captcha_0": "x",
+            "captcha_1": "PASSED",
+            "attachments": [photo],
+        },
+        **meta,
+    )
     assert response.status_code == 201
     receipt = response.context["receipt"]
     # follow it up, add a message, fail once: all of it anonymous too
@@ -58,7 +74,5 @@ def test_anonymous_complaint_leaves_no_ip_or_user_agent_in_tables_or_logs(
     assert dump  # the scan did read the tables
     assert IP not in dump
     assert UA not in dump and "DistinctiveTestAgent" not in dump
-    logged = "\n".join(
-        f"{r.getMessage()} {r.__dict__}" for r in caplog.records
-    )
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert IP not in logged and "DistinctiveTestAgent" not in logged

@@ -21,8 +21,12 @@ pytestmark = pytest.mark.django_db
 
 def _form(cat, **extra):
     data = {
-        "anonymous": "1", "subject_kind": "general", "category": cat.pk,
-        "text": "办事窗口工作人员态度恶劣。", "captcha_0": "x", "captcha_1": "PASSED",
+        "anonymous": "1",
+        "subject_kind": "general",
+        "category": cat.pk,
+        "text": "办事窗口工作人员态度恶劣。",
+        "captcha_0": "x",
+        "captcha_1": "PASSED",
     }
     data.update(extra)
     return data
@@ -61,16 +65,26 @@ def test_receipt_is_a_signed_proof_that_the_portal_verifies(make_case, client):
     iso = response_iso = receipt.submitted_at.astimezone(
         __import__("zoneinfo").ZoneInfo("Asia/Shanghai")
     ).isoformat(timespec="seconds")
-    ok = receipt_verify(number=case.number, submitted_at=iso, text_sha256=receipt.text_sha256,
-                        signature=receipt.signature)
+    ok = receipt_verify(
+        number=case.number,
+        submitted_at=iso,
+        text_sha256=receipt.text_sha256,
+        signature=receipt.signature,
+    )
     assert ok == {"signature_valid": True, "matches_case": True}
-    forged = receipt_verify(number=case.number, submitted_at=iso,
-                            text_sha256="0" * 64, signature=receipt.signature)
+    forged = receipt_verify(
+        number=case.number, submitted_at=iso, text_sha256="0" * 64, signature=receipt.signature
+    )
     assert forged["signature_valid"] is False
-    page = client.post("/complaints/verify/", {
-        "number": case.number, "submitted_at": response_iso,
-        "text_sha256": receipt.text_sha256, "signature": receipt.signature,
-    })
+    page = client.post(
+        "/complaints/verify/",
+        {
+            "number": case.number,
+            "submitted_at": response_iso,
+            "text_sha256": receipt.text_sha256,
+            "signature": receipt.signature,
+        },
+    )
     assert "凭证有效" in page.content.decode()
 
 
@@ -78,10 +92,16 @@ def test_named_contact_is_encrypted_at_rest_and_complainant_is_notified(
     client, category, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/complaints/new/", _form(
-            category, anonymous="0", contact_name="李明", contact_phone="13800138000",
-            contact_email="liming@example.com",
-        ))
+        response = client.post(
+            "/complaints/new/",
+            _form(
+                category,
+                anonymous="0",
+                contact_name="李明",
+                contact_phone="13800138000",
+                contact_email="liming@example.com",
+            ),
+        )
     assert response.status_code == 201
     case = Case.objects.get()
     row = Case.objects.filter(pk=case.pk).values().get()
@@ -98,11 +118,14 @@ def test_named_complaint_without_contact_is_refused_with_a_clear_message(client,
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("text", "", "text is required"),
-    ("category", "999999", "unknown category"),
-    ("captcha_1", "WRONG", "wrong captcha"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("text", "", "text is required"),
+        ("category", "999999", "unknown category"),
+        ("captcha_1", "WRONG", "wrong captcha"),
+    ],
+)
 def test_bad_input_gets_a_message_not_a_500(client, category, field, value, message):
     response = client.post("/complaints/new/", _form(category, **{field: value}))
     assert response.status_code == 400
@@ -113,9 +136,10 @@ def test_bad_input_gets_a_message_not_a_500(client, category, field, value, mess
 def test_subject_official_is_resolved_from_the_autocomplete_label(client, category, official):
     found = client.get("/complaints/officials.json", {"q": "zwl"}).json()["results"]
     assert found and found[0]["name"] == "张伟丽"
-    response = client.post("/complaints/new/", _form(
-        category, subject_kind="official", official_label=found[0]["label"]
-    ))
+    response = client.post(
+        "/complaints/new/",
+        _form(category, subject_kind="official", official_label=found[0]["label"]),
+    )
     assert response.status_code == 201
     case = Case.objects.get()
     assert case.official_id == official.pk and case.unit_id == official.unit_id
@@ -123,9 +147,9 @@ def test_subject_official_is_resolved_from_the_autocomplete_label(client, catego
 
 
 def test_unknown_official_is_refused(client, category, official):
-    response = client.post("/complaints/new/", _form(
-        category, subject_kind="official", official_label="查无此人"
-    ))
+    response = client.post(
+        "/complaints/new/", _form(category, subject_kind="official", official_label="查无此人")
+    )
     assert response.status_code == 400
     assert "choose the official" in response.content.decode()
 
@@ -145,8 +169,10 @@ def test_photo_is_stored_without_exif_or_gps(client, category):
 
 
 def test_pdf_and_png_are_accepted_by_content(client, category):
-    files = [SimpleUploadedFile("a.pdf", pdf_bytes(), "application/pdf"),
-             SimpleUploadedFile("b.bin", image_bytes("PNG"), "application/octet-stream")]
+    files = [
+        SimpleUploadedFile("a.pdf", pdf_bytes(), "application/pdf"),
+        SimpleUploadedFile("b.bin", image_bytes("PNG"), "application/octet-stream"),
+    ]
     response = client.post("/complaints/new/", _form(category, attachments=files))
     assert response.status_code == 201
     types = sorted(Case.objects.get().attachments.values_list("content_type", flat=True))

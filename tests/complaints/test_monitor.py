@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def _report(client, category, unit, **extra):
     month = datetime.date.today().strftime("%Y-%m")
-    data = {"month": month, "subject_kind": "unit", "unit": unit.pk, "category": category.pk,
-            "text": "本月走访企业3家，反映审批窗口材料要求反复变化。"}
+    data = {
+        "month": month,
+        "subject_kind": "unit",
+        "unit": unit.pk,
+        "category": category.pk,
+        "text": "本月走访企业3家，反映审批窗口材料要求反复变化。",
+    }
     data.update(extra)
     return client.post("/complaints/monitor/", data)
 

@@ -49,8 +49,15 @@ def test_service_list_and_definition_in_json_and_xml(client, category):
     codes = {s["service_code"] for s in services}
     assert category.code in codes
     for s in services:
-        assert {"service_code", "service_name", "description", "metadata", "type",
-                "keywords", "group"} <= set(s)
+        assert {
+            "service_code",
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
+        } <= set(s)
     root = ET.fromstring(client.get(f"{BASE}/services.xml").content)
     assert root.tag == "services"
     assert category.code in [el.text for el in root.findall("service/service_code")]
@@ -62,12 +69,22 @@ def test_service_list_and_definition_in_json_and_xml(client, category):
 
 
 def test_post_a_request_with_api_key_then_read_it_back(client, category, api_key):
-    response = client.post(f"{BASE}/requests.json", {
-        "api_key": api_key, "service_code": category.code, "lat": "27.218", "long": "116.533",
-        "description": "不动产登记窗口排队三小时无人办理。", "email": "citizen@example.com",
-        "first_name": "小明", "last_name": "陈", "phone": "13700000000",
-        "device_id": "device-XYZ-123", "account_id": "acct-987",
-    })
+    response = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": category.code,
+            "lat": "27.218",
+            "long": "116.533",
+            "description": "不动产登记窗口排队三小时无人办理。",
+            "email": "citizen@example.com",
+            "first_name": "小明",
+            "last_name": "陈",
+            "phone": "13700000000",
+            "device_id": "device-XYZ-123",
+            "account_id": "acct-987",
+        },
+    )
     assert response.status_code == 201
     created = response.json()[0]
     request_id = created["service_request_id"]
@@ -99,31 +116,44 @@ def test_post_a_request_with_api_key_then_read_it_back(client, category, api_key
 
 
 def test_post_in_xml_answers_in_xml(client, category, api_key):
-    response = client.post(f"{BASE}/requests.xml", {
-        "api_key": api_key, "service_code": category.code, "address_string": "县政务中心二楼",
-        "description": "窗口人员玩手机。",
-    })
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {
+            "api_key": api_key,
+            "service_code": category.code,
+            "address_string": "县政务中心二楼",
+            "description": "窗口人员玩手机。",
+        },
+    )
     assert response.status_code == 201
     root = ET.fromstring(response.content)
     assert root.tag == "service_requests"
     assert root.find("request/service_request_id").text.startswith("TS")
 
 
-@pytest.mark.parametrize("change,status,word", [
-    ({"api_key": "wrong-key"}, 403, "api_key"),
-    ({"api_key": None}, 403, "api_key"),
-    ({"service_code": "no-such-service"}, 404, "service_code"),
-    ({"service_code": None}, 400, "service_code"),
-    ({"lat": None, "long": None}, 400, "location"),
-    ({"long": None}, 400, "lat and long"),
-    ({"lat": "north"}, 400, "lat"),
-    ({"lat": "123"}, 400, "lat"),
-    ({"description": None}, 400, "description"),
-    ({"description": "长" * 4001}, 400, "4000"),
-])
+@pytest.mark.parametrize(
+    "change,status,word",
+    [
+        ({"api_key": "wrong-key"}, 403, "api_key"),
+        ({"api_key": None}, 403, "api_key"),
+        ({"service_code": "no-such-service"}, 404, "service_code"),
+        ({"service_code": None}, 400, "service_code"),
+        ({"lat": None, "long": None}, 400, "location"),
+        ({"long": None}, 400, "lat and long"),
+        ({"lat": "north"}, 400, "lat"),
+        ({"lat": "123"}, 400, "lat"),
+        ({"description": None}, 400, "description"),
+        ({"description": "长" * 4001}, 400, "4000"),
+    ],
+)
 def test_malformed_posts_get_the_specs_errors(client, category, api_key, change, status, word):
-    data = {"api_key": api_key, "service_code": category.code, "lat": "27.2", "long": "116.5",
-            "description": "窗口服务差。"}
+    data = {
+        "api_key": api_key,
+        "service_code": category.code,
+        "lat": "27.2",
+        "long": "116.5",
+        "description": "窗口服务差。",
+    }
     for key, value in change.items():
         if value is None:
             data.pop(key)
@@ -141,15 +171,24 @@ def test_malformed_posts_get_the_specs_errors(client, category, api_key, change,
 
 
 def test_description_of_exactly_4000_characters_is_accepted(client, category, api_key):
-    response = client.post(f"{BASE}/requests.json", {
-        "api_key": api_key, "service_code": category.code, "address_id": "A-17",
-        "description": "长" * 4000})
+    response = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": category.code,
+            "address_id": "A-17",
+            "description": "长" * 4000,
+        },
+    )
     assert response.status_code == 201
 
 
 def test_keyless_posting_follows_the_setting(client, category, settings):
-    data = {"service_code": category.code, "address_string": "县城东门",
-            "description": "路边摊占道，城管不作为。"}
+    data = {
+        "service_code": category.code,
+        "address_string": "县城东门",
+        "description": "路边摊占道，城管不作为。",
+    }
     settings.OPEN311_ANONYMOUS_POST = False
     assert client.post(f"{BASE}/requests.json", data).status_code == 403
     settings.OPEN311_ANONYMOUS_POST = True
@@ -166,9 +205,15 @@ def test_get_requests_filters(client, category, api_key, office_user):
     other = Category.objects.get(code="service-attitude")
     ids = []
     for code in (category.code, other.code, category.code):
-        r = client.post(f"{BASE}/requests.json", {
-            "api_key": api_key, "service_code": code, "address_string": "某地",
-            "description": "反映问题"})
+        r = client.post(
+            f"{BASE}/requests.json",
+            {
+                "api_key": api_key,
+                "service_code": code,
+                "address_string": "某地",
+                "description": "反映问题",
+            },
+        )
         ids.append(r.json()[0]["service_request_id"])
     closed = Case.objects.get(number=ids[2])
     case_transition(case=closed, action=CaseAction.REJECT, actor=office_user, reason="重复")

@@ -62,8 +62,9 @@ def test_two_way_thread_between_complainant_and_office(client, make_case, office
     case, receipt = make_case()
     url = _open(client, case.number, receipt.code)["Location"]
     assert client.post(url + "message/", {"text": "补充：经办人姓王。"}).status_code == 302
-    message_post(case=case, author_kind=MessageAuthor.OFFICE, author=office_user,
-                 text="已收到，正在核实。")
+    message_post(
+        case=case, author_kind=MessageAuthor.OFFICE, author=office_user, text="已收到，正在核实。"
+    )
     html = client.get(url).content.decode()
     assert "补充：经办人姓王。" in html and "已收到，正在核实。" in html
     empty = client.post(url + "message/", {"text": ""})
@@ -77,9 +78,14 @@ def _to_callback(case, office_user, make_user, unit):
     case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
     case = case_transition(case=case, action=CaseAction.ASSIGN, actor=office_user, department=unit)
     case = case_transition(case=case, action=CaseAction.SIGN, actor=dept)
-    case = case_transition(case=case, action=CaseAction.ANSWER, actor=dept,
-                           answer="已批评教育经办人，并当场办结。", finding="true",
-                           measures="窗口增设引导员")
+    case = case_transition(
+        case=case,
+        action=CaseAction.ANSWER,
+        actor=dept,
+        answer="已批评教育经办人，并当场办结。",
+        finding="true",
+        measures="窗口增设引导员",
+    )
     return case_transition(case=case, action=CaseAction.APPROVE, actor=office_user), dept
 
 
@@ -105,8 +111,9 @@ def test_not_satisfied_reopens_the_case_once(client, make_case, office_user, mak
     client.post(url + "callback/", {"result": "not_satisfied", "comment": "问题没有解决"})
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS and case.reopen_count == 1
-    case = case_transition(case=case, action=CaseAction.ANSWER, actor=dept,
-                           answer="再次核查并整改。", finding="partly")
+    case = case_transition(
+        case=case, action=CaseAction.ANSWER, actor=dept, answer="再次核查并整改。", finding="partly"
+    )
     case = case_transition(case=case, action=CaseAction.APPROVE, actor=office_user)
     client.post(url + "callback/", {"result": "not_satisfied"})
     case.refresh_from_db()
@@ -119,18 +126,28 @@ def test_named_complainant_recovers_access_through_their_contact(
 ):
     from complaints.services import case_submit
 
-    case, old = case_submit(category=category, text="实名反映", anonymous=False,
-                            contact_name="王芳", contact_email="wangfang@example.com")
+    case, old = case_submit(
+        category=category,
+        text="实名反映",
+        anonymous=False,
+        contact_name="王芳",
+        contact_email="wangfang@example.com",
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/complaints/recover/", {
-            "number": case.number, "contact": "WangFang@example.com",
-            "captcha_0": "x", "captcha_1": "PASSED",
-        })
+        response = client.post(
+            "/complaints/recover/",
+            {
+                "number": case.number,
+                "contact": "WangFang@example.com",
+                "captcha_0": "x",
+                "captcha_1": "PASSED",
+            },
+        )
     assert response.status_code == 200
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["wangfang@example.com"]
     link = next(w for w in mail.outbox[0].body.split() if "/complaints/recover/" in w)
-    path = link[link.index("/complaints/recover/"):]
+    path = link[link.index("/complaints/recover/") :]
     assert client.get(path).status_code == 200  # a scanner's GET does not burn the link
     issued = client.post(path)
     new_code = issued.context["receipt"].code
@@ -145,19 +162,36 @@ def test_recovery_with_a_wrong_contact_sends_nothing_and_says_the_same(
 ):
     from complaints.services import case_submit
 
-    case, _ = case_submit(category=category, text="实名反映", anonymous=False,
-                          contact_name="王芳", contact_phone="13900001111")
+    case, _ = case_submit(
+        category=category,
+        text="实名反映",
+        anonymous=False,
+        contact_name="王芳",
+        contact_phone="13900001111",
+    )
     mail.outbox.clear()
     from portal import sms
 
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        wrong = client.post("/complaints/recover/", {
-            "number": case.number, "contact": "13900002222",
-            "captcha_0": "x", "captcha_1": "PASSED"})
-        right = client.post("/complaints/recover/", {
-            "number": case.number, "contact": "139-0000-1111",
-            "captcha_0": "x", "captcha_1": "PASSED"})
+        wrong = client.post(
+            "/complaints/recover/",
+            {
+                "number": case.number,
+                "contact": "13900002222",
+                "captcha_0": "x",
+                "captcha_1": "PASSED",
+            },
+        )
+        right = client.post(
+            "/complaints/recover/",
+            {
+                "number": case.number,
+                "contact": "139-0000-1111",
+                "captcha_0": "x",
+                "captcha_1": "PASSED",
+            },
+        )
     same = "如果受理编号和联系方式与实名投诉相符"
     assert wrong.status_code == right.status_code == 200
     assert same in wrong.content.decode() and same in right.content.decode()
@@ -170,8 +204,12 @@ def test_anonymous_opt_in_email_gets_update_notices_without_content(
     case, _ = make_case(notify_email="anon-notice@example.com")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(case=case, action=CaseAction.REJECT, actor=office_user,
-                        reason="不属于效能投诉受理范围，请向法院起诉。")
+        case_transition(
+            case=case,
+            action=CaseAction.REJECT,
+            actor=office_user,
+            reason="不属于效能投诉受理范围，请向法院起诉。",
+        )
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert mail.outbox[0].to == ["anon-notice@example.com"]
@@ -180,8 +218,9 @@ def test_anonymous_opt_in_email_gets_update_notices_without_content(
 
 def test_rejected_complaint_shows_the_reason_to_the_complainant(client, make_case, office_user):
     case, receipt = make_case()
-    case_transition(case=case, action=CaseAction.REJECT, actor=office_user,
-                    reason="已进入诉讼程序，不予受理。")
+    case_transition(
+        case=case, action=CaseAction.REJECT, actor=office_user, reason="已进入诉讼程序，不予受理。"
+    )
     url = _open(client, case.number, receipt.code)["Location"]
     html = client.get(url).content.decode()
     assert "不予受理" in html and "已进入诉讼程序" in html

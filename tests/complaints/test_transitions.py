@@ -46,9 +46,7 @@ def handler_b(make_user, dept_b):
 
 
 def _actions(case):
-    return list(
-        AuditEvent.objects.filter(chain=f"case:{case.pk}").values_list("action", flat=True)
-    )
+    return list(AuditEvent.objects.filter(chain=f"case:{case.pk}").values_list("action", flat=True))
 
 
 def _assigned(make_case, office, dept):
@@ -71,16 +69,36 @@ def test_full_path_to_closure_with_solved_recorded_separately(
     assert doc.department == dept_a and doc.deadline == case.deadline and "〔" in doc.number
     case = case_transition(case=case, action=A.SIGN, actor=handler_a)
     case = case_transition(case=case, action=A.START, actor=handler_a)
-    case = case_transition(case=case, action=A.ANSWER, actor=handler_a, answer="已整改",
-                           finding="partly", measures="约谈窗口负责人")
+    case = case_transition(
+        case=case,
+        action=A.ANSWER,
+        actor=handler_a,
+        answer="已整改",
+        finding="partly",
+        measures="约谈窗口负责人",
+    )
     case = case_transition(case=case, action=A.APPROVE, actor=office_user)
     assert case.state == CaseState.CALLBACK
-    case = case_transition(case=case, action=A.CLOSE, actor=office_user, solved=False,
-                           handling_tier=HandlingTier.EARLY_SIGN, handling_action="talk",
-                           follow_up_on=date(2027, 1, 15))
+    case = case_transition(
+        case=case,
+        action=A.CLOSE,
+        actor=office_user,
+        solved=False,
+        handling_tier=HandlingTier.EARLY_SIGN,
+        handling_action="talk",
+        follow_up_on=date(2027, 1, 15),
+    )
     assert case.state == CaseState.CLOSED and case.solved is False and case.closed_at
-    assert _actions(case) == ["case.submit", "case.accept", "case.assign", "case.sign",
-                              "case.start", "case.answer", "case.approve", "case.close"]
+    assert _actions(case) == [
+        "case.submit",
+        "case.accept",
+        "case.assign",
+        "case.sign",
+        "case.start",
+        "case.answer",
+        "case.approve",
+        "case.close",
+    ]
     event = AuditEvent.objects.get(chain=f"case:{case.pk}", action="case.sign")
     assert event.before == {"state": "assigned"} and event.after["state"] == "signed"
     assert event.actor == handler_a
@@ -97,16 +115,17 @@ def test_reject_needs_a_reason_and_ends_the_case(make_case, office_user):
         case_transition(case=case, action=A.ACCEPT, actor=office_user)
 
 
-def test_return_for_rework_goes_back_to_the_department(make_case, office_user, handler_a,
-                                                      dept_a):
+def test_return_for_rework_goes_back_to_the_department(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
     case = case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(case=case, action=A.ANSWER, actor=handler_a, answer="不属实",
-                           finding="false")
+    case = case_transition(
+        case=case, action=A.ANSWER, actor=handler_a, answer="不属实", finding="false"
+    )
     with pytest.raises(ValidationError):
         case_transition(case=case, action=A.RETURN, actor=office_user)
-    case = case_transition(case=case, action=A.RETURN, actor=office_user,
-                           reason="未附核查材料，请补充。")
+    case = case_transition(
+        case=case, action=A.RETURN, actor=office_user, reason="未附核查材料，请补充。"
+    )
     assert case.state == CaseState.IN_PROGRESS and case.state_reason.startswith("未附核查")
 
 
@@ -115,13 +134,20 @@ def test_transfer_must_name_the_responsible_unit_and_the_case_moves_there(
 ):
     case = _assigned(make_case, office_user, dept_a)
     with pytest.raises(ValidationError):
-        case_transition(case=case, action=A.TRANSFER_REQUEST, actor=handler_a,
-                        reason="不是我们的事")
+        case_transition(
+            case=case, action=A.TRANSFER_REQUEST, actor=handler_a, reason="不是我们的事"
+        )
     with pytest.raises(ValidationError):
-        case_transition(case=case, action=A.TRANSFER_REQUEST, actor=handler_a, to_unit=dept_a,
-                        reason="x")
-    case = case_transition(case=case, action=A.TRANSFER_REQUEST, actor=handler_a,
-                           to_unit=dept_b, reason="属于自然资源局职责")
+        case_transition(
+            case=case, action=A.TRANSFER_REQUEST, actor=handler_a, to_unit=dept_a, reason="x"
+        )
+    case = case_transition(
+        case=case,
+        action=A.TRANSFER_REQUEST,
+        actor=handler_a,
+        to_unit=dept_b,
+        reason="属于自然资源局职责",
+    )
     assert case.state == CaseState.TRANSFER_REQUESTED and case.proposed_department == dept_b
     case = case_transition(case=case, action=A.ASSIGN, actor=office_user)  # to the named unit
     assert case.department == dept_b and case.state == CaseState.ASSIGNED
@@ -132,13 +158,16 @@ def test_transfer_must_name_the_responsible_unit_and_the_case_moves_there(
     assert case.state == CaseState.SIGNED
 
 
-def test_refused_transfer_stays_with_the_first_department(make_case, office_user, handler_a,
-                                                         dept_a, dept_b):
+def test_refused_transfer_stays_with_the_first_department(
+    make_case, office_user, handler_a, dept_a, dept_b
+):
     case = _assigned(make_case, office_user, dept_a)
-    case = case_transition(case=case, action=A.TRANSFER_REQUEST, actor=handler_a,
-                           to_unit=dept_b, reason="不归我们")
-    case = case_transition(case=case, action=A.TRANSFER_REFUSE, actor=office_user,
-                           reason="属你单位审批事项")
+    case = case_transition(
+        case=case, action=A.TRANSFER_REQUEST, actor=handler_a, to_unit=dept_b, reason="不归我们"
+    )
+    case = case_transition(
+        case=case, action=A.TRANSFER_REFUSE, actor=office_user, reason="属你单位审批事项"
+    )
     assert case.state == CaseState.ASSIGNED and case.department == dept_a
 
 
@@ -154,10 +183,14 @@ def test_merge_duplicates(make_case, office_user):
 def test_reopen_only_once(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
     for _ in range(2):
-        case = case_transition(case=case, action=A.SIGN, actor=handler_a) if (
-            case.state == CaseState.ASSIGNED) else case
-        case = case_transition(case=case, action=A.ANSWER, actor=handler_a, answer="答复",
-                               finding="true")
+        case = (
+            case_transition(case=case, action=A.SIGN, actor=handler_a)
+            if (case.state == CaseState.ASSIGNED)
+            else case
+        )
+        case = case_transition(
+            case=case, action=A.ANSWER, actor=handler_a, answer="答复", finding="true"
+        )
         case = case_transition(case=case, action=A.APPROVE, actor=office_user)
         if case.reopen_count == 0:
             case = case_transition(case=case, action=A.REOPEN, actor=office_user)
@@ -166,13 +199,20 @@ def test_reopen_only_once(make_case, office_user, handler_a, dept_a):
         case_transition(case=case, action=A.REOPEN, actor=office_user)
 
 
-@pytest.mark.parametrize("state,action", [
-    (CaseState.SUBMITTED, A.SIGN), (CaseState.SUBMITTED, A.ASSIGN),
-    (CaseState.SUBMITTED, A.CLOSE), (CaseState.SUBMITTED, A.ANSWER),
-    (CaseState.SUBMITTED, A.APPROVE), (CaseState.SUBMITTED, A.REOPEN),
-])
-def test_invalid_transitions_are_refused_with_a_clear_message(make_case, office_user, state,
-                                                             action):
+@pytest.mark.parametrize(
+    "state,action",
+    [
+        (CaseState.SUBMITTED, A.SIGN),
+        (CaseState.SUBMITTED, A.ASSIGN),
+        (CaseState.SUBMITTED, A.CLOSE),
+        (CaseState.SUBMITTED, A.ANSWER),
+        (CaseState.SUBMITTED, A.APPROVE),
+        (CaseState.SUBMITTED, A.REOPEN),
+    ],
+)
+def test_invalid_transitions_are_refused_with_a_clear_message(
+    make_case, office_user, state, action
+):
     case, _ = make_case()
     with pytest.raises((InvalidTransition, PermissionDenied)) as info:
         case_transition(case=case, action=action, actor=office_user)
@@ -197,18 +237,28 @@ def test_departments_cannot_take_office_actions_or_touch_other_departments_cases
         case_transition(case=case, action=A.SIGN, actor=make_user(roles.LEADER))
 
 
-def test_close_records_tier_action_and_whether_it_was_solved(make_case, office_user, handler_a,
-                                                            dept_a):
+def test_close_records_tier_action_and_whether_it_was_solved(
+    make_case, office_user, handler_a, dept_a
+):
     case = _assigned(make_case, office_user, dept_a)
     case = case_transition(case=case, action=A.SIGN, actor=handler_a)
     case = case_transition(case=case, action=A.ANSWER, actor=handler_a, answer="a", finding="true")
     case = case_transition(case=case, action=A.APPROVE, actor=office_user)
     with pytest.raises(ValidationError):
         case_transition(case=case, action=A.CLOSE, actor=office_user)
-    case = case_transition(case=case, action=A.CLOSE, actor=office_user, solved=True,
-                           handling_tier="violation", handling_action="sanction")
-    assert (case.solved, case.handling_tier, case.handling_action) == (True, "violation",
-                                                                      "sanction")
+    case = case_transition(
+        case=case,
+        action=A.CLOSE,
+        actor=office_user,
+        solved=True,
+        handling_tier="violation",
+        handling_action="sanction",
+    )
+    assert (case.solved, case.handling_tier, case.handling_action) == (
+        True,
+        "violation",
+        "sanction",
+    )
     with pytest.raises(ValidationError):
         case_publication_set(case=case, actor=office_user, ready=False)
     case = case_publication_set(case=case, actor=office_user, ready=False, reason="涉及个人隐私")
@@ -217,8 +267,9 @@ def test_close_records_tier_action_and_whether_it_was_solved(make_case, office_u
     assert case.publication == "ready"
 
 
-def test_extension_asked_by_department_and_approved_by_office(make_case, office_user, handler_a,
-                                                             dept_a):
+def test_extension_asked_by_department_and_approved_by_office(
+    make_case, office_user, handler_a, dept_a
+):
     case = _assigned(make_case, office_user, dept_a)
     before = case.deadline
     with pytest.raises(ValidationError):
@@ -240,8 +291,9 @@ def test_extension_asked_by_department_and_approved_by_office(make_case, office_
     assert "case.extension_decide" in _actions(case)
 
 
-def test_deadline_follows_category_setting_in_working_days(make_case, office_user, dept_a,
-                                                          category, settings):
+def test_deadline_follows_category_setting_in_working_days(
+    make_case, office_user, dept_a, category, settings
+):
     from complaints.workdays import add_working_days
 
     category.deadline_working_days = 15
@@ -302,8 +354,11 @@ def test_two_people_acting_on_one_case_at_once_cannot_corrupt_it(
 
     threads = [
         threading.Thread(target=act, args=(handler_1, A.SIGN)),
-        threading.Thread(target=act, args=(handler_2, A.TRANSFER_REQUEST),
-                         kwargs={"to_unit": office_user.unit or _other_unit(), "reason": "x"}),
+        threading.Thread(
+            target=act,
+            args=(handler_2, A.TRANSFER_REQUEST),
+            kwargs={"to_unit": office_user.unit or _other_unit(), "reason": "x"},
+        ),
     ]
     for t in threads:
         t.start()
@@ -323,8 +378,9 @@ def test_two_people_acting_on_one_case_at_once_cannot_corrupt_it(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_identical_sign_clicks_at_once_sign_exactly_once(make_case, office_user, make_user,
-                                                             dept_a):
+def test_two_identical_sign_clicks_at_once_sign_exactly_once(
+    make_case, office_user, make_user, dept_a
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (SELECT … FOR UPDATE); SQLite serialises writes")
     h1, h2 = make_user(roles.DEPARTMENT, unit=dept_a), make_user(roles.DEPARTMENT, unit=dept_a)

@@ -1,0 +1,113 @@
+"""Office dashboard and department inbox: what each role may see and do (denials are 404s)."""
+
+import pytest
+
+from complaints.choices import CaseAction, CaseState
+from complaints.models import AssignmentDocument
+from complaints.services import case_transition
+from portal.accounts import roles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(make_case, make_user, make_unit, office_user):
+    dept_a, dept_b = make_unit(name="县人社局"), make_unit(name="县医保局")
+    handler_a = make_user(roles.DEPARTMENT, unit=dept_a)
+    handler_b = make_user(roles.DEPARTMENT, unit=dept_b)
+    case, _ = make_case(anonymous=False, contact_name="赵六", contact_phone="13512345678")
+    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
+    case = case_transition(
+        case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept_a
+    )
+    return {"case": case, "a": handler_a, "b": handler_b, "office": office_user}
+
+
+def test_office_dashboard_shows_queues(client, setup, make_case):
+    make_case()
+    client.force_login(setup["office"])
+    response = client.get("/office/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "今日受理" in html and "待受理" in html
+
+
+def test_only_the_office_opens_the_dashboard(client, setup, make_user):
+    for user in (setup["a"], make_user(roles.MONITOR)):
+        client.force_login(user)
+        assert client.get("/office/").status_code == 404
+    client.logout()
+    assert client.get("/office/").status_code == 302
+
+
+def test_department_b_cannot_open_department_a_case(client, setup):
+    case = setup["case"]
+    doc = AssignmentDocument.objects.get(case=case)
+    att_case = case
+    client.force_login(setup["b"])
+    assert client.get(f"/dept/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/dept/cases/{case.pk}/act/", {"action": "sign"}).status_code == 404
+    assert client.get(f"/office/documents/{doc.pk}.pdf").status_code == 404
+    assert (
+        client.post(
+            f"/dept/cases/{case.pk}/extension/", {"working_days": 2, "reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert client.post("/dept/sign/", {"case": [case.pk]}).status_code == 404
+    assert case.number not in client.get("/dept/").content.decode()
+    att_case.refresh_from_db()
+    assert att_case.state == CaseState.ASSIGNED
+
+
+def test_department_a_sees_signs_and_answers_its_case_but_not_the_contact(client, setup):
+    case = setup["case"]
+    client.force_login(setup["a"])
+    inbox = client.get("/dept/").content.decode()
+    assert case.number in inbox
+    detail = client.get(f"/dept/cases/{case.pk}/").content.decode()
+    assert "13512345678" not in detail and "赵六" not in detail
+    assert client.post("/dept/sign/", {"case": [case.pk]}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.SIGNED
+    client.post(
+        f"/dept/cases/{case.pk}/act/", {"action": "answer", "answer": "已办理", "finding": "true"}
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.ANSWERED
+    pdf = client.get(f"/office/documents/{AssignmentDocument.objects.get(case=case).pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_office_sees_the_contact_of_a_named_complainant(client, setup):
+    client.force_login(setup["office"])
+    html = client.get(f"/office/cases/{setup['case'].pk}/").content.decode()
+    assert "13512345678" in html
+
+
+def test_invalid_action_from_the_page_gives_a_message_not_a_500(client, setup):
+    case = setup["case"]
+    client.force_login(setup["office"])
+    response = client.post(f"/office/cases/{case.pk}/act/", {"action": "close"}, follow=True)
+    assert response.status_code == 200
+    assert "not allowed in this state" in response.content.decode()
+
+
+def test_inbox_filters_overdue(client, setup):
+    from complaints.models import Case
+
+    case = setup["case"]
+    client.force_login(setup["a"])
+    assert case.number not in client.get("/dept/?due=overdue").content.decode()
+    import datetime
+
+    Case.objects.filter(pk=case.pk).update(deadline=datetime.date(2026, 1, 5))
+    assert case.number in client.get("/dept/?due=overdue").content.decode()
+
+
+def test_assignment_document_pdf_has_readable_chinese(setup):
+    from complaints.documents import document_pdf
+
+    doc = AssignmentDocument.objects.get(case=setup["case"])
+    data = document_pdf(doc)
+    assert data.startswith(b"%PDF") and b"STSong-Light" in data
