@@ -147,3 +147,16 @@ def test_reopened_case_is_not_closed_and_cannot_be_published(unit):
     case.refresh_from_db()
     with pytest.raises(ValidationError):
         f.publish(case, actor=office)
+
+
+def test_demo_seed_publishes_closed_cases_once(unit, on_commit):
+    from complaints.publication import demo
+
+    office = staff_user_create(username="office", role=roles.OFFICE, password="pw-12345678")
+    case = f.case_closed(unit=unit, text="演示：窗口排队两小时", actor=office)
+    f.case_answered(unit=unit, text="还在办理中的件", actor=office)
+    assert on_commit(demo.seed) == {"outcomes": 1}
+    assert on_commit(demo.seed) == {"outcomes": 0}
+    outcome = PublishedOutcome.objects.get()
+    assert outcome.case == case and outcome.is_published
+    assert [h.id for h in search_api.search("outcome", "排队").hits] == [str(outcome.pk)]
