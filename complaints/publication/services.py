@@ -94,7 +94,7 @@ def outcome_publish(
     _office_only(actor)
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("category", "department", "official")
             .get(pk=case.pk)
         )
