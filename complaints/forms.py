@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -12,6 +12,11 @@ from cms.models import Unit
 
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label
+
+
+class LabelledCaptchaInput(CaptchaTextInput):
+    # a <label for> pointing at the answer box instead of a <legend> that labels nothing
+    use_fieldset = False
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,7 +135,9 @@ class ComplaintForm(SubjectMixin):
         error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
     )
     captcha = CaptchaField(
-        label=_("验证码"), error_messages={"invalid": _("验证码错误 (wrong captcha)")}
+        label=_("验证码"),
+        widget=LabelledCaptchaInput,
+        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
     )
 
     field_order = [
@@ -205,7 +212,9 @@ class RecoverForm(forms.Form):
     number = forms.CharField(label=_("受理编号"), max_length=30)
     contact = forms.CharField(label=_("投诉时留的手机号或电子邮箱"), max_length=100)
     captcha = CaptchaField(
-        label=_("验证码"), error_messages={"invalid": _("验证码错误 (wrong captcha)")}
+        label=_("验证码"),
+        widget=LabelledCaptchaInput,
+        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
     )
 
 

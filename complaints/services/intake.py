@@ -72,6 +72,11 @@ class Receipt:
     signature: str
 
     @property
+    def submitted_at_iso(self) -> str:
+        """The time exactly as signed (local time, seconds, with the zone offset)."""
+        return timezone.localtime(self.submitted_at).isoformat(timespec="seconds")
+
+    @property
     def code_display(self) -> str:
         return " ".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
 
