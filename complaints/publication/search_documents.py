@@ -3,6 +3,8 @@
 The loader is the single place that decides what is public: only rows with is_published.
 """
 
+from django.utils import timezone
+
 from search import api as search_api
 from search.documents import DocType, Document
 
@@ -22,7 +24,7 @@ def outcome_document(outcome) -> Document:
             "official_name": outcome.official_name,
             "category_name": outcome.category_name,
             "number": outcome.number,
-            # facets: exact values, labels come from the rows (selectors.facet_labels)
+            # facets: exact values, labels come from the rows (selectors._labels)
             "department": outcome.department_id,
             "category": outcome.category_code,
             "finding": outcome.finding,
@@ -30,6 +32,18 @@ def outcome_document(outcome) -> Document:
             "official": outcome.official_id,
             "closed_at": outcome.closed_at,
             "url": outcome.get_absolute_url(),
+            # the short line under the title on the site search page (/search/)
+            "meta": " · ".join(
+                p
+                for p in (
+                    outcome.department_name,
+                    outcome.category_name,
+                    f"{timezone.localdate(outcome.closed_at):%Y-%m-%d}"
+                    if outcome.closed_at
+                    else "",
+                )
+                if p
+            ),
         },
     )
 
@@ -70,5 +84,7 @@ def register_documents():
             date_field="closed_at",
             load=load,
             count=count,
+            label="办理结果",
+            site_search=True,
         )
     )

@@ -181,3 +181,10 @@ def test_the_office_desk_is_closed_to_departments(client, outcomes):
         ).status_code
         == 403
     )
+
+
+def test_outcomes_appear_on_the_site_search_page(client, outcomes):
+    html = client.get("/search/", {"q": "路灯"}).content.decode()
+    assert "办理结果" in html
+    assert f"/results/{outcomes['lamp'].pk}/" in html
+    assert "路灯杆倾斜" not in html  # the unpublished case
