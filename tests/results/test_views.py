@@ -188,3 +188,9 @@ def test_outcomes_appear_on_the_site_search_page(client, outcomes):
     assert "办理结果" in html
     assert f"/results/{outcomes['lamp'].pk}/" in html
     assert "路灯杆倾斜" not in html  # the unpublished case
+
+
+def test_the_admin_menu_links_the_office_to_the_publication_desk(client, db):
+    client.force_login(f.office())
+    html = client.get("/admin/").content.decode()
+    assert reverse("publication:office_list") in html
