@@ -60,7 +60,7 @@ S, A, K = CaseState, CaseAction, ActorKind
 
 # action -> (states it may start from, state it leads to, who may take it)
 TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
-    A.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({K.OFFICE})),
+    A.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({K.OFFICE, K.SYSTEM})),
     A.REJECT: (frozenset({S.SUBMITTED}), S.REJECTED, frozenset({K.OFFICE})),
     A.MERGE: (frozenset({S.SUBMITTED, S.ACCEPTED}), S.MERGED, frozenset({K.OFFICE})),
     # office assigns an accepted case, or reassigns after a department named the right unit
@@ -73,7 +73,12 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
         frozenset({K.DEPARTMENT}),
     ),
     A.TRANSFER_REFUSE: (frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED, frozenset({K.OFFICE})),
-    A.ANSWER: (frozenset({S.SIGNED, S.IN_PROGRESS}), S.ANSWERED, frozenset({K.DEPARTMENT})),
+    # the office answers itself the cases it keeps (e.g. retaliation reports), from ACCEPTED
+    A.ANSWER: (
+        frozenset({S.ACCEPTED, S.SIGNED, S.IN_PROGRESS}),
+        S.ANSWERED,
+        frozenset({K.DEPARTMENT, K.OFFICE}),
+    ),
     A.RETURN: (frozenset({S.ANSWERED}), S.IN_PROGRESS, frozenset({K.OFFICE})),
     A.APPROVE: (frozenset({S.ANSWERED}), S.CALLBACK, frozenset({K.OFFICE})),
     # not satisfied at the call-back may reopen once; the case goes back to the department

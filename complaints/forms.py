@@ -193,6 +193,15 @@ class MessageForm(forms.Form):
     attachments = MultipleFileField(label=_("附件"))
 
 
+class RetaliationForm(forms.Form):
+    text = forms.CharField(
+        label=_("投诉后遭到打击报复？请说明情况（效能办直接办理，不转被投诉单位）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
+        error_messages={"required": _("请填写情况说明 (text is required)")},
+    )
+
+
 class CallbackForm(forms.Form):
     result = forms.ChoiceField(
         label=_("您对办理结果是否满意"),

@@ -179,6 +179,9 @@ class Case(models.Model):
     )
     deadline = models.DateField("办理期限", null=True, blank=True)
     urgent = models.BooleanField("紧急", default=False)
+    # a named complainant's report of retaliation: handled by the office itself, never by the
+    # department complained about (see services.retaliation_report)
+    retaliation = models.BooleanField("打击报复线索", default=False)
     state_reason = models.TextField("最近一次状态说明", blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"

@@ -120,17 +120,11 @@ def case_detail(request, pk):
             "documents": case.documents.select_related("department"),
             "extensions": case.extensions.all(),
             "attachments": case.attachments.all(),
-            "similar": _similar(case) if office and case.state == CaseState.SUBMITTED else [],
+            "similar": selectors.case_similar(case=case)
+            if office and case.state in (CaseState.SUBMITTED, CaseState.ACCEPTED)
+            else [],
             "act_url": "complaints:office_case_act" if office else "complaints:dept_case_act",
         },
-    )
-
-
-def _similar(case):
-    return list(
-        Case.objects.exclude(pk=case.pk)
-        .filter(category=case.category, unit=case.unit)
-        .order_by("-submitted_at")[:5]
     )
 
 

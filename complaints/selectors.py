@@ -180,6 +180,25 @@ def department_inbox(*, user, state: str = "", due: str = "", today=None):
     return qs.order_by("deadline", "id")
 
 
+def case_similar(*, case, days: int = 90, pool: int = 1000, limit: int = 5) -> list:
+    """Earlier cases that read like this one (shown while screening, to merge duplicates)."""
+    from datetime import timedelta
+
+    from .similarity import most_similar
+
+    since = case.submitted_at - timedelta(days=days)
+    candidates = (
+        Case.objects.exclude(pk=case.pk)
+        .filter(submitted_at__gte=since, submitted_at__lte=case.submitted_at)
+        .exclude(state=CaseState.MERGED)
+        .order_by("-submitted_at")
+        .values_list("pk", "text")[:pool]
+    )
+    ranked = most_similar(case.text, list(candidates), limit=limit)
+    by_pk = Case.objects.in_bulk([pk for _, pk in ranked])
+    return [(round(score, 2), by_pk[pk]) for score, pk in ranked if pk in by_pk]
+
+
 def published_case_list():
     """Closed cases the office marked ready to publish (for the results/search issue)."""
     from .choices import PublicationStatus

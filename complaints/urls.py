@@ -16,6 +16,11 @@ urlpatterns = [
         views.track_attachment,
         name="track_attachment",
     ),
+    path(
+        "complaints/track/<str:token>/retaliation/",
+        views.track_retaliation,
+        name="track_retaliation",
+    ),
     path("complaints/recover/", views.recover, name="recover"),
     path("complaints/recover/<str:token>/", views.recover_open, name="recover_open"),
     path("complaints/verify/", views.verify, name="verify"),

@@ -21,6 +21,7 @@ from .forms import (
     MessageForm,
     MonitorReportForm,
     RecoverForm,
+    RetaliationForm,
     TrackForm,
     VerifyForm,
 )
@@ -134,7 +135,15 @@ def track_case(request, token):
     return _render_case(request, case, token)
 
 
-def _render_case(request, case, token, message_form=None, callback_form=None, status=200):
+def _render_case(
+    request,
+    case,
+    token,
+    message_form=None,
+    callback_form=None,
+    retaliation_form=None,
+    status=200,
+):
     return render(
         request,
         "complaints/track_case.html",
@@ -149,6 +158,11 @@ def _render_case(request, case, token, message_form=None, callback_form=None, st
             not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED),
             "can_callback": case.state == CaseState.CALLBACK and not case.callback_result,
             "attachments": case.attachments.filter(message__isnull=True),
+            "can_report_retaliation": not case.anonymous
+            and case.source == "web"
+            and not case.retaliation,
+            "retaliation_form": retaliation_form or RetaliationForm(),
+            "linked_cases": case.related_cases.all(),
         },
         status=status,
     )
@@ -191,6 +205,21 @@ def track_callback(request, token):
         else:
             return redirect("complaints:track_case", token=token)
     return _render_case(request, case, token, callback_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def track_retaliation(request, token):
+    case = _tracked(token)
+    form = RetaliationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retaliation_report(case=case, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("complaints:track_case", token=token)
+    return _render_case(request, case, token, retaliation_form=form, status=400)
 
 
 @never_cache

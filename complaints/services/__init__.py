@@ -17,6 +17,7 @@ from .intake import (  # noqa: F401
     receipt_sign,
     receipt_verify,
     recover_token_make,
+    retaliation_report,
     track_token_make,
     track_token_open,
 )

@@ -456,6 +456,75 @@ def callback_answer(*, case, result: str, comment: str = "") -> Case:
     return case
 
 
+ERR_RETALIATION_NAMED = _("只有实名投诉人可以反映打击报复 (named complainants only)")
+
+
+def retaliation_report(*, case, text: str) -> Case:
+    """A named complainant reports retaliation: a linked, urgent case the office keeps.
+
+    The new case opens with the same receipt code; it is accepted at once and can never be
+    assigned to the department complained about (workflow.case_transition refuses it)."""
+    from .workflow import case_transition
+
+    if case.anonymous or case.source != CaseSource.WEB:
+        raise ValidationError({"text": ERR_RETALIATION_NAMED})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ERR_TEXT_EMPTY})
+    if len(text) > settings.COMPLAINT_TEXT_MAX_CHARS:
+        raise ValidationError(
+            {
+                "text": ValidationError(
+                    ERR_TEXT_LONG, params={"n": settings.COMPLAINT_TEXT_MAX_CHARS}
+                )
+            }
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        linked = Case.objects.create(
+            number=tracking_number_next(at=now),
+            source=CaseSource.WEB,
+            submitted_at=now,
+            subject_kind=case.subject_kind,
+            official=case.official,
+            unit=case.unit,
+            category=case.category,
+            title=str(_("反映打击报复")),
+            text=text,
+            text_sha256=text_digest(text),
+            anonymous=False,
+            receipt_hash=case.receipt_hash,
+            contact_name_enc=case.contact_name_enc,
+            contact_phone_enc=case.contact_phone_enc,
+            contact_email_enc=case.contact_email_enc,
+            related_to=case,
+            urgent=True,
+            retaliation=True,
+        )
+        audit_append(
+            chain=linked.audit_chain,
+            action="case.submit",
+            obj=linked,
+            actor_label=ActorKind.COMPLAINANT.value,
+            after={
+                "state": linked.state,
+                "source": linked.source,
+                "anonymous": False,
+                "retaliation": True,
+                "related_to": case.number,
+                "text_sha256": linked.text_sha256,
+            },
+        )
+        linked = case_transition(
+            case=linked,
+            action=CaseAction.ACCEPT,
+            actor_kind=ActorKind.SYSTEM,
+            reason=str(_("打击报复线索，效能办直接办理")),
+        )
+        _notify(case=linked, event="submitted")
+    return linked
+
+
 # --- recovering a lost code (named complainants only) ----------------------------------------
 
 

@@ -44,6 +44,9 @@ ERR_REOPEN_LIMIT = _("该投诉件已重新办理过，不能再次重办 (reope
 ERR_EXTENSION_STATE = _("只有在办的投诉件可以申请延期 (only open department cases)")
 ERR_EXTENSION_DAYS = _("延期天数须在 1 到 %(n)s 个工作日之间 (1..%(n)s working days)")
 ERR_EXTENSION_DONE = _("该延期申请已处理 (already decided)")
+ERR_RETALIATION_ASSIGN = _(
+    "打击报复线索不得交给被投诉单位办理 (never to the department complained about)"
+)
 ERR_PUBLICATION = _("只有办结的投诉件可以决定是否公开 (only closed cases)")
 
 
@@ -108,6 +111,11 @@ def case_transition(
         kind = actor_kind or actor_kind_for(user=actor, case=case)
         if kind not in allowed:
             raise PermissionDenied
+        if action == CaseAction.ANSWER and (kind == ActorKind.OFFICE) != (
+            case.state == CaseState.ACCEPTED
+        ):
+            # the office answers only the cases it keeps; assigned ones the department answers
+            raise PermissionDenied
         if case.state not in sources:
             raise InvalidTransition(
                 _("“%(state)s”状态下不能“%(action)s” (not allowed in this state)"),
@@ -134,6 +142,8 @@ def case_transition(
             )
             if department is None:
                 raise ValidationError({"department": ERR_DEPARTMENT})
+            if case.retaliation and department.pk in _complained_about(case):
+                raise ValidationError({"department": ERR_RETALIATION_ASSIGN})
             deadline = deadline or _deadline_from_today(category=case.category)
             before["department"] = case.department_id
             case.department, case.deadline = department, deadline
@@ -212,6 +222,21 @@ def case_transition(
         )
         _notify(case=case, event=f"state:{target}")
     return case
+
+
+def _complained_about(case) -> set[int]:
+    original = case.related_to
+    if original is None:
+        return set()
+    return {
+        pk
+        for pk in (
+            original.department_id,
+            original.unit_id,
+            original.official.unit_id if original.official_id else None,
+        )
+        if pk
+    }
 
 
 def _document_issue(*, case, actor, reason="") -> AssignmentDocument:
