@@ -168,6 +168,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # --- e-mail and SMS -------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# the directory of the file-based backend (a staging stack that keeps every mail it sends)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "test-artifacts" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 OFFICE_NOTIFY_EMAILS = env_list("OFFICE_NOTIFY_EMAILS", "xiaoneng-office@localhost")
 SMS_BACKEND = env("SMS_BACKEND", "portal.sms.ConsoleBackend")
