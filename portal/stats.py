@@ -262,7 +262,8 @@ def bar_chart_svg(
 ) -> SafeString:
     """Horizontal bars, one per (label, value); None draws no bar and prints "—".
     The same numbers are in the table next to the chart."""
-    bar_h, gap, label_w, value_w, width = 22, 8, 170, 64, 640
+    # drawn at phone width (1 SVG unit ≈ 1 CSS pixel on a 390 px screen), scaled up beyond
+    bar_h, gap, label_w, value_w, width = 22, 8, 112, 58, 350
     plot_w = width - label_w - value_w
     height = max(1, len(rows)) * (bar_h + gap) + gap
     scale = max_value or 1
@@ -274,7 +275,7 @@ def bar_chart_svg(
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar_h + gap)
         text_y = y + bar_h * 0.72
-        short = label if len(label) <= 11 else label[:10] + "…"
+        short = label if len(label) <= 8 else label[:7] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{text_y:.1f}" text-anchor="end" '
             f'font-size="13" fill="#1f2328">{escape(short)}</text>'

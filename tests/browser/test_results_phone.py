@@ -61,3 +61,18 @@ def test_a_phone_user_searches_results_and_opens_a_highlighted_outcome(
     assert "已更换路灯二十盏" in page.locator("article").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe_check(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stats_page_fits_a_phone_and_passes_axe(phone_page, make_unit, axe_check, screenshot):
+    roads = make_unit(name="县交通运输局")
+    office = f.office()
+    f.publish(f.case_closed(unit=roads, text="城东路灯不亮。", actor=office), actor=office)
+
+    page = phone_page
+    page.goto(page.base + "/stats/")
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator('[data-figure="replies"] .value').inner_text() == "1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(page)
+    screenshot(page, "stats-phone")
