@@ -49,6 +49,8 @@ def _labels(field: str, values: list[str]) -> dict[str, str]:
         "category": ("category_code", "category_name"),
         "official": ("official_id", "official_name"),
     }[field]
+    if column[0].endswith("_id"):
+        values = [v for v in values if str(v).isdigit()]  # ?department=abc is no id
     rows = (
         PublishedOutcome.objects.published()
         .filter(**{f"{column[0]}__in": values})

@@ -194,3 +194,12 @@ def test_the_admin_menu_links_the_office_to_the_publication_desk(client, db):
     client.force_login(f.office())
     html = client.get("/admin/").content.decode()
     assert reverse("publication:office_list") in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"department": "abc"}, {"official": "-1"}, {"year": "x"}, {"page": "zz"}, {"q": "'\"<>"}],
+)
+def test_odd_query_parameters_give_an_empty_or_first_page_not_an_error(client, outcomes, params):
+    response = client.get("/results/", params)
+    assert response.status_code == 200
