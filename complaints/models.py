@@ -344,3 +344,62 @@ class MonitorReminder(models.Model):
 
     def __str__(self):
         return f"{self.monitor_id}:{self.month}"
+
+
+class DepartmentEndpoint(models.Model):
+    """A department's document-exchange system (电子公文交换). The shared HMAC secret is stored
+    encrypted (complaints.crypto); departments without an endpoint use the back office."""
+
+    unit = models.OneToOneField(
+        "cms.Unit", on_delete=models.CASCADE, related_name="exchange_endpoint"
+    )
+    url = models.URLField("接收地址")
+    secret_enc = models.TextField(editable=False)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "公文交换接口"
+        verbose_name_plural = "公文交换接口"
+
+    def __str__(self):
+        return f"{self.unit_id}:{self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待投递"
+    DELIVERED = "delivered", "已送达"
+
+
+class Delivery(models.Model):
+    """One assignment document sent to one department endpoint; the log of attempts."""
+
+    document = models.ForeignKey(
+        AssignmentDocument, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    endpoint = models.ForeignKey(DepartmentEndpoint, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.UUIDField(unique=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.idempotency_key)
+
+
+class InboundMessage(models.Model):
+    """A reply received from a department system; the key makes replays harmless."""
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    endpoint = models.ForeignKey(DepartmentEndpoint, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    result = models.CharField(max_length=20)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.idempotency_key

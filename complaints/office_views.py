@@ -5,10 +5,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import Unit
@@ -27,7 +28,7 @@ from .choices import (
     allowed_actions,
 )
 from .documents import document_pdf as render_pdf
-from .models import AssignmentDocument, Attachment, Case, ExtensionRequest
+from .models import AssignmentDocument, Attachment, Case, Delivery, ExtensionRequest
 
 
 def _office_only(user):
@@ -118,6 +119,7 @@ def case_detail(request, pk):
             "tiers": HandlingTier.choices,
             "handling_actions": HandlingAction.choices,
             "documents": case.documents.select_related("department"),
+            "deliveries": Delivery.objects.filter(document__case=case).select_related("document"),
             "extensions": case.extensions.all(),
             "attachments": case.attachments.all(),
             "similar": selectors.case_similar(case=case)
@@ -184,6 +186,25 @@ def case_act(request, pk):
         messages.success(request, "操作成功")
     name = "complaints:office_case" if roles.is_office(request.user) else "complaints:dept_case"
     return redirect(name, pk=case.pk)
+
+
+@csrf_exempt
+@require_POST
+def exchange_inbound(request):
+    """A department system's signed reply (sign / start / answer) to an assignment."""
+    from .services.exchange import SIGNATURE_HEADER, inbound_receive
+
+    try:
+        result = inbound_receive(
+            unit_id=request.headers.get("X-Department", ""),
+            signature=request.headers.get(SIGNATURE_HEADER, ""),
+            body=request.body,
+        )
+    except PermissionDenied:
+        return JsonResponse({"error": "signature or department not accepted"}, status=403)
+    except ValidationError as exc:
+        return JsonResponse({"error": "; ".join(exc.messages)}, status=400)
+    return JsonResponse(result)
 
 
 @login_required

@@ -22,6 +22,37 @@ def receipt_recover_send_task(*, case_id: int, channel: str) -> None:
         receipt_recover_send(case=case, channel=channel)
 
 
+@shared_task(bind=True, max_retries=8)
+def document_deliver_task(self, *, delivery_id: int) -> bool:
+    """Deliver one assignment document; exponential back-off while the receiver is down."""
+    from .models import Delivery
+    from .services.exchange import DeliveryFailed, delivery_attempt
+
+    delivery = Delivery.objects.filter(pk=delivery_id).first()
+    if delivery is None:
+        return False
+    try:
+        return delivery_attempt(delivery=delivery)
+    except DeliveryFailed as exc:
+        # in embedded (eager) mode a retry would run inside the office's request: leave the
+        # delivery pending instead; delivery_resume_task picks it up again
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            return False
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+
+
+def retry_countdown(retries: int) -> int:
+    """Exponential back-off: 30 s, 1 min, 2 min, … capped at one hour."""
+    return min(3600, 30 * 2**retries)
+
+
+@shared_task
+def delivery_resume_task() -> int:
+    from .services.exchange import delivery_resume
+
+    return delivery_resume()
+
+
 @shared_task
 def monitor_reminder_send_task() -> int:
     from .services import monitor_reminder_send

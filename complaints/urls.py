@@ -59,6 +59,7 @@ urlpatterns = [
     path("office/files/<int:pk>/", office_views.attachment_download, name="staff_attachment"),
     path("dept/", office_views.inbox, name="dept_inbox"),
     path("dept/sign/", office_views.bulk_sign, name="dept_bulk_sign"),
+    path("dept/exchange/inbound/", office_views.exchange_inbound, name="exchange_inbound"),
     path("dept/cases/<int:pk>/", office_views.case_detail, name="dept_case"),
     path("dept/cases/<int:pk>/act/", office_views.case_act, name="dept_case_act"),
     path("dept/cases/<int:pk>/extension/", office_views.extension_ask, name="dept_extension"),

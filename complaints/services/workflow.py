@@ -158,6 +158,9 @@ def case_transition(
                 "reminded_on",
             ]
             doc = _document_issue(case=case, actor=actor, reason=reason)
+            from .exchange import delivery_create
+
+            delivery_create(document=doc)
             after.update(
                 department=department.name, deadline=deadline.isoformat(), document=doc.number
             )
