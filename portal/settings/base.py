@@ -245,3 +245,7 @@ METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 # TOTP for office and department staff in the admin; off in the embedded demo, on in production
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "效能测评与投诉平台")
+# staff browsers contact no third party from the admin (the CSP would refuse it anyway):
+# no Wagtail release check, no Gravatar (it would receive a hash of each staff e-mail)
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
