@@ -40,24 +40,34 @@ def outcome_list_public(*, limit: int = 50):
 
 
 def _labels(field: str, values: list[str]) -> dict[str, str]:
+    """Display names of facet values: primary-key lookups in the (public) unit, roster and
+    category tables; a value whose row is gone falls back to the outcome's snapshot name."""
+    from cms.models import OfficialPage, Unit
+    from complaints.models import Category
+
     if field == "finding":
         return {v: str(Finding(v).label) if v in Finding.values else v for v in values}
     if field == "year":
         return {v: f"{v}年" for v in values}
-    column = {
-        "department": ("department_id", "department_name"),
-        "category": ("category_code", "category_name"),
-        "official": ("official_id", "official_name"),
+    if field == "category":
+        rows = Category.objects.filter(code__in=values).values_list("code", "name")
+        return {str(k): name for k, name in rows}
+    model, snapshot = {
+        "department": (Unit.objects, ("department_id", "department_name")),
+        "official": (OfficialPage.objects, ("official_id", "official_name")),
     }[field]
-    if column[0].endswith("_id"):
-        values = [v for v in values if str(v).isdigit()]  # ?department=abc is no id
-    rows = (
-        PublishedOutcome.objects.published()
-        .filter(**{f"{column[0]}__in": values})
-        .values_list(*column)
-        .distinct()
-    )
-    return {str(key): name for key, name in rows}
+    ids = [int(v) for v in values if str(v).isdigit()]  # ?department=abc is no id
+    name = "title" if field == "official" else "name"
+    labels = {str(k): n for k, n in model.filter(pk__in=ids).values_list("pk", name)}
+    for missing in [i for i in ids if str(i) not in labels][:20]:
+        row = (
+            PublishedOutcome.objects.filter(**{snapshot[0]: missing})
+            .values_list(snapshot[1], flat=True)
+            .first()
+        )
+        if row:
+            labels[str(missing)] = row
+    return labels
 
 
 def outcome_search(
