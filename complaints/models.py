@@ -221,6 +221,9 @@ class Case(models.Model):
         "处理方式", max_length=20, choices=HandlingAction.choices, blank=True
     )
     follow_up_on = models.DateField("回头看日期", null=True, blank=True)
+    follow_up_reminded = models.BooleanField(default=False)
+    # 预警告知函: the rectification deadline given with a warning notice letter
+    rectify_by = models.DateField("整改期限", null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     publication = models.CharField(
         "公开",

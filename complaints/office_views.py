@@ -178,6 +178,10 @@ def case_act(request, pk):
                 if p.get("follow_up_on")
                 else None,
                 merge_into=merge_into,
+                urgent=True if p.get("urgent") == "1" else None,
+                rectify_by=parse_date(p.get("rectify_by", "") or "")
+                if p.get("rectify_by")
+                else None,
             )
     except ValidationError as exc:
         for msg in exc.messages:

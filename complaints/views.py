@@ -28,6 +28,12 @@ from .forms import (
 from .models import Attachment
 from .ratelimit import client_key
 
+
+def _rate(name):
+    # read at request time, so the office can tune it without a code change (and tests can)
+    return lambda group, request: getattr(settings, name)
+
+
 ERR_RATE = "提交过于频繁，请稍后再试 (too many requests, try later)"
 
 
@@ -42,7 +48,7 @@ def _apply_errors(form, exc: ValidationError):
 @never_cache
 @ratelimit(
     key=client_key,
-    rate=settings.COMPLAINT_RATE_LIMIT,
+    rate=_rate("COMPLAINT_RATE_LIMIT"),
     method="POST",
     block=False,
     group="complaint-new",
@@ -94,7 +100,7 @@ def official_search(request):
 @never_cache
 @ratelimit(
     key=client_key,
-    rate=settings.TRACK_RATE_LIMIT,
+    rate=_rate("TRACK_RATE_LIMIT"),
     method="POST",
     block=False,
     group="complaint-track",
@@ -244,7 +250,7 @@ def _file_response(att):
 @never_cache
 @ratelimit(
     key=client_key,
-    rate=settings.RECOVER_RATE_LIMIT,
+    rate=_rate("RECOVER_RATE_LIMIT"),
     method="POST",
     block=False,
     group="complaint-recover",

@@ -33,6 +33,15 @@ def case_notify(*, case: Case, event: str) -> int:
         sent += _notify_complainant(case=case, event=event)
     if event in ("state:assigned", "due_soon", "supervise", "state:in_progress"):
         sent += _notify_department(case=case, event=event)
+    if event == "follow_up":
+        send_mail(
+            _("回头看：投诉件 %(n)s") % {"n": case.number},
+            _("投诉件 %(n)s 已到回头看日期 %(d)s，请核查整改落实情况。")
+            % {"n": case.number, "d": case.follow_up_on},
+            None,
+            settings.OFFICE_NOTIFY_EMAILS,
+        )
+        return 1
     if event in ("supervise",) or (event == "submitted" and case.urgent):
         send_mail(
             _("投诉件 %(n)s 需要关注") % {"n": case.number},
@@ -100,6 +109,8 @@ def _notify_department(*, case, event) -> int:
         "supervise": _("督办：投诉件 %(n)s 已超期"),
         "state:in_progress": _("投诉件 %(n)s 需重新办理"),
     }[event] % {"n": case.number}
+    if case.urgent:
+        subject = _("【紧急】") + subject
     send_mail(subject, subject + _("，办理期限 %(d)s。") % {"d": case.deadline}, None, emails)
     return 1
 

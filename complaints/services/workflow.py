@@ -39,6 +39,7 @@ ERR_TRANSFER_UNIT = _("申请改派必须写明应由哪个单位办理 (name th
 ERR_TRANSFER_SAME = _("改派单位不能是本单位 (name another unit)")
 ERR_ANSWER = _("请填写答复内容和核查结论 (answer and finding required)")
 ERR_CLOSE = _("办结须记录问题是否解决、问题性质和处理方式 (solved, tier and action required)")
+ERR_RECTIFY_BY = _("预警告知函须写明整改期限 (a rectification deadline is required)")
 ERR_MERGE = _("请指定合并到的投诉件 (choose the case to merge into)")
 ERR_REOPEN_LIMIT = _("该投诉件已重新办理过，不能再次重办 (reopened once already)")
 ERR_EXTENSION_STATE = _("只有在办的投诉件可以申请延期 (only open department cases)")
@@ -97,6 +98,8 @@ def case_transition(
     follow_up_on: date | None = None,
     merge_into: Case | None = None,
     to_unit=None,
+    urgent: bool | None = None,
+    rectify_by: date | None = None,
 ) -> Case:
     """Apply one action of the state machine; the only code that changes `case.state`.
 
@@ -147,6 +150,9 @@ def case_transition(
             deadline = deadline or _deadline_from_today(category=case.category)
             before["department"] = case.department_id
             case.department, case.deadline = department, deadline
+            if urgent is not None:
+                case.urgent = urgent
+                fields.append("urgent")
             case.proposed_department = None
             case.supervised_at = None
             case.reminded_on = None
@@ -203,6 +209,12 @@ def case_transition(
                 or handling_action not in HandlingAction.values
             ):
                 raise ValidationError({"solved": ERR_CLOSE})
+            if handling_action == HandlingAction.WARNING_LETTER and rectify_by is None:
+                raise ValidationError({"rectify_by": ERR_RECTIFY_BY})
+            case.rectify_by = rectify_by
+            fields.append("rectify_by")
+            if rectify_by:
+                after["rectify_by"] = rectify_by.isoformat()
             case.solved, case.handling_tier = solved, handling_tier
             case.handling_action, case.follow_up_on = handling_action, follow_up_on
             case.closed_at = timezone.now()
@@ -369,7 +381,16 @@ def case_deadline_sweep(*, today: date | None = None) -> dict:
         case_supervise(case=case, today=today)
         for case in open_cases.filter(deadline__lt=today, supervised_at__isnull=True)
     )
-    return {"reminded": reminded, "supervised": supervised}
+    follow_ups = 0
+    for case in Case.objects.filter(
+        state=CaseState.CLOSED, follow_up_on__lte=today, follow_up_reminded=False
+    ):
+        if Case.objects.filter(pk=case.pk, follow_up_reminded=False).update(
+            follow_up_reminded=True
+        ):
+            _notify(case=case, event="follow_up")
+            follow_ups += 1
+    return {"reminded": reminded, "supervised": supervised, "follow_ups": follow_ups}
 
 
 def case_publication_set(*, case: Case, actor, ready: bool, reason: str = "") -> Case:

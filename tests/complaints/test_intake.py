@@ -215,16 +215,23 @@ def test_service_refuses_empty_text_and_inactive_category(category):
 
 
 def test_complaint_form_is_rate_limited_per_client(client, category, settings):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.COMPLAINT_RATE_LIMIT = "2/h"
-    import complaints.views as views_module  # the decorator read the rate at import
-
-    assert views_module  # rate given as a setting at import; here we post past the default
-    for _ in range(10):
-        client.post("/complaints/new/", _form(category))
+    for _ in range(2):
+        assert client.post("/complaints/new/", _form(category)).status_code == 201
     response = client.post("/complaints/new/", _form(category))
     assert response.status_code == 400
     assert "too many requests" in response.content.decode()
-    assert Case.objects.count() == 10
+    assert Case.objects.count() == 2
+    # another client (another address) is not affected
+    other = client.post("/complaints/new/", _form(category), REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 201
+
+
+def test_wrong_codes_are_throttled_per_client(client, make_case, settings):
+    settings.TRACK_RATE_LIMIT = "3/h"
+    settings.TRACK_MAX_FAILURES = 100
+    case, _ = make_case()
+    for _ in range(3):
+        client.post("/complaints/track/", {"number": case.number, "code": "1" * 16})
+    response = client.post("/complaints/track/", {"number": case.number, "code": "1" * 16})
+    assert response.status_code == 429

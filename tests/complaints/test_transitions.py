@@ -316,8 +316,10 @@ def test_sweep_reminds_the_day_before_and_supervises_when_overdue(
     day_before = add_working_days(deadline, -1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert case_deadline_sweep(today=day_before) == {"reminded": 1, "supervised": 0}
-        assert case_deadline_sweep(today=day_before) == {"reminded": 0, "supervised": 0}
+        first = case_deadline_sweep(today=day_before)
+        again = case_deadline_sweep(today=day_before)
+    assert (first["reminded"], first["supervised"]) == (1, 0)
+    assert (again["reminded"], again["supervised"]) == (0, 0)
     assert any("明天到期" in m.subject for m in mail.outbox)
     after = add_working_days(deadline, 1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -413,3 +415,98 @@ def _other_unit():
     from cms.models import Unit
 
     return Unit.objects.create(name="县住建局", kind="management")
+
+
+def _callback_case(make_case, office_user, handler, dept):
+    case = _assigned(make_case, office_user, dept)
+    case = case_transition(case=case, action=A.SIGN, actor=handler)
+    case = case_transition(case=case, action=A.ANSWER, actor=handler, answer="a", finding="true")
+    return case_transition(case=case, action=A.APPROVE, actor=office_user)
+
+
+def test_warning_letter_needs_a_rectification_deadline_and_follow_up_is_reminded(
+    make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    case = _callback_case(make_case, office_user, handler_a, dept_a)
+    with pytest.raises(ValidationError):
+        case_transition(
+            case=case,
+            action=A.CLOSE,
+            actor=office_user,
+            solved=True,
+            handling_tier="general",
+            handling_action="warning_letter",
+        )
+    case = case_transition(
+        case=case,
+        action=A.CLOSE,
+        actor=office_user,
+        solved=True,
+        handling_tier="general",
+        handling_action="warning_letter",
+        rectify_by=date(2026, 12, 31),
+        follow_up_on=date(2027, 1, 8),
+    )
+    event = AuditEvent.objects.get(chain=f"case:{case.pk}", action="case.close")
+    assert event.after["rectify_by"] == "2026-12-31"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert case_deadline_sweep(today=date(2027, 1, 7))["follow_ups"] == 0
+        assert case_deadline_sweep(today=date(2027, 1, 8))["follow_ups"] == 1
+        assert case_deadline_sweep(today=date(2027, 1, 9))["follow_ups"] == 0
+    assert [m.subject for m in mail.outbox if "回头看" in m.subject]
+
+
+def test_urgent_assignment_notifies_the_department_at_once(
+    make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    case, _ = make_case()
+    case = case_transition(case=case, action=A.ACCEPT, actor=office_user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_transition(
+            case=case, action=A.ASSIGN, actor=office_user, department=dept_a, urgent=True
+        )
+    assert case.urgent
+    assert any(m.subject.startswith("【紧急】") and m.to == ["a@example.com"] for m in mail.outbox)
+
+
+def test_office_daily_digest_counts_the_queues(make_case, office_user, dept_a):
+    from django.core import mail
+
+    from complaints.services import office_digest_send
+
+    make_case()
+    _assigned(make_case, office_user, dept_a)
+    mail.outbox.clear()
+    counts = office_digest_send()
+    assert counts["submitted"] == 1 and counts["overdue"] == 0
+    assert len(mail.outbox) == 1 and "待受理 1 件" in mail.outbox[0].body
+
+
+def test_named_complainant_is_told_each_status_change_by_email_and_sms(
+    category, office_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from complaints.services import case_submit
+    from portal import sms
+
+    case, _ = case_submit(
+        category=category,
+        text="实名",
+        anonymous=False,
+        contact_name="周八",
+        contact_phone="13711112222",
+        contact_email="zhou@example.com",
+    )
+    mail.outbox.clear()
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=case, action=A.ACCEPT, actor=office_user)
+    assert any("已受理" in m.body and m.to == ["zhou@example.com"] for m in mail.outbox)
+    assert any("已受理" in m["text"] and m["phone"] == "13711112222" for m in sms.outbox)
