@@ -1,6 +1,6 @@
 """Ratings write-path benchmark on PostgreSQL: rating POSTs per second beside a bare view.
 
-    .venv/bin/python bench/ratings_bench.py              # 1,500 ratings + 1,500 bare inserts
+    .venv/bin/python bench/ratings_bench.py              # 500 ratings + 500 bare inserts
     .venv/bin/python bench/ratings_bench.py --n 3000 --procs 2
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench_ratings) is dropped and
@@ -30,7 +30,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_ratings"
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1500, help="requests of each kind per process")
+    parser.add_argument("--n", type=int, default=500, help="requests of each kind per process")
     parser.add_argument("--procs", type=int, default=1, help="client processes at once")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
@@ -49,6 +49,7 @@ def _urlconf():
     from django.http import HttpResponse
     from django.urls import include, path
     from django.views.decorators.csrf import csrf_exempt
+    from wagtail import urls as wagtail_urls
 
     @csrf_exempt
     def bare(request):
@@ -59,7 +60,8 @@ def _urlconf():
         return HttpResponse("ok")
 
     module = types.ModuleType("bench_ratings_urls")
-    module.urlpatterns = [path("bench/bare/", bare), path("", include("portal.evaluation.urls"))]
+    module.urlpatterns = [path("bench/bare/", bare), path("", include("portal.evaluation.urls")),
+                          path("", include(wagtail_urls))]
     sys.modules["bench_ratings_urls"] = module
 
 
@@ -72,20 +74,33 @@ def _admin_dsn():
 
 
 def setup_database():
+    """A fresh database cloned from a migrated template (made on the first run; migrate then
+    only applies what is new), so the setup stays short."""
     import psycopg
 
     cfg, dsn = _admin_dsn()
+    name, template = cfg["NAME"], cfg["NAME"] + "_tpl"
+    t = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        has_template = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    [template]).fetchone()
+        if has_template:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    t = time.perf_counter()
     call_command("migrate", verbosity=0)
+    if not has_template:
+        connection.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+    print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
     with connection.cursor() as cur:
         cur.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, official_id int, "
                     "level int, created_at timestamptz)")

@@ -76,3 +76,29 @@ def _notify(new):
         recipient_list=settings.OFFICE_NOTIFY_EMAILS,
         fail_silently=True,
     )
+
+
+def warning_action_record(*, warning: Warning, actor, kind: str, done_at=None, minutes=None,
+                          note: str = ""):
+    """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
+    from django.core.exceptions import PermissionDenied
+
+    from portal.accounts import roles
+    from portal.audit.services import audit_append
+
+    from .models import WarningAction
+
+    if not roles.is_office(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        action = WarningAction(warning=warning, kind=kind, actor=actor,
+                               done_at=done_at or timezone.now(), note=note.strip(),
+                               created_at=timezone.now())
+        if minutes is not None:
+            action.minutes = minutes
+        action.save()
+        audit_append(chain=f"warning:{warning.official_id}", action="warning_action",
+                     obj=action, actor=actor,
+                     after={"warning": warning.pk, "kind": kind, "done_at": action.done_at,
+                            "minutes": action.minutes.name if action.minutes else ""})
+    return action
