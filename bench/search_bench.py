@@ -121,12 +121,14 @@ class Segmenter:
         return self.cache[text]
 
     def __call__(self, clauses):
+        from search.segment import word_pairs
+
         words, extra = [], []
         for text in clauses:
             w, e = self.clause(text)
             words += w
             extra += e
-        return " ".join(words + extra)
+        return " ".join(words + extra + word_pairs(words))
 
 
 def rows(n, seed):
@@ -214,10 +216,10 @@ def measure(repeat):
         api_ms, facet_ms, sql_ms, totals, slowest = [], [], [], [], []
         for q in queries:
             phrases = parse_query(q)
+            match = api.backend().match(phrases)
             sql = ("SELECT id FROM search_searchdocument WHERE doc_type = 'outcome' AND "
-                   "search_vector @@ (" + " && ".join(["phraseto_tsquery('simple', %s)"] *
-                                                      len(phrases)) + ") LIMIT 20")
-            params = [" ".join(p) for p in phrases]
+                   f"{match.sql} LIMIT 20")
+            params = list(match.params)
 
             def bare(sql=sql, params=params):
                 with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from .. import conf
 from ..documents import DocType, Document
 from ..models import NO_DATE, SearchDocument
 from ..results import Query, SearchResults
-from ..segment import index_text, parse_query
+from ..segment import index_text, parse_query, word_pairs
 from . import BaseBackend
 from .common import (
     clamp_page,
@@ -140,11 +140,18 @@ class Backend(BaseBackend):
     def match(self, phrases: list[list[str]], *, indexable: bool = True):
         """A filter keeping the documents that contain every phrase."""
         if self.vendor == "postgresql":
-            sql = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
-            sql = f"search_vector @@ ({sql})"
+            parts, params = [], []
+            for phrase in phrases:
+                pairs = word_pairs(phrase)
+                if pairs:  # the pairs narrow the GIN lookup, the phrase checks the order
+                    parts.append("to_tsquery('simple', %s)")
+                    params.append(" & ".join(pairs))
+                parts.append("phraseto_tsquery('simple', %s)")
+                params.append(" ".join(phrase))
+            sql = f"search_vector @@ ({' && '.join(parts)})"
             if not indexable:
                 sql = f"COALESCE({sql}, false)"
-            return RawSQL(sql, [" ".join(p) for p in phrases], output_field=BooleanField())
+            return RawSQL(sql, params, output_field=BooleanField())
         if self.vendor == "sqlite":
             return RawSQL(
                 "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
