@@ -289,6 +289,20 @@ class Message(models.Model):
         return f"{self.case_id}/{self.pk}"
 
 
+class AssignmentBatch(models.Model):
+    """A weekly batch of typical problems assigned together (Henan's cadence)."""
+
+    number = models.CharField("批次编号", max_length=30, unique=True)
+    title = models.CharField("批次标题", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.number
+
+
 class AssignmentDocument(models.Model):
     """交办单: the formal assignment of a case to a department."""
 
@@ -301,6 +315,9 @@ class AssignmentDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField()
+    batch = models.ForeignKey(
+        AssignmentBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
 
     class Meta:
         ordering = ["issued_at", "id"]

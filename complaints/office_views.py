@@ -49,6 +49,25 @@ def dashboard(request):
 
 
 @login_required
+@require_POST
+def batch_assign(request):
+    if not roles.is_office(request.user):
+        raise Http404
+    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    cases = list(selectors.case_list_for_user(user=request.user).filter(pk__in=ids))
+    try:
+        batch = services.batch_assign(
+            cases=cases, actor=request.user, title=request.POST.get("title", "")
+        )
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, f"{batch.number}：已交办 {batch.documents.count()} 件")
+    return redirect("complaints:office_dashboard")
+
+
+@login_required
 @require_GET
 def inbox(request):
     if not roles.is_department(request.user):

@@ -161,6 +161,9 @@ def office_dashboard(*, today=None) -> dict:
             deadline__gte=today, deadline__lte=add_working_days(today, 2)
         ).select_related("department")[:50],
         "callback_queue": Case.objects.filter(state=CaseState.CALLBACK, callback_result="")[:50],
+        "accepted": Case.objects.filter(state=CaseState.ACCEPTED).select_related(
+            "category", "unit"
+        )[:100],
         "screening": Case.objects.filter(state=CaseState.SUBMITTED).select_related("category")[:50],
         "review": Case.objects.filter(
             Q(state=CaseState.ANSWERED) | Q(state=CaseState.TRANSFER_REQUESTED)

@@ -52,6 +52,7 @@ urlpatterns = [
     path("open311/v2/", open311.index, name="open311_index"),
     # back office (issue 6)
     path("office/", office_views.dashboard, name="office_dashboard"),
+    path("office/batch/", office_views.batch_assign, name="office_batch"),
     path("office/cases/<int:pk>/", office_views.case_detail, name="office_case"),
     path("office/cases/<int:pk>/act/", office_views.case_act, name="office_case_act"),
     path("office/extensions/<int:pk>/", office_views.extension_decide, name="office_extension"),

@@ -25,10 +25,12 @@ from .notify import case_notify, monitor_reminder_send, office_digest_send  # no
 from .workflow import (  # noqa: F401
     InvalidTransition,
     actor_kind_for,
+    batch_assign,
     case_deadline_sweep,
     case_publication_set,
     case_supervise,
     case_transition,
     extension_decide,
     extension_request,
+    route_department,
 )

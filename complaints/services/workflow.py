@@ -239,6 +239,51 @@ def case_transition(
     return case
 
 
+ERR_BATCH_EMPTY = _("请选择要批量交办的已受理投诉件 (choose accepted cases)")
+ERR_BATCH_ROUTE = _("投诉件 %(n)s 没有可交办的单位，请单独交办 (no unit to route to)")
+
+
+def route_department(case):
+    """The default department for a case: the unit complained about, or the official's."""
+    if case.unit_id:
+        return case.unit
+    if case.official_id:
+        return case.official.unit
+    return None
+
+
+def batch_assign(*, cases, actor, title: str):
+    """Bundle accepted cases into one weekly batch; each goes to its own department."""
+    from ..models import AssignmentBatch
+
+    if not roles.is_office(actor):
+        raise PermissionDenied
+    cases = [c for c in cases if c.state == CaseState.ACCEPTED]
+    if not cases:
+        raise ValidationError(ERR_BATCH_EMPTY)
+    with transaction.atomic():
+        year = timezone.localdate().year
+        batch = AssignmentBatch.objects.create(
+            number=f"效交批〔{year}〕{counter_next(key=f'JP{year}'):03d}号",
+            title=title.strip()[:100] or str(_("每周典型问题交办")),
+            created_by=actor,
+        )
+        for case in cases:
+            department = route_department(case)
+            if department is None:
+                raise ValidationError(ERR_BATCH_ROUTE, params={"n": case.number})
+            case = case_transition(
+                case=case,
+                action=CaseAction.ASSIGN,
+                actor=actor,
+                department=department,
+                reason=str(_("列入批次 %(b)s") % {"b": batch.number}),
+            )
+            latest = case.documents.order_by("-issued_at", "-id").first()
+            AssignmentDocument.objects.filter(pk=latest.pk).update(batch=batch)
+    return batch
+
+
 def _complained_about(case) -> set[int]:
     original = case.related_to
     if original is None:

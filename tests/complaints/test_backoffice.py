@@ -111,3 +111,32 @@ def test_assignment_document_pdf_has_readable_chinese(setup):
     doc = AssignmentDocument.objects.get(case=setup["case"])
     data = document_pdf(doc)
     assert data.startswith(b"%PDF") and b"STSong-Light" in data
+
+
+def test_office_bundles_typical_problems_into_a_weekly_batch(
+    client, make_case, make_unit, office_user
+):
+    from complaints.models import AssignmentBatch
+
+    unit_a, unit_b = make_unit(name="县教育局"), make_unit(name="县卫健委")
+    cases = []
+    for unit in (unit_a, unit_b):
+        case, _ = make_case(unit=unit)
+        cases.append(case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user))
+    general, _ = make_case()
+    general = case_transition(case=general, action=CaseAction.ACCEPT, actor=office_user)
+    client.force_login(office_user)
+    response = client.post(
+        "/office/batch/", {"case": [c.pk for c in cases], "title": "第47周"}, follow=True
+    )
+    assert "已交办 2 件" in response.content.decode()
+    batch = AssignmentBatch.objects.get()
+    assert batch.documents.count() == 2
+    for case, unit in zip(cases, (unit_a, unit_b), strict=True):
+        case.refresh_from_db()
+        assert case.state == CaseState.ASSIGNED and case.department == unit
+    # a general case has no unit to route to: refused with a message, nothing half-done
+    response = client.post("/office/batch/", {"case": [general.pk]}, follow=True)
+    assert "no unit to route to" in response.content.decode()
+    general.refresh_from_db()
+    assert general.state == CaseState.ACCEPTED and AssignmentBatch.objects.count() == 1
