@@ -125,5 +125,5 @@ def violation_record(*, unit, kind: str, actor, occurred_on: date | None = None,
     )
     audit_append(chain=f"unit-score:{unit.pk}", action="violation_record", obj=violation,
                  actor=actor, after={"kind": kind, "note": violation.note,
-                                     "occurred_on": violation.occurred_on})
+                                     "occurred_on": violation.occurred_on.isoformat()})
     return violation

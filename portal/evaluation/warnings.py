@@ -99,6 +99,7 @@ def warning_action_record(*, warning: Warning, actor, kind: str, done_at=None, m
         action.save()
         audit_append(chain=f"warning:{warning.official_id}", action="warning_action",
                      obj=action, actor=actor,
-                     after={"warning": warning.pk, "kind": kind, "done_at": action.done_at,
+                     after={"warning": warning.pk, "kind": kind,
+                            "done_at": action.done_at.isoformat(),
                             "minutes": action.minutes.name if action.minutes else ""})
     return action
