@@ -202,8 +202,10 @@ def case_submit(
     elif unit is not None and subject_kind == SubjectKind.GENERAL:
         subject_kind = SubjectKind.UNIT
     _validate(text=text, category=category, subject_kind=subject_kind, official=official, unit=unit)
-    if not anonymous and not (
-        contact_name.strip() and (contact_phone.strip() or contact_email.strip())
+    if (
+        not anonymous
+        and monitor is None  # a monitor is known by the account, not by a typed contact
+        and not (contact_name.strip() and (contact_phone.strip() or contact_email.strip()))
     ):
         raise ValidationError({"contact_name": ERR_NAMED_CONTACT})
     cleaned = attachments_clean(files)
@@ -307,7 +309,7 @@ def monitor_report_submit(
         title=title,
         anonymous=False,
         contact_name=monitor.display_name or monitor.username,
-        contact_email=monitor.email or f"{monitor.username}@monitor.local",
+        contact_email=monitor.email,
         source=CaseSource.MONITOR,
         monitor=monitor,
         report_month=month.replace(day=1),
