@@ -1,6 +1,11 @@
 """Closed cases made by walking the complaints app's real state machine, and publication
 through the real services (used by tests/results and tests/stats)."""
 
+import inspect
+from datetime import timedelta
+
+from django.utils import timezone
+
 from complaints.choices import CaseAction, Finding, HandlingAction, HandlingTier
 from complaints.models import Category
 from complaints.publication import selectors, services
@@ -77,6 +82,9 @@ def case_closed(
     actor = actor or office()
     case = case_answered(unit=unit, text=text, actor=actor, **kw)
     case_transition(case=case, action=CaseAction.APPROVE, actor=actor)
+    extra = {}
+    if action == HandlingAction.WARNING_LETTER and "rectify_by" in _transition_args():
+        extra["rectify_by"] = timezone.localdate() + timedelta(days=10)  # 限期整改
     case_transition(
         case=case,
         action=CaseAction.CLOSE,
@@ -84,9 +92,14 @@ def case_closed(
         solved=solved,
         handling_tier=tier,
         handling_action=action,
+        **extra,
     )
     case.refresh_from_db()
     return case
+
+
+def _transition_args():
+    return inspect.signature(case_transition).parameters
 
 
 def publish(case, *, actor=None, **overrides):
