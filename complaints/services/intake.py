@@ -211,9 +211,14 @@ def case_submit(
     cleaned = attachments_clean(files)
     now = timezone.now()
     code = receipt_code_new() if with_receipt else None
+    # the slow hash (~0.6 s with PBKDF2) and the number are taken before the transaction:
+    # the day's counter row is locked only for its own short transaction, so submissions do
+    # not queue behind each other's hashing and file writes (a failed save leaves a gap)
+    receipt_hash = make_password(code)  # make_password(None) is unusable
+    number = tracking_number_next(at=now)
     with transaction.atomic():
         case = Case(
-            number=tracking_number_next(at=now),
+            number=number,
             source=source,
             state=CaseState.SUBMITTED,
             submitted_at=now,
@@ -225,7 +230,7 @@ def case_submit(
             text=text,
             text_sha256=text_digest(text),
             anonymous=anonymous,
-            receipt_hash=make_password(code),  # make_password(None) is unusable
+            receipt_hash=receipt_hash,
             monitor=monitor,
             report_month=report_month,
             open311_client=open311_client,
