@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from complaints.choices import CaseAction
+from complaints.choices import CaseAction, PublicationStatus
 from complaints.publication import selectors, services
 from complaints.publication.models import PublishedOutcome
 from complaints.services import case_publication_set, case_transition
@@ -54,6 +54,8 @@ def test_publish_writes_the_snapshot_and_an_audit_event_in_the_case_chain(named_
     assert outcome.department_name == named_case.department.name
     assert outcome.official_name == "张伟丽"
     assert outcome.working_days is not None
+    named_case.refresh_from_db()
+    assert named_case.publication == PublicationStatus.READY  # the decision shows on the case
     event = AuditEvent.objects.filter(chain=f"case:{named_case.pk}").order_by("-seq").first()
     assert event.action == "outcome.publish"
     assert event.after["outcome"] == outcome.pk
