@@ -45,7 +45,13 @@ def _reencode(data: bytes, content_type: str, name: str) -> bytes:
             out = io.BytesIO()
             clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
         raise ValidationError(ERR_BROKEN, params={"name": name}) from exc
 
 

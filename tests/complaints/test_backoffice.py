@@ -140,3 +140,45 @@ def test_office_bundles_typical_problems_into_a_weekly_batch(
     assert "no unit to route to" in response.content.decode()
     general.refresh_from_db()
     assert general.state == CaseState.ACCEPTED and AssignmentBatch.objects.count() == 1
+
+
+def test_department_b_cannot_download_department_a_attachments(
+    client, make_case, make_unit, make_user, office_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import image_bytes
+
+    dept_a, dept_b = make_unit(name="县税务局"), make_unit(name="县公安局")
+    photo = SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")
+    case, _ = make_case(files=[photo])
+    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
+    case = case_transition(
+        case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept_a
+    )
+    att = case.attachments.get()
+    client.force_login(make_user(roles.DEPARTMENT, unit=dept_b))
+    assert client.get(f"/office/files/{att.pk}/").status_code == 404
+    client.force_login(make_user(roles.DEPARTMENT, unit=dept_a))
+    response = client.get(f"/office/files/{att.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    client.logout()
+    assert client.get(f"/office/files/{att.pk}/").status_code == 302
+    # and the file is not under the public /media/ tree
+    assert client.get(f"/media/{att.file.name}").status_code == 404
+
+
+def test_leader_reads_but_cannot_act(client, setup, make_user):
+    leader = make_user(roles.LEADER)
+    client.force_login(leader)
+    case = setup["case"]
+    assert client.get("/office/").status_code == 200
+    assert client.get(f"/office/cases/{case.pk}/").status_code == 200
+    assert (
+        client.post(
+            f"/office/cases/{case.pk}/act/", {"action": "reject", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSIGNED

@@ -235,3 +235,20 @@ def test_wrong_codes_are_throttled_per_client(client, make_case, settings):
         client.post("/complaints/track/", {"number": case.number, "code": "1" * 16})
     response = client.post("/complaints/track/", {"number": case.number, "code": "1" * 16})
     assert response.status_code == 429
+
+
+def test_truncated_photo_is_refused_as_damaged(client, category):
+    broken = SimpleUploadedFile("a.jpg", image_bytes()[:40], "image/jpeg")
+    response = client.post("/complaints/new/", _form(category, attachments=[broken]))
+    assert response.status_code == 400
+    assert "file is damaged" in response.content.decode()
+
+
+def test_decompression_bomb_is_refused_not_a_500(client, category, monkeypatch):
+    from PIL import Image as PILImage
+
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 100)  # Pillow's own limit, lowered
+    big = SimpleUploadedFile("big.png", image_bytes("PNG", size=(200, 200)), "image/png")
+    response = client.post("/complaints/new/", _form(category, attachments=[big]))
+    assert response.status_code == 400
+    assert "file is damaged" in response.content.decode()
