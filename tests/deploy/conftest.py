@@ -93,7 +93,7 @@ def migrated_template() -> str:
             cwd=ROOT,
             check=True,
             capture_output=True,
-            timeout=240,
+            timeout=600,
             env={
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "portal.settings.base",

@@ -63,7 +63,7 @@ def seeded(tmp_path_factory):
     private = tmp_path / "private-media"  # complaint attachments, outside MEDIA_ROOT
     (private / "complaints" / "2026" / "11").mkdir(parents=True)
     (private / "complaints" / "2026" / "11" / "evidence.pdf").write_bytes(os.urandom(2048))
-    db_create(source, template=migrated_template())
+    template = migrated_template()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
@@ -74,15 +74,18 @@ def seeded(tmp_path_factory):
         "DEMO_OFFICIALS": "8",
         "DEMO_MONITORS": "2",
     }
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "seed_demo"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
     try:
+        db_create(source, template=template)
+        seed = subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "seed_demo"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if seed.returncode != 0:
+            pytest.fail("seed_demo failed:\n" + seed.stderr[-3000:])
         yield {
             "source": source,
             "target": target,
@@ -110,7 +113,7 @@ def _script(name, *args, env):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 
