@@ -11,7 +11,11 @@ from django.db import models
 
 class OutcomeQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        """Public: published, and the case not held back by the office since (a later
+        "不公开" decision on the case wins at once, before anyone unpublishes)."""
+        from complaints.choices import PublicationStatus
+
+        return self.filter(is_published=True).exclude(case__publication=PublicationStatus.HELD)
 
 
 class PublishedOutcome(models.Model):

@@ -203,3 +203,14 @@ def test_the_admin_menu_links_the_office_to_the_publication_desk(client, db):
 def test_odd_query_parameters_give_an_empty_or_first_page_not_an_error(client, outcomes, params):
     response = client.get("/results/", params)
     assert response.status_code == 200
+
+
+def test_holding_back_a_published_case_hides_it_at_once(client, outcomes):
+    from complaints.services import case_publication_set
+
+    outcome = outcomes["lamp"]
+    case_publication_set(
+        case=outcome.case, actor=outcomes["office"], ready=False, reason="涉及未成年人"
+    )
+    assert client.get(f"/results/{outcome.pk}/").status_code == 404
+    assert f"/results/{outcome.pk}/" not in client.get("/results/feed/").content.decode()
