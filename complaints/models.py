@@ -262,6 +262,8 @@ class Attachment(models.Model):
     )
     # the original file name is not kept: it can identify the sender (IMG_张三.jpg)
     file = models.FileField(storage=private_storage, upload_to="complaints/%Y/%m/")
+    # evidence attached by the department with its answer: staff only, not shown to the public
+    evidence = models.BooleanField(default=False)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -197,6 +197,7 @@ def case_act(request, pk):
                 if p.get("follow_up_on")
                 else None,
                 merge_into=merge_into,
+                evidence=request.FILES.getlist("evidence") if action == "answer" else (),
                 urgent=True if p.get("urgent") == "1" else None,
                 rectify_by=parse_date(p.get("rectify_by", "") or "")
                 if p.get("rectify_by")

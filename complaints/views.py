@@ -163,7 +163,7 @@ def _render_case(
             "can_message": case.state
             not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED),
             "can_callback": case.state == CaseState.CALLBACK and not case.callback_result,
-            "attachments": case.attachments.filter(message__isnull=True),
+            "attachments": case.attachments.filter(message__isnull=True, evidence=False),
             "can_report_retaliation": not case.anonymous
             and case.source == "web"
             and not case.retaliation,
@@ -232,7 +232,7 @@ def track_retaliation(request, token):
 @require_GET
 def track_attachment(request, token, pk):
     case = _tracked(token)
-    att = Attachment.objects.filter(case=case, pk=pk).first()
+    att = Attachment.objects.filter(case=case, pk=pk, evidence=False).first()
     if att is None:
         raise Http404
     return _file_response(att)

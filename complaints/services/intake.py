@@ -278,10 +278,15 @@ def case_submit(
     return case, receipt
 
 
-def _attachments_store(*, case, cleaned, message=None):
+def _attachments_store(*, case, cleaned, message=None, evidence=False):
     for data, ctype, ext, digest in cleaned:
         att = Attachment(
-            case=case, message=message, content_type=ctype, size=len(data), sha256=digest
+            case=case,
+            message=message,
+            content_type=ctype,
+            size=len(data),
+            sha256=digest,
+            evidence=evidence,
         )
         att.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(data), save=False)
         att.save()

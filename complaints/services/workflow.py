@@ -100,6 +100,7 @@ def case_transition(
     to_unit=None,
     urgent: bool | None = None,
     rectify_by: date | None = None,
+    evidence=(),
 ) -> Case:
     """Apply one action of the state machine; the only code that changes `case.state`.
 
@@ -190,6 +191,13 @@ def case_transition(
             case.measures, case.answered_at = measures.strip(), timezone.now()
             fields += ["answer_text", "finding", "measures", "answered_at"]
             after["finding"] = finding
+            if evidence:
+                from ..attachments import attachments_clean
+                from .intake import _attachments_store
+
+                cleaned = attachments_clean(evidence)
+                _attachments_store(case=case, cleaned=cleaned, evidence=True)
+                after["evidence"] = [digest for *_rest, digest in cleaned]
         elif action == CaseAction.APPROVE:
             # a fresh call-back for this answer; earlier answers stay in the audit trail
             case.callback_result, case.callback_at = "", None

@@ -182,3 +182,26 @@ def test_leader_reads_but_cannot_act(client, setup, make_user):
     )
     case.refresh_from_db()
     assert case.state == CaseState.ASSIGNED
+
+
+def test_department_attaches_evidence_to_its_answer_which_stays_internal(client, setup):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.services import track_token_make
+
+    from .conftest import pdf_bytes
+
+    case = setup["case"]
+    client.force_login(setup["a"])
+    client.post("/dept/sign/", {"case": [case.pk]})
+    proof = SimpleUploadedFile("整改报告.pdf", pdf_bytes(), "application/pdf")
+    client.post(
+        f"/dept/cases/{case.pk}/act/",
+        {"action": "answer", "answer": "已整改", "finding": "true", "evidence": [proof]},
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.ANSWERED
+    evidence = case.attachments.get(evidence=True)
+    assert client.get(f"/office/files/{evidence.pk}/").status_code == 200
+    token = track_token_make(case=case)
+    assert client.get(f"/complaints/track/{token}/files/{evidence.pk}/").status_code == 404
