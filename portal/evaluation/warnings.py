@@ -60,15 +60,20 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warn
     with transaction.atomic():
         Warning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
         # rows stamped with this run's time are the ones this run inserted
-        new = list(Warning.objects.filter(created_at=now).select_related("official"))
+        new = list(Warning.objects.filter(created_at=now).order_by("official_id", "level"))
         if new:
             transaction.on_commit(lambda: _notify(new))
     return new
 
 
 def _notify(new):
-    lines = [f"{w.official.title}：{w.get_level_display()}（{w.get_period_kind_display()} "
-             f"{w.period_start:%Y-%m}，不满意 {w.count}）" for w in new[:200]]
+    from cms.models import OfficialPage
+
+    names = dict(OfficialPage.objects.filter(pk__in=[w.official_id for w in new[:200]])
+                 .values_list("pk", "title"))
+    lines = [f"{names.get(w.official_id, w.official_id)}：{w.get_level_display()}"
+             f"（{w.get_period_kind_display()} {w.period_start:%Y-%m}，不满意 {w.count}）"
+             for w in new[:200]]
     send_mail(
         subject=f"【预警】新增 {len(new)} 条效能预警",
         message="\n".join(lines) + ("\n……" if len(new) > 200 else ""),
