@@ -205,12 +205,17 @@ def test_odd_query_parameters_give_an_empty_or_first_page_not_an_error(client, o
     assert response.status_code == 200
 
 
-def test_holding_back_a_published_case_hides_it_at_once(client, outcomes):
+def test_holding_back_a_published_case_hides_it_at_once(client, outcomes, on_commit):
     from complaints.services import case_publication_set
 
     outcome = outcomes["lamp"]
-    case_publication_set(
-        case=outcome.case, actor=outcomes["office"], ready=False, reason="涉及未成年人"
+    on_commit(
+        case_publication_set,
+        case=outcome.case,
+        actor=outcomes["office"],
+        ready=False,
+        reason="涉及未成年人",
     )
+    assert client.get("/results/", {"q": "路灯"}).context["results"].hits == []
     assert client.get(f"/results/{outcome.pk}/").status_code == 404
     assert f"/results/{outcome.pk}/" not in client.get("/results/feed/").content.decode()
