@@ -238,6 +238,26 @@ def test_the_worker_carries_out_a_task_sent_through_the_real_broker(stack):
     assert result["pid"] != os.getpid()
 
 
+def test_the_worker_indexes_the_seeded_officials_for_site_search(stack):
+    # seed_demo ran with production settings: each saved profile queued an indexing task,
+    # which the worker ran through Redis; /search/ then finds the official by name
+    with pg_connect(stack["dbname"]) as conn:
+        name, path = conn.execute(
+            "SELECT p.title, p.url_path FROM wagtailcore_page p "
+            "JOIN cms_officialpage o ON o.page_ptr_id = p.id ORDER BY p.id LIMIT 1"
+        ).fetchone()
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    query = urllib.parse.urlencode({"q": name})
+    deadline = time.monotonic() + TASK_WAIT
+    found = False
+    while not found and time.monotonic() < deadline:
+        status, _, body = _get(f"{stack['base']}/search/?{query}")
+        found = status == 200 and f"/{slug}/" in body
+        if not found:
+            time.sleep(0.5)
+    assert found, f"{name} not found by /search/:\n" + _tail(stack["run_dir"])
+
+
 def test_beat_schedules_the_heartbeat_and_the_worker_runs_it(stack):
     # the cache prefix is new to this stack, so any heartbeat found was run by it
     deadline = time.monotonic() + TASK_WAIT
