@@ -46,3 +46,7 @@ messages: venv
 
 bench: venv
 	bash scripts/bench.sh
+
+# production settings on this machine: gunicorn + Celery worker + beat on local PostgreSQL and Redis
+serve-prod: venv
+	bash scripts/serve-prod.sh

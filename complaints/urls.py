@@ -1,1 +1,67 @@
-urlpatterns = []
+from django.urls import path, re_path
+
+from . import office_views, open311, views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("complaints/new/", views.complaint_new, name="new"),
+    path("complaints/officials.json", views.official_search, name="official_search"),
+    path("complaints/track/", views.track, name="track"),
+    path("complaints/track/<str:token>/", views.track_case, name="track_case"),
+    path("complaints/track/<str:token>/message/", views.track_message, name="track_message"),
+    path("complaints/track/<str:token>/callback/", views.track_callback, name="track_callback"),
+    path(
+        "complaints/track/<str:token>/files/<int:pk>/",
+        views.track_attachment,
+        name="track_attachment",
+    ),
+    path(
+        "complaints/track/<str:token>/retaliation/",
+        views.track_retaliation,
+        name="track_retaliation",
+    ),
+    path("complaints/recover/", views.recover, name="recover"),
+    path("complaints/recover/<str:token>/", views.recover_open, name="recover_open"),
+    path("complaints/verify/", views.verify, name="verify"),
+    path("complaints/monitor/", views.monitor_reports, name="monitor_reports"),
+    path("complaints/monitor/<int:pk>/", views.monitor_report, name="monitor_report"),
+    # Open311 GeoReport v2
+    re_path(
+        r"^open311/v2/discovery\.(?P<fmt>json|xml)$", open311.discovery, name="open311_discovery"
+    ),
+    re_path(r"^open311/v2/services\.(?P<fmt>json|xml)$", open311.services, name="open311_services"),
+    re_path(
+        r"^open311/v2/services/(?P<code>[-\w]+)\.(?P<fmt>json|xml)$",
+        open311.service_definition,
+        name="open311_service_definition",
+    ),
+    re_path(
+        r"^open311/v2/requests\.(?P<fmt>json|xml)$", open311.requests_view, name="open311_requests"
+    ),
+    re_path(
+        r"^open311/v2/requests/(?P<request_id>[-\w]+)\.(?P<fmt>json|xml)$",
+        open311.request_detail,
+        name="open311_request",
+    ),
+    re_path(
+        r"^open311/v2/tokens/(?P<token>[-\w]+)\.(?P<fmt>json|xml)$",
+        open311.token_detail,
+        name="open311_token",
+    ),
+    path("open311/v2/", open311.index, name="open311_index"),
+    # back office (issue 6)
+    path("office/", office_views.dashboard, name="office_dashboard"),
+    path("office/batch/", office_views.batch_assign, name="office_batch"),
+    path("office/cases/<int:pk>/", office_views.case_detail, name="office_case"),
+    path("office/cases/<int:pk>/act/", office_views.case_act, name="office_case_act"),
+    path("office/extensions/<int:pk>/", office_views.extension_decide, name="office_extension"),
+    path("office/documents/<int:pk>.pdf", office_views.document_pdf, name="document_pdf"),
+    path("office/files/<int:pk>/", office_views.attachment_download, name="staff_attachment"),
+    path("dept/", office_views.inbox, name="dept_inbox"),
+    path("dept/sign/", office_views.bulk_sign, name="dept_bulk_sign"),
+    path("dept/exchange/inbound/", office_views.exchange_inbound, name="exchange_inbound"),
+    path("dept/cases/<int:pk>/", office_views.case_detail, name="dept_case"),
+    path("dept/cases/<int:pk>/act/", office_views.case_act, name="dept_case_act"),
+    path("dept/cases/<int:pk>/extension/", office_views.extension_ask, name="dept_extension"),
+]

@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "complaints.tasks.case_deadline_sweep_task",
         "schedule": crontab(hour=8, minute=30),
     },
+    "document-delivery-resume": {
+        "task": "complaints.tasks.delivery_resume_task",
+        "schedule": crontab(minute=20),
+    },
     "office-daily-digest": {
         "task": "complaints.tasks.office_digest_send_task",
         "schedule": crontab(hour=8, minute=0),

@@ -104,3 +104,44 @@ def logging_config(*, fmt: str, level: str) -> dict:
             "django_tasks": {"level": "WARNING"},
         },
     }
+
+
+try:
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover - gunicorn is a dependency
+    _GunicornLogger = object
+
+
+class GunicornJsonLogger(_GunicornLogger):
+    """gunicorn's logger with JSON lines. The access line has method, path, status, size,
+    duration and request id only: no client address (REMOTE_ADDR is nginx anyway, and the
+    real address must not sit next to the time and path of an anonymous complaint), no query
+    string (search terms), no user agent or referrer (both help re-identify a person)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        headers = {name.lower(): value for name, value in (resp.headers or [])}
+        entry = {
+            "ts": dt.datetime.now(tz=dt.UTC).isoformat(timespec="milliseconds"),
+            "level": "INFO",
+            "logger": "gunicorn.access",
+            "method": environ.get("REQUEST_METHOD", ""),
+            "path": environ.get("PATH_INFO", ""),
+            "status": int(status) if str(status).isdigit() else status,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": headers.get("x-request-id", ""),
+        }
+        try:
+            self.access_log.info(json.dumps(entry, ensure_ascii=False))
+        except Exception:  # pragma: no cover - never break a response for a log line
+            self.error("access log line failed")

@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("portal.evaluation.urls")),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
+    path("transparency/", include("portal.transparency")),  # daily audit-chain head digests
+    path("", include("complaints.publication.urls")),
+    path("", include("portal.stats_urls")),
 ]
 
 if settings.SERVE_FILES:

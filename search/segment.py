@@ -45,10 +45,22 @@ def tokens(text: str) -> list[str]:
     return words
 
 
+def _is_han(word: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in word)
+
+
+def word_pairs(words: list[str]) -> list[str]:
+    """Adjacent Chinese words joined (供水管道 破裂 → 供水管道破裂). Indexed as extra words, they
+    let PostgreSQL find a phrase of frequent words from a short GIN posting list (measured at
+    1M documents: the phrase alone had to intersect lists of 100k documents per word)."""
+    return [a + b for a, b in zip(words, words[1:], strict=False) if _is_han(a) and _is_han(b)]
+
+
 def index_tokens(text: str) -> list[str]:
     """Words of a document, then the dictionary words inside its longer words (办事效率 also
-    yields 办事 and 效率, like jieba's search mode) so a query for a part finds the whole.
-    The extra words go after the text so that phrases still match only adjacent words."""
+    yields 办事 and 效率, like jieba's search mode) so a query for a part finds the whole, then
+    the pairs of adjacent words. The extras go after the text so that phrases still match only
+    adjacent words."""
     words = tokens(text)
     freq = _dictionary().FREQ
     extra = []
@@ -59,7 +71,7 @@ def index_tokens(text: str) -> list[str]:
                     sub = word[i : i + n]
                     if sub != word and freq.get(sub):
                         extra.append(sub)
-    return words + extra
+    return words + extra + word_pairs(words)
 
 
 def index_text(*texts: str) -> str:

@@ -56,3 +56,32 @@ class AuditEvent(models.Model):
             "object_type": self.object_type, "object_id": self.object_id,
             "before": self.before, "after": self.after, "created_at": self.created_at,
         }
+
+class DailyHeadDigest(models.Model):
+    """One day's published digest of every chain head (transparency page and feed).
+
+    Written once and never changed. Each day's digest covers the day before, so an earlier
+    value cannot be altered without changing every later one that people may have saved."""
+
+    day = models.DateField(unique=True)
+    audit_digest = models.CharField(max_length=64)  # registry.chain_heads_digest()
+    ratings_digest = models.CharField(max_length=64, blank=True)
+    chains = models.PositiveIntegerField(default=0)
+    events = models.PositiveBigIntegerField(default=0)
+    prev_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} {self.digest}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("published digests are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("published digests are never deleted")

@@ -5,6 +5,8 @@ trail (不可更改、全程留痕). The ORM refuses updates and deletes here; o
 (migration 0002) refuses them in the database too; each rating is hash-chained per official.
 """
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 
@@ -105,6 +107,8 @@ class Rating(AppendOnlyModel):
     # keyed hash (HMAC) of the verified phone or of device cookie + network: never the raw
     # phone number or IP address (privacy of raters, Wuhan rule against prying into raters)
     voter_key = models.CharField(max_length=64)
+    # keyed hash of the client's /24 (/48) network, for spotting bursts; not the address
+    network_key = models.CharField(max_length=16, blank=True)
     ticket = models.OneToOneField(
         RatingTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="rating"
     )
@@ -127,6 +131,7 @@ class Rating(AppendOnlyModel):
             models.Index(fields=["official", "voter_key", "month"]),
             models.Index(fields=["unit", "month"]),
             models.Index(fields=["month", "level"]),
+            models.Index(fields=["created_at"]),
         ]
 
     def __str__(self):
@@ -141,8 +146,10 @@ class Rating(AppendOnlyModel):
             "official": self.official_id, "unit": self.unit_id, "level": self.level,
             "attitude": self.attitude, "efficiency": self.efficiency, "style": self.style,
             "reason": self.reason, "anonymous": self.anonymous, "channel": self.channel,
-            "voter_key": self.voter_key, "ticket": self.ticket_id,
-            "month": self.month.isoformat(), "created_at": self.created_at.isoformat(),
+            "voter_key": self.voter_key, "network_key": self.network_key,
+            "ticket": self.ticket_id,
+            "month": self.month.isoformat(),
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
             "seq": self.seq,
         }
 

@@ -33,11 +33,13 @@ def official_aggregates(*, official_id: int) -> dict:
     """Counts per level, satisfaction rate, dimension averages, 12-month trend and the number
     of revoked ratings, in three queries whatever the number of ratings."""
     active = Rating.objects.filter(official_id=official_id, revocation__isnull=True)
+    dims = ("attitude", "efficiency", "style")
     per_level = {
         row["level"]: row
         for row in active.values("level").annotate(
-            n=Count("id"), attitude=Avg("attitude"), efficiency=Avg("efficiency"),
-            style=Avg("style"), scored=Count("attitude"),
+            n=Count("id"),
+            **{f"avg_{d}": Avg(d) for d in dims},
+            **{f"n_{d}": Count(d) for d in dims},
         )
     }
     counts = {level: per_level.get(level, {}).get("n", 0)
@@ -45,10 +47,10 @@ def official_aggregates(*, official_id: int) -> dict:
     for level, row in per_level.items():  # levels of another scale still count
         counts.setdefault(level, row["n"])
     averages = {}
-    for dim in ("attitude", "efficiency", "style"):
-        scored = sum(r["scored"] for r in per_level.values() if r[dim] is not None)
-        total = sum(r[dim] * r["scored"] for r in per_level.values() if r[dim] is not None)
-        averages[dim] = round(total / scored, 2) if scored else None
+    for d in dims:
+        scored = sum(r[f"n_{d}"] for r in per_level.values())
+        total = sum(r[f"avg_{d}"] * r[f"n_{d}"] for r in per_level.values() if r[f"n_{d}"])
+        averages[d] = round(total / scored, 2) if scored else None
     months = _months_back(timezone.localdate(), TREND_MONTHS)
     trend_rows = {
         row["month"]: row

@@ -78,6 +78,11 @@ def voter_key_for_device(*, device: str, client_ip: str) -> str:
                             f"{device}|{rules.network_prefix(client_ip)}")
 
 
+def network_key_for(client_ip: str) -> str:
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "network",
+                            rules.network_prefix(client_ip))[:16]
+
+
 def staff_phone_hash(phone: str) -> str:
     return rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", rules.normalise_phone(phone))
 
@@ -211,7 +216,7 @@ def _validate(data: RatingData, *, channel):
 def rating_submit(
     *, official, data: RatingData, channel: str, voter_key: str, actor=None,
     verified_phone: str = "", qr_token: str = "", latitude=None, longitude=None,
-    ticket_code: str = "", kiosk_token: str = "",
+    ticket_code: str = "", kiosk_token: str = "", network_key: str = "",
 ) -> Rating:
     """Record one rating after every rule holds; raises ValidationError with a bilingual
     message (code names the rule) when refused."""
@@ -248,7 +253,8 @@ def rating_submit(
             official_id=official.pk, unit_id=official.unit_id, level=data.level,
             attitude=data.attitude, efficiency=data.efficiency, style=data.style,
             reason=data.reason.strip(), anonymous=data.anonymous, channel=channel,
-            voter_key=voter_key, ticket=ticket, month=month, created_at=now,
+            voter_key=voter_key, network_key=network_key, ticket=ticket, month=month,
+            created_at=now,
             seq=head.seq + 1, prev_hash=head.head_hash,
         )
         rating.hash = link_hash(rating.prev_hash, _roundtrip(rating.payload()))

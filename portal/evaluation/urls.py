@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import office_views, views
+from . import office_views, report_views, views
 
 app_name = "evaluation"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("qr/<str:token>/<int:official_id>/", views.qr_rate, name="qr_official"),
     path("ticket/<str:code>/", views.ticket_rate, name="ticket"),
     path("kiosk/<str:token>/", views.kiosk, name="kiosk"),
+    path("rankings/", report_views.ranking_public, name="ranking"),
     # back office
     path("office/evaluation/", office_views.dashboard, name="office_dashboard"),
     path("office/evaluation/ratings/<int:pk>/", office_views.rating_detail, name="office_rating"),
@@ -30,4 +31,13 @@ urlpatterns = [
     path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
     path("office/evaluation/staff-phones/", office_views.staff_phones,
          name="office_staff_phones"),
+    path("office/evaluation/warnings/", report_views.warnings_page, name="office_warnings"),
+    path("office/evaluation/warnings/<int:pk>/action/", report_views.warning_action,
+         name="office_warning_action"),
+    path("office/evaluation/scores/", report_views.scores_page, name="office_scores"),
+    path("office/evaluation/reports/", report_views.reports_page, name="office_reports"),
+    path("office/evaluation/reports/<int:year>-<int:month>/", report_views.report_detail,
+         name="office_report"),
+    path("office/evaluation/reports/<int:year>-<int:month>.<str:fmt>", report_views.report_file,
+         name="office_report_file"),
 ]

@@ -6,8 +6,8 @@ from portal.audit.services import _roundtrip
 from .models import Rating, RatingChainHead
 
 _FIELDS = ("pk", "official_id", "unit_id", "level", "attitude", "efficiency", "style", "reason",
-           "anonymous", "channel", "voter_key", "ticket_id", "month", "created_at", "seq",
-           "prev_hash", "hash")
+           "anonymous", "channel", "voter_key", "network_key", "ticket_id", "month",
+           "created_at", "seq", "prev_hash", "hash")
 
 
 def verify_rating_chains() -> list[str]:

@@ -79,7 +79,8 @@ def _submit(request, *, official, form, channel, **extra):
     try:
         rating = services.rating_submit(
             official=official, data=data, channel=channel, voter_key=voter_key,
-            actor=request.user, verified_phone=verified_phone, **extra,
+            actor=request.user, verified_phone=verified_phone,
+            network_key=services.network_key_for(request.META.get("REMOTE_ADDR", "")), **extra,
         )
     except ValidationError as exc:
         return None, exc.messages[0]
@@ -220,6 +221,7 @@ def kiosk(request, token):
                     official=official, data=form.rating_data(), channel=Channel.KIOSK,
                     # each kiosk rating is one person served: a fresh random key, no identity
                     voter_key=secrets.token_hex(32), actor=request.user, kiosk_token=token,
+                    network_key=services.network_key_for(request.META.get("REMOTE_ADDR", "")),
                 )
             except ValidationError as exc:
                 return render(request, "evaluation/kiosk.html",

@@ -60,15 +60,20 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warn
     with transaction.atomic():
         Warning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
         # rows stamped with this run's time are the ones this run inserted
-        new = list(Warning.objects.filter(created_at=now).select_related("official"))
+        new = list(Warning.objects.filter(created_at=now).order_by("official_id", "level"))
         if new:
             transaction.on_commit(lambda: _notify(new))
     return new
 
 
 def _notify(new):
-    lines = [f"{w.official.title}：{w.get_level_display()}（{w.get_period_kind_display()} "
-             f"{w.period_start:%Y-%m}，不满意 {w.count}）" for w in new[:200]]
+    from cms.models import OfficialPage
+
+    names = dict(OfficialPage.objects.filter(pk__in=[w.official_id for w in new[:200]])
+                 .values_list("pk", "title"))
+    lines = [f"{names.get(w.official_id, w.official_id)}：{w.get_level_display()}"
+             f"（{w.get_period_kind_display()} {w.period_start:%Y-%m}，不满意 {w.count}）"
+             for w in new[:200]]
     send_mail(
         subject=f"【预警】新增 {len(new)} 条效能预警",
         message="\n".join(lines) + ("\n……" if len(new) > 200 else ""),
@@ -76,3 +81,30 @@ def _notify(new):
         recipient_list=settings.OFFICE_NOTIFY_EMAILS,
         fail_silently=True,
     )
+
+
+def warning_action_record(*, warning: Warning, actor, kind: str, done_at=None, minutes=None,
+                          note: str = ""):
+    """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
+    from django.core.exceptions import PermissionDenied
+
+    from portal.accounts import roles
+    from portal.audit.services import audit_append
+
+    from .models import WarningAction
+
+    if not roles.is_office(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        action = WarningAction(warning=warning, kind=kind, actor=actor,
+                               done_at=done_at or timezone.now(), note=note.strip(),
+                               created_at=timezone.now())
+        if minutes is not None:
+            action.minutes = minutes
+        action.save()
+        audit_append(chain=f"warning:{warning.official_id}", action="warning_action",
+                     obj=action, actor=actor,
+                     after={"warning": warning.pk, "kind": kind,
+                            "done_at": action.done_at.isoformat(),
+                            "minutes": action.minutes.name if action.minutes else ""})
+    return action

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "search",
     "portal.evaluation",
     "complaints",
+    "complaints.publication",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -158,10 +159,16 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 SEARCH_BACKEND = "search.backends.elasticsearch" if ELASTICSEARCH_URL else "search.backends.database"
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
+# Chinese analyzer of the Elasticsearch mapping: "smartcn" (analysis-smartcn plugin) or IK's
+# "ik_max_word" (then SEARCH_ES_SEARCH_ANALYZER="ik_smart"); changing it needs search_reindex
+SEARCH_ES_ANALYZER = env("SEARCH_ES_ANALYZER", "smartcn")
+SEARCH_ES_SEARCH_ANALYZER = env("SEARCH_ES_SEARCH_ANALYZER", "")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- e-mail and SMS -------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# the directory of the file-based backend (a staging stack that keeps every mail it sends)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "test-artifacts" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 OFFICE_NOTIFY_EMAILS = env_list("OFFICE_NOTIFY_EMAILS", "xiaoneng-office@localhost")
 SMS_BACKEND = env("SMS_BACKEND", "portal.sms.ConsoleBackend")
@@ -237,3 +244,7 @@ METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 # TOTP for office and department staff in the admin; off in the embedded demo, on in production
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "效能测评与投诉平台")
+# staff browsers contact no third party from the admin (the CSP would refuse it anyway):
+# no Wagtail release check, no Gravatar (it would receive a hash of each staff e-mail)
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env, env_bool
+from .base import env, env_bool, env_list
 
 REQUIRED = [
     "SECRET_KEY",
@@ -30,3 +30,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+# probes (systemd, compose healthchecks, Prometheus) talk plain HTTP to gunicorn directly
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# staff two-factor sign-in is on unless explicitly switched off
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+# /metrics: no address is trusted unless named; Prometheus uses METRICS_TOKEN
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "")
+
+# JSON logs by default (one object per line, request id, never a client address)
+from portal.logging import logging_config  # noqa: E402
+
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+if not SERVE_FILES:
+    # nginx serves collected files with far-future expiry: hashed names bust caches
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }

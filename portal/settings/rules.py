@@ -85,3 +85,11 @@ PHONE_CODE_RATE_LIMIT = os.environ.get("PHONE_CODE_RATE_LIMIT", "5/h")
 SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same voter/network, one official
 SUSPICIOUS_BURST_HOURS = _int("SUSPICIOUS_BURST_HOURS", 24)
 SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day vs usual
+
+# search: totals and facet counts stop at this many matches (shown as "1000+"); exact counts
+# over frequent words cost 200–400 ms when measured here (DESIGN.md, "Chinese text")
+SEARCH_TOTAL_CAP = _int("SEARCH_TOTAL_CAP", 1000)
+SEARCH_MAX_PER_PAGE = _int("SEARCH_MAX_PER_PAGE", 50)
+SEARCH_SNIPPET_CHARS = _int("SEARCH_SNIPPET_CHARS", 120)
+SEARCH_ES_TIMEOUT = _int("SEARCH_ES_TIMEOUT", 5)
+SEARCH_ES_RETRY_SECONDS = _int("SEARCH_ES_RETRY_SECONDS", 30)

@@ -7,10 +7,11 @@ Other databases: a plain substring match (slow, for completeness).
 """
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from .. import conf
 from ..documents import DocType, Document
 from ..models import NO_DATE, SearchDocument
 from ..results import Query, SearchResults
-from ..segment import index_text, parse_query
+from ..segment import index_text, parse_query, word_pairs
 from . import BaseBackend
 from .common import (
     clamp_page,
@@ -136,14 +137,21 @@ class Backend(BaseBackend):
             self._delete(SearchDocument.objects.filter(pk__in=pks))
 
     # --- reads ----------------------------------------------------------------------------
-    def match(self, phrases: list[list[str]]):
+    def match(self, phrases: list[list[str]], *, indexable: bool = True):
         """A filter keeping the documents that contain every phrase."""
         if self.vendor == "postgresql":
-            sql = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
-            return RawSQL(
-                f"search_vector @@ ({sql})", [" ".join(p) for p in phrases],
-                output_field=BooleanField(),
-            )
+            parts, params = [], []
+            for phrase in phrases:
+                pairs = word_pairs(phrase)
+                if pairs:  # the pairs narrow the GIN lookup, the phrase checks the order
+                    parts.append("to_tsquery('simple', %s)")
+                    params.append(" & ".join(pairs))
+                parts.append("phraseto_tsquery('simple', %s)")
+                params.append(" ".join(phrase))
+            sql = f"search_vector @@ ({' && '.join(parts)})"
+            if not indexable:
+                sql = f"COALESCE({sql}, false)"
+            return RawSQL(sql, params, output_field=BooleanField())
         if self.vendor == "sqlite":
             return RawSQL(
                 "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
@@ -170,31 +178,47 @@ class Backend(BaseBackend):
         page, per_page = clamp_page(query.page, query.per_page)
         cap = conf.get("SEARCH_TOTAL_CAP")
         qs, phrases = self.queryset(doc_type, query.q, query.filters)
+        # Count (and collect facet values) up to cap + 1 matches, in no particular order, so
+        # the database stops as soon as it has found them. Facet counts are therefore exact
+        # up to the cap and a sample of the first matches found beyond it.
+        unordered = qs.order_by()
+        facets = {}
+        if query.facets:
+            found = list(unordered.values_list("facets", flat=True)[: cap + 1])
+            total = len(found)
+            facets = count_facets(found[:cap], list(query.facets))
+        else:
+            total = unordered[: cap + 1].count()
         ordered = qs.order_by("-published_at", "-id")
+        if phrases and self.vendor == "postgresql":
+            # PostgreSQL's estimates for words and phrases are often far off, and either wrong
+            # plan costs seconds, so the count above decides:
+            if total <= cap:
+                # few matches: take them all from the GIN index and sort them. (Walking the
+                # date index instead tests every row for a word that matches almost nothing.)
+                ordered = qs.order_by((F("published_at") + timedelta(0)).desc(),
+                                      F("id").desc())
+            else:
+                # many matches: walk the date index newest first and stop at the page. (The
+                # GIN index would fetch and sort every match of a frequent word.) The wrapped
+                # condition cannot use the GIN index, which leaves the planner only this way.
+                base, _ = self.queryset(doc_type, "", query.filters)
+                ordered = base.filter(self.match(phrases, indexable=False)).order_by(
+                    "-published_at", "-id")
         offset = (page - 1) * per_page
         rows = list(
             ordered.values_list("doc_id", "title", "data", "published_at")[
                 offset : offset + per_page
             ]
         )
-        if offset == 0 and len(rows) < per_page:
-            total = len(rows)
-        else:
-            total = qs.order_by()[: cap + 1].count()
-        capped = total > cap
-        facets = {}
-        if query.facets:
-            facets = count_facets(
-                ordered.values_list("facets", flat=True)[:cap], list(query.facets)
-            )
         hits = [
             make_hit(doc_type, doc_id=d, title=t, data=data, phrases=phrases,
                      published_at=None if p == NO_DATE else p)
             for d, t, data, p in rows
         ]
         return SearchResults(
-            hits=hits, total=min(total, cap), total_capped=capped, facets=facets, page=page,
-            per_page=per_page, backend=self.name, query=query.q,
+            hits=hits, total=min(total, cap), total_capped=total > cap, facets=facets,
+            page=page, per_page=per_page, backend=self.name, query=query.q,
         )
 
     def health(self) -> str:

@@ -161,7 +161,7 @@ class Backend(BaseBackend):
             self.database.drop_stale(doc_type, started)
             old = []
             if self.client.indices.exists_alias(name=alias):
-                old = list(self.client.indices.get_alias(name=alias))
+                old = list(self.client.indices.get_alias(name=alias).body)
             actions = [{"remove": {"index": name, "alias": alias}} for name in old]
             actions.append({"add": {"index": new, "alias": alias}})
             self.client.indices.update_aliases(actions=actions)
@@ -180,7 +180,10 @@ class Backend(BaseBackend):
 
     def drop(self, doc_type: DocType) -> None:
         """Delete every index of this type (tests)."""
-        self.client.indices.delete(index=f"{self.alias(doc_type)}-*", ignore_unavailable=True)
+        # by name: wildcard deletes are refused by default (action.destructive_requires_name)
+        names = self.client.indices.get(index=f"{self.alias(doc_type)}-*").body
+        for name in names:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
 
     # --- reads ----------------------------------------------------------------------------
     def search(self, doc_type: DocType, query: Query) -> SearchResults:

@@ -98,6 +98,16 @@ def test_totals_are_capped(notes, search_backend, settings):
     assert not api.search("note", "噪音").total_capped
 
 
+def test_a_word_matching_more_than_the_cap_still_lists_newest_first(notes, search_backend,
+                                                                   settings):
+    load(notes)
+    settings.SEARCH_TOTAL_CAP = 1
+    results = api.search("note", "路灯", facets=["unit"])
+    assert [h.id for h in results.hits] == ["5", "1"]
+    assert results.total_capped and results.total_display == "1+"
+    assert [h.id for h in api.search("note", "路灯", page=2, per_page=1).hits] == ["1"]
+
+
 def test_removal(notes, search_backend):
     load(notes)
     api.remove("note", "1")
@@ -151,3 +161,10 @@ def test_a_query_with_only_punctuation_lists_everything(notes, search_backend):
 
 def test_health_says_ok(search_backend):
     assert api.health().startswith("ok")
+
+
+@pytest.mark.parametrize("q", ['路灯" OR 1=1 --', "NEAR(路灯 噪音)", "^*", "路灯*", "'; DROP TABLE x;", "a" * 500])
+def test_query_syntax_from_users_is_taken_as_plain_words(notes, search_backend, q):
+    load(notes)
+    results = api.search("note", q)
+    assert results.total >= 0

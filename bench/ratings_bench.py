@@ -1,0 +1,210 @@
+"""Ratings write-path benchmark on PostgreSQL: rating POSTs per second beside a bare view.
+
+    .venv/bin/python bench/ratings_bench.py              # 500 ratings + 500 bare inserts
+    .venv/bin/python bench/ratings_bench.py --n 3000 --procs 2
+
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench_ratings) is dropped and
+created afresh, migrated, and 100 officials in 10 units are made. Then, in the same run:
+  ratings   POST /rate/<id>/ through Django's test client: form + captcha (test mode) + both
+            rate limits (cache) + rating_submit (per-official chain lock, monthly-limit count,
+            hash, call-back row for 差评, warning task on commit, run eagerly)
+  bare      POST /bench/bare/ through the same client and middleware: one INSERT, 200 text
+and prints requests per second for each and the ratio. Every request is a new voter (fresh
+device cookie, varied client address). --procs N runs N client processes at once (the per-
+official locks must not serialise them). Drops the database at the end unless --keep.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_ratings"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=500, help="requests of each kind per process")
+    parser.add_argument("--procs", type=int, default=1, help="client processes at once")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    return parser.parse_args()
+
+
+def _env():
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    os.environ["RATING_RATE_LIMIT"] = "100000000/h"
+    os.environ["RATING_VOTER_RATE_LIMIT"] = "100000000/h"
+    os.environ["CONN_MAX_AGE"] = "600"
+
+
+def _urlconf():
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.urls import include, path
+    from django.views.decorators.csrf import csrf_exempt
+    from wagtail import urls as wagtail_urls
+
+    @csrf_exempt
+    def bare(request):
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO bench_bare (official_id, level, created_at) "
+                        "VALUES (%s, %s, now())",
+                        [int(request.POST["official"]), int(request.POST["level"])])
+        return HttpResponse("ok")
+
+    module = types.ModuleType("bench_ratings_urls")
+    module.urlpatterns = [path("bench/bare/", bare), path("", include("portal.evaluation.urls")),
+                          path("", include(wagtail_urls))]
+    sys.modules["bench_ratings_urls"] = module
+
+
+def _admin_dsn():
+    import dj_database_url
+
+    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+    return cfg, (f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} "
+                 f"user={cfg['USER'] or 'postgres'} dbname=postgres")
+
+
+def setup_database():
+    """A fresh database cloned from a migrated template (made on the first run; migrate then
+    only applies what is new), so the setup stays short."""
+    import psycopg
+
+    cfg, dsn = _admin_dsn()
+    name, template = cfg["NAME"], cfg["NAME"] + "_tpl"
+    t = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        has_template = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    [template]).fetchone()
+        if has_template:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if not has_template:
+        connection.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+    print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, official_id int, "
+                    "level int, created_at timestamptz)")
+    from cms.models import UnitKind
+    from cms.services import OfficialData, official_upsert, site_structure_ensure, unit_upsert
+
+    roster = site_structure_ensure()["officials"]
+    ids = []
+    for u in range(10):
+        unit, _ = unit_upsert(name=f"压测单位{u}", kind=UnitKind.WINDOW, latitude="27.2",
+                              longitude="116.5")
+        for o in range(10):
+            page, _ = official_upsert(
+                data=OfficialData(name=f"压测{u}号{o}", gender="M", unit=unit, post="科员",
+                                  slug=f"bench-{u}-{o}"), roster=roster)
+            ids.append(page.pk)
+    print(f"setup: migrate + 100 officials in {time.perf_counter() - t:.1f} s")
+    return ids
+
+
+GOOD = {"level": "4", "attitude": "5", "efficiency": "4", "style": "5", "reason": "",
+        "mode": "anonymous", "captcha_0": "x", "captcha_1": "PASSED"}
+BAD = {**GOOD, "level": "2", "attitude": "2", "reason": "办事拖拉"}
+
+
+def run_client(kind, n, official_ids, seed, results):
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    rng = random.Random(seed)
+    client = Client()
+    with override_settings(ROOT_URLCONF="bench_ratings_urls"):
+        # warm up: first request imports templates and URLs
+        client.post("/bench/bare/", {"official": official_ids[0], "level": 4})
+        started = time.perf_counter()
+        failures = 0
+        for i in range(n):
+            official = rng.choice(official_ids)
+            data = BAD if i % 10 == 0 else GOOD
+            if kind == "ratings":
+                client.cookies.clear()  # a new voter each time
+                response = client.post(
+                    f"/rate/{official}/", data,
+                    REMOTE_ADDR=f"10.{seed % 250}.{rng.randrange(250)}.{rng.randrange(250)}")
+                failures += response.status_code != 302
+            else:
+                response = client.post("/bench/bare/", {"official": official,
+                                                        "level": data["level"]})
+                failures += response.status_code != 200
+        elapsed = time.perf_counter() - started
+    connection.close()
+    results.put((kind, n, elapsed, failures))
+
+
+def measure(kind, n, procs, official_ids):
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    workers = [ctx.Process(target=run_client, args=(kind, n, official_ids, 17 + i, results))
+               for i in range(procs)]
+    wall = time.perf_counter()
+    for w in workers:
+        w.start()
+    rows = [results.get() for _ in workers]
+    for w in workers:
+        w.join()
+    wall = time.perf_counter() - wall
+    total = sum(r[1] for r in rows)
+    failures = sum(r[3] for r in rows)
+    return total / max(r[2] for r in rows), failures, wall
+
+
+def main():
+    args = parse_args()
+    _env()
+    official_ids = setup_database()
+    _urlconf()
+    from django.db import connection
+
+    connection.close()  # forked clients open their own connections
+    bare_rate, bare_fail, _ = measure("bare", args.n, args.procs, official_ids)
+    rating_rate, rating_fail, _ = measure("ratings", args.n, args.procs, official_ids)
+    from django.core.management import call_command
+
+    from portal.evaluation.models import Rating
+
+    stored = Rating.objects.count()
+    call_command("verify_audit", verbosity=0)
+    print(f"clients: {args.procs} process(es) × {args.n} requests of each kind")
+    print(f"bare view (one INSERT): {bare_rate:8.0f} req/s   failures {bare_fail}")
+    print(f"rating POST:           {rating_rate:8.0f} ratings/s failures {rating_fail}"
+          f"   stored {stored}, chains verified")
+    print(f"ratio rating/bare:     {rating_rate / bare_rate:8.2f}")
+    if not args.keep:
+        connection.close()
+        import psycopg
+
+        cfg, dsn = _admin_dsn()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

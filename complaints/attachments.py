@@ -1,0 +1,92 @@
+"""Attachment checks: the type is decided by the content (magic bytes), not the file name;
+images are re-encoded so EXIF (GPS position, camera serial) never reaches the disk."""
+
+import hashlib
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ERR_TOO_MANY = _("附件最多 %(n)s 个 (at most %(n)s attachments)")
+ERR_TOO_BIG = _("附件“%(name)s”超过 %(mb)s MB (file too large)")
+ERR_TYPE = _("附件“%(name)s”不是 JPEG、PNG 或 PDF 文件 (only JPEG, PNG or PDF by content)")
+ERR_BROKEN = _("附件“%(name)s”已损坏，无法读取 (file is damaged)")
+
+KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
+def sniff(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def _reencode(data: bytes, content_type: str, name: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            img = ImageOps.exif_transpose(img)  # keep the picture upright once EXIF is gone
+            fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
+            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            # a fresh image without info/exif/icc: only the pixels are written back
+            clean = Image.new(img.mode, img.size)
+            clean.paste(img)
+            if img.mode == "P" and img.getpalette():
+                clean.putpalette(img.getpalette())
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+            return out.getvalue()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
+        raise ValidationError(ERR_BROKEN, params={"name": name}) from exc
+
+
+def attachment_clean(upload) -> tuple[bytes, str, str]:
+    """Return (bytes to store, content type, extension) or raise ValidationError."""
+    name = getattr(upload, "name", "") or "file"
+    limit = settings.COMPLAINT_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise ValidationError(ERR_TOO_BIG, params={"name": name, "mb": limit // (1024 * 1024)})
+    upload.seek(0)
+    data = upload.read()
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise ValidationError(ERR_TYPE, params={"name": name})
+    if content_type == "application/pdf":
+        if b"%%EOF" not in data[-2048:]:
+            raise ValidationError(ERR_BROKEN, params={"name": name})
+    else:
+        data = _reencode(data, content_type, name)
+    return data, content_type, KINDS[content_type]
+
+
+def attachments_clean(uploads) -> list[tuple[bytes, str, str, str]]:
+    uploads = [u for u in uploads if u]
+    if len(uploads) > settings.COMPLAINT_MAX_ATTACHMENTS:
+        raise ValidationError(ERR_TOO_MANY, params={"n": settings.COMPLAINT_MAX_ATTACHMENTS})
+    cleaned = []
+    errors = []
+    for upload in uploads:
+        try:
+            data, ctype, ext = attachment_clean(upload)
+        except ValidationError as exc:
+            errors.extend(exc.error_list)
+            continue
+        cleaned.append((data, ctype, ext, hashlib.sha256(data).hexdigest()))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

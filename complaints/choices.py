@@ -1,0 +1,146 @@
+"""Choices of the complaints app and the case state machine's allowed transitions.
+
+`TRANSITIONS` is the only description of which action moves a case from which state to which;
+`complaints.services.case_transition` is the only code that applies it.
+"""
+
+from django.db import models
+
+
+class CaseSource(models.TextChoices):
+    WEB = "web", "网上投诉"
+    MONITOR = "monitor", "监测员报告"
+    OPEN311 = "open311", "Open311接口"
+
+
+class SubjectKind(models.TextChoices):
+    OFFICIAL = "official", "具体人员"
+    UNIT = "unit", "单位"
+    GENERAL = "general", "一般问题"
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    REJECTED = "rejected", "不予受理"
+    ACCEPTED = "accepted", "已受理"
+    ASSIGNED = "assigned", "已交办"
+    SIGNED = "signed", "已签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    TRANSFER_REQUESTED = "transfer_requested", "申请改派"
+    ANSWERED = "answered", "已答复"
+    CALLBACK = "callback", "待回访"
+    CLOSED = "closed", "办结"
+    MERGED = "merged", "已并单"
+
+
+class CaseAction(models.TextChoices):
+    ACCEPT = "accept", "受理"
+    REJECT = "reject", "不予受理"
+    MERGE = "merge", "并单"
+    ASSIGN = "assign", "交办"
+    SIGN = "sign", "签收"
+    START = "start", "开始办理"
+    TRANSFER_REQUEST = "transfer_request", "申请改派"
+    TRANSFER_REFUSE = "transfer_refuse", "驳回改派"
+    ANSWER = "answer", "答复"
+    RETURN = "return", "退回重办"
+    APPROVE = "approve", "审核通过"
+    REOPEN = "reopen", "重新办理"
+    CLOSE = "close", "办结"
+
+
+class ActorKind(models.TextChoices):
+    OFFICE = "office", "效能办"
+    DEPARTMENT = "department", "承办部门"
+    COMPLAINANT = "complainant", "投诉人"
+    SYSTEM = "system", "系统"
+
+
+S, A, K = CaseState, CaseAction, ActorKind
+
+# action -> (states it may start from, state it leads to, who may take it)
+TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
+    A.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({K.OFFICE, K.SYSTEM})),
+    A.REJECT: (frozenset({S.SUBMITTED}), S.REJECTED, frozenset({K.OFFICE})),
+    A.MERGE: (frozenset({S.SUBMITTED, S.ACCEPTED}), S.MERGED, frozenset({K.OFFICE})),
+    # office assigns an accepted case, or reassigns after a department named the right unit
+    A.ASSIGN: (frozenset({S.ACCEPTED, S.TRANSFER_REQUESTED}), S.ASSIGNED, frozenset({K.OFFICE})),
+    A.SIGN: (frozenset({S.ASSIGNED}), S.SIGNED, frozenset({K.DEPARTMENT})),
+    A.START: (frozenset({S.SIGNED}), S.IN_PROGRESS, frozenset({K.DEPARTMENT})),
+    A.TRANSFER_REQUEST: (
+        frozenset({S.ASSIGNED, S.SIGNED}),
+        S.TRANSFER_REQUESTED,
+        frozenset({K.DEPARTMENT}),
+    ),
+    A.TRANSFER_REFUSE: (frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED, frozenset({K.OFFICE})),
+    # the office answers itself the cases it keeps (e.g. retaliation reports), from ACCEPTED
+    A.ANSWER: (
+        frozenset({S.ACCEPTED, S.SIGNED, S.IN_PROGRESS}),
+        S.ANSWERED,
+        frozenset({K.DEPARTMENT, K.OFFICE}),
+    ),
+    A.RETURN: (frozenset({S.ANSWERED}), S.IN_PROGRESS, frozenset({K.OFFICE})),
+    A.APPROVE: (frozenset({S.ANSWERED}), S.CALLBACK, frozenset({K.OFFICE})),
+    # not satisfied at the call-back may reopen once; the case goes back to the department
+    A.REOPEN: (frozenset({S.CALLBACK}), S.IN_PROGRESS, frozenset({K.OFFICE, K.COMPLAINANT})),
+    A.CLOSE: (frozenset({S.CALLBACK}), S.CLOSED, frozenset({K.OFFICE})),
+}
+
+# states in which the case is with a department and its deadline runs
+DEPARTMENT_STATES = frozenset({S.ASSIGNED, S.SIGNED, S.IN_PROGRESS, S.TRANSFER_REQUESTED})
+FINAL_STATES = frozenset({S.REJECTED, S.CLOSED, S.MERGED})
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for action, (sources, _, _) in TRANSITIONS.items() if state in sources]
+
+
+def open311_status(state: str) -> str:
+    """Open311 knows only open/closed; 'closed' here never means 'fixed' (see Case.solved)."""
+    return "closed" if state in FINAL_STATES else "open"
+
+
+class CallbackResult(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    NOT_SATISFIED = "not_satisfied", "不满意"
+
+
+class Finding(models.TextChoices):
+    TRUE = "true", "属实"
+    PARTLY = "partly", "部分属实"
+    FALSE = "false", "不属实"
+
+
+class HandlingTier(models.TextChoices):
+    GENERAL = "general", "一般性问题"
+    EARLY_SIGN = "early_sign", "苗头性问题"
+    VIOLATION = "violation", "违纪违规问题"
+
+
+class HandlingAction(models.TextChoices):
+    NONE = "none", "无需处理"
+    SUPERVISION_NOTICE = "supervision_notice", "督办通知"
+    WARNING_LETTER = "warning_letter", "预警告知函"
+    ADMONISH = "admonish", "告诫"
+    TALK = "talk", "约谈"
+    CAUTION_TALK = "caution_talk", "诫勉谈话"
+    CASE_OPENED = "case_opened", "立案调查"
+    SANCTION = "sanction", "处分"
+
+
+class PublicationStatus(models.TextChoices):
+    PENDING = "pending", "待定"
+    READY = "ready", "可公开"
+    HELD = "held", "不公开"
+
+
+class MessageAuthor(models.TextChoices):
+    COMPLAINANT = "complainant", "投诉人"
+    OFFICE = "office", "效能办"
+    DEPARTMENT = "department", "承办部门"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "不批准"

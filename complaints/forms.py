@@ -1,0 +1,264 @@
+"""Forms only parse and give clear messages; the rules are in services."""
+
+from datetime import date
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import Unit
+
+from .choices import CallbackResult, SubjectKind
+from .selectors import category_list, official_from_label
+
+
+class LabelledCaptchaInput(CaptchaTextInput):
+    # a <label for> pointing at the answer box instead of a <legend> that labels nothing
+    use_fieldset = False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class SubjectMixin(forms.Form):
+    subject_kind = forms.ChoiceField(
+        label=_("投诉对象"),
+        choices=SubjectKind.choices,
+        initial=SubjectKind.GENERAL,
+        widget=forms.RadioSelect,
+    )
+    official_label = forms.CharField(
+        label=_("被投诉人员（输入姓名或拼音首字母）"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "list": "official-options",
+                "autocomplete": "off",
+                "data-official-autocomplete": "/complaints/officials.json",
+            }
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("被投诉单位"),
+        queryset=Unit.objects.order_by("display_order", "id"),
+        required=False,
+        empty_label=_("请选择单位"),
+        error_messages={"invalid_choice": _("请选择有效的单位 (unknown unit)")},
+    )
+    category = forms.ModelChoiceField(
+        label=_("投诉类别"),
+        queryset=category_list(),
+        empty_label=_("请选择类别"),
+        error_messages={
+            "required": _("请选择投诉类别 (category is required)"),
+            "invalid_choice": _("请选择有效的投诉类别 (unknown category)"),
+        },
+    )
+    title = forms.CharField(label=_("标题（可选）"), required=False, max_length=100)
+    text = forms.CharField(
+        label=_("投诉内容"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
+        error_messages={
+            "required": _("请填写投诉内容 (text is required)"),
+            "max_length": _("投诉内容过长 (text too long)"),
+        },
+    )
+    attachments = MultipleFileField(
+        label=_("附件（JPEG、PNG、PDF，最多 %(n)s 个）")
+        % {"n": settings.COMPLAINT_MAX_ATTACHMENTS},
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("subject_kind")
+        data["official"] = None
+        if kind == SubjectKind.OFFICIAL:
+            official, found = official_from_label(data.get("official_label", ""))
+            if official is None:
+                self.add_error(
+                    "official_label",
+                    _("请从列表中选择被投诉人员 (choose the official from the list)"),
+                )
+            data["official"] = official
+        elif kind == SubjectKind.UNIT and not data.get("unit"):
+            self.add_error("unit", _("请选择被投诉单位 (choose the unit)"))
+        if kind == SubjectKind.GENERAL:
+            data["unit"] = None
+        return data
+
+
+class ComplaintForm(SubjectMixin):
+    anonymous = forms.TypedChoiceField(
+        label=_("投诉方式"),
+        coerce=lambda v: v == "1",
+        initial="1",
+        choices=[("1", _("匿名投诉（不留姓名和联系方式）")), ("0", _("实名投诉"))],
+        widget=forms.RadioSelect,
+    )
+    contact_name = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    contact_phone = forms.RegexField(
+        label=_("手机号"),
+        required=False,
+        regex=r"^1\d{10}$",
+        error_messages={"invalid": _("请输入11位手机号 (11-digit mobile number)")},
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
+        ),
+    )
+    contact_email = forms.EmailField(
+        label=_("电子邮箱"),
+        required=False,
+        error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
+    )
+    notify_email = forms.EmailField(
+        label=_("接收进展提醒的邮箱（可选，仅用于提示“有新进展”，加密保存）"),
+        required=False,
+        error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
+    )
+    captcha = CaptchaField(
+        label=_("验证码"),
+        widget=LabelledCaptchaInput,
+        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+    )
+
+    field_order = [
+        "anonymous",
+        "subject_kind",
+        "official_label",
+        "unit",
+        "category",
+        "title",
+        "text",
+        "attachments",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "notify_email",
+        "captcha",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("anonymous") is False:
+            if not data.get("contact_name"):
+                self.add_error("contact_name", _("实名投诉请填写姓名 (name required)"))
+            if not (data.get("contact_phone") or data.get("contact_email")):
+                self.add_error(
+                    "contact_phone", _("实名投诉请填写手机号或电子邮箱 (phone or e-mail required)")
+                )
+        return data
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("受理编号"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "TS20261122-0007", "autocomplete": "off"}),
+        error_messages={"required": _("请填写受理编号 (tracking number required)")},
+    )
+    code = forms.CharField(
+        label=_("查询码（16位数字）"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("请填写查询码 (receipt code required)")},
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("补充说明或留言"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
+        error_messages={"required": _("请填写留言内容 (text is required)")},
+    )
+    attachments = MultipleFileField(label=_("附件"))
+
+
+class RetaliationForm(forms.Form):
+    text = forms.CharField(
+        label=_("投诉后遭到打击报复？请说明情况（效能办直接办理，不转被投诉单位）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
+        error_messages={"required": _("请填写情况说明 (text is required)")},
+    )
+
+
+class CallbackForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("您对办理结果是否满意"),
+        choices=CallbackResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意或不满意 (choose one)")},
+    )
+    comment = forms.CharField(
+        label=_("意见（可选）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class RecoverForm(forms.Form):
+    number = forms.CharField(label=_("受理编号"), max_length=30)
+    contact = forms.CharField(label=_("投诉时留的手机号或电子邮箱"), max_length=100)
+    captcha = CaptchaField(
+        label=_("验证码"),
+        widget=LabelledCaptchaInput,
+        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+    )
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("受理编号"), max_length=30)
+    submitted_at = forms.CharField(label=_("提交时间"), max_length=40)
+    text_sha256 = forms.CharField(label=_("内容摘要 (SHA-256)"), max_length=64)
+    signature = forms.CharField(label=_("签名"), max_length=64)
+
+
+def _month_choices():
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _i in range(3):
+        months.append((f"{year:04d}-{month:02d}", f"{year}年{month}月"))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months
+
+
+class MonitorReportForm(SubjectMixin):
+    month = forms.ChoiceField(label=_("报告月份"), choices=_month_choices)
+
+    field_order = [
+        "month",
+        "subject_kind",
+        "official_label",
+        "unit",
+        "category",
+        "title",
+        "text",
+        "attachments",
+    ]
+
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)

@@ -1,0 +1,44 @@
+"""RSS and Atom feeds of published outcomes (masked snapshots only)."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .selectors import outcome_list_public
+
+FEED_ITEMS = 50
+
+
+class OutcomeFeed(Feed):
+    title = "办理结果公开"
+    link = reverse_lazy("publication:list")
+    description = "效能投诉办理结果（个人信息已脱敏）"
+
+    def items(self):
+        return outcome_list_public(limit=FEED_ITEMS)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        parts = [item.summary]
+        if item.answer:
+            parts.append(f"答复：{item.answer}")
+        return "\n\n".join(parts)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.first_published_at or item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [c for c in (item.department_name, item.category_name) if c]
+
+
+class OutcomeAtomFeed(OutcomeFeed):
+    feed_type = Atom1Feed
+    subtitle = OutcomeFeed.description

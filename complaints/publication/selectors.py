@@ -1,0 +1,185 @@
+"""Reads of published outcomes, and the office's publication preview.
+
+Owns: what the public sees (only published snapshots, never the raw case; an unpublished id
+is a 404), the search of outcomes with facets through the search app, the automatic first
+masking pass shown in the office's preview (with the roster's names kept readable).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from complaints.choices import CaseState, Finding
+from complaints.models import Case
+from portal.accounts import roles
+from search import api as search_api
+
+from . import masking
+from .models import PublishedOutcome
+from .search_documents import DOC_TYPE, FACETS
+from .services import OutcomeText, accountability_text
+
+FACET_TITLES = {
+    "department": "承办部门",
+    "category": "类别",
+    "finding": "核查结论",
+    "year": "年度",
+    "official": "被投诉人员",
+}
+
+
+def outcome_get_public(*, pk) -> PublishedOutcome:
+    outcome = PublishedOutcome.objects.published().filter(pk=pk).first()
+    if outcome is None:
+        raise Http404
+    return outcome
+
+
+def outcome_list_public(*, limit: int = 50):
+    return PublishedOutcome.objects.published().order_by("-published_at", "-id")[:limit]
+
+
+def _labels(field: str, values: list[str]) -> dict[str, str]:
+    """Display names of facet values: primary-key lookups in the (public) unit, roster and
+    category tables; a value whose row is gone falls back to the outcome's snapshot name."""
+    from cms.models import OfficialPage, Unit
+    from complaints.models import Category
+
+    if field == "finding":
+        return {v: str(Finding(v).label) if v in Finding.values else v for v in values}
+    if field == "year":
+        return {v: f"{v}年" for v in values}
+    if field == "category":
+        rows = Category.objects.filter(code__in=values).values_list("code", "name")
+        return {str(k): name for k, name in rows}
+    model, snapshot = {
+        "department": (Unit.objects, ("department_id", "department_name")),
+        "official": (OfficialPage.objects, ("official_id", "official_name")),
+    }[field]
+    ids = [int(v) for v in values if str(v).isdigit()]  # ?department=abc is no id
+    name = "title" if field == "official" else "name"
+    labels = {str(k): n for k, n in model.filter(pk__in=ids).values_list("pk", name)}
+    for missing in [i for i in ids if str(i) not in labels][:20]:
+        row = (
+            PublishedOutcome.objects.filter(**{snapshot[0]: missing})
+            .values_list(snapshot[1], flat=True)
+            .first()
+        )
+        if row:
+            labels[str(missing)] = row
+    return labels
+
+
+def outcome_search(
+    *, q: str = "", filters: dict | None = None, page: int = 1, per_page: int = 20
+) -> dict:
+    """Published outcomes matching `q` (Chinese words, highlighted), filtered by facet
+    values, with facet counts and labels."""
+    filters = {k: str(v) for k, v in (filters or {}).items() if k in FACETS and v not in (None, "")}
+    results = search_api.search(
+        DOC_TYPE, q, filters=filters, facets=FACETS, page=page, per_page=per_page
+    )
+    facets = []
+    for field in FACETS:
+        counts = results.facets.get(field, [])
+        values = [v for v, _ in counts] + ([filters[field]] if field in filters else [])
+        labels = _labels(field, values)
+        if field == "year":
+            counts = sorted(counts, key=lambda kv: kv[0], reverse=True)
+        facets.append(
+            {
+                "field": field,
+                "title": FACET_TITLES[field],
+                "selected": filters.get(field, ""),
+                "selected_label": labels.get(filters.get(field, ""), ""),
+                "values": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts],
+            }
+        )
+    return {"results": results, "facets": facets, "filters": filters, "q": q}
+
+
+# --- office -------------------------------------------------------------------------------
+
+
+def _office_only(user):
+    if not roles.is_office(user):
+        raise PermissionDenied
+
+
+def closed_case_list_for_office(*, user, status: str = ""):
+    """Closed cases with their publication state, for the office's publication desk."""
+    _office_only(user)
+    published = PublishedOutcome.objects.filter(case=OuterRef("pk"), is_published=True)
+    qs = (
+        Case.objects.filter(state=CaseState.CLOSED)
+        .select_related("category", "department", "official")
+        .annotate(is_published=Exists(published))
+        .order_by("-closed_at", "-id")
+    )
+    if status == "published":
+        qs = qs.filter(is_published=True)
+    elif status == "unpublished":
+        qs = qs.filter(is_published=False)
+    return qs
+
+
+def closed_case_get_for_office(*, user, pk) -> Case:
+    _office_only(user)
+    case = (
+        Case.objects.filter(state=CaseState.CLOSED, pk=pk)
+        .select_related("category", "department", "official")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def roster_names() -> list[str]:
+    """Names that stay readable: officials on the public roster and units' heads."""
+    from cms.models import OfficialPage, Unit
+
+    names = set(OfficialPage.objects.live().values_list("title", flat=True))
+    names |= set(Unit.objects.exclude(head="").values_list("head", flat=True))
+    return sorted(n for n in names if n)
+
+
+def complainant_names(*, user, case) -> tuple[str, ...]:
+    """The complainant's own name (named cases), read through the office-only selector."""
+    from complaints.selectors import case_contact_for_user
+
+    name = (case_contact_for_user(user=user, case=case) or {}).get("name", "")
+    return (name,) if name and len(name.strip()) >= 2 else ()
+
+
+def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOutcome | None]:
+    """The texts to show in the preview: the published snapshot if there is one (so hand
+    edits are kept), else the automatic masking of the case."""
+    _office_only(user)
+    outcome = PublishedOutcome.objects.filter(case=case).first()
+    if outcome is not None:
+        return OutcomeText(
+            title=outcome.title,
+            summary=outcome.summary,
+            answer=outcome.answer,
+            measures=outcome.measures,
+            accountability=outcome.accountability,
+        ), outcome
+    private = complainant_names(user=user, case=case)
+    keep = roster_names()
+
+    def mask(value):
+        return masking.mask_text(value or "", private_names=private, keep_names=keep)
+
+    # mask the whole text before cutting a title from it (a cut could split a number)
+    summary = mask(case.text)
+    title = mask(case.title) if case.title else f"{case.category.name}：{summary[:30]}"
+    return OutcomeText(
+        title=title[:200],
+        summary=summary,
+        answer=mask(case.answer_text),
+        measures=mask(case.measures),
+        accountability=accountability_text(
+            handling_tier=case.handling_tier, handling_action=case.handling_action
+        ),
+    ), None

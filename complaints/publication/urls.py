@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "publication"
+
+urlpatterns = [
+    path("results/", views.results_list, name="list"),
+    path("results/feed/", feeds.OutcomeFeed(), name="feed_rss"),
+    path("results/feed/atom/", feeds.OutcomeAtomFeed(), name="feed_atom"),
+    path("results/<int:pk>/", views.outcome_detail, name="detail"),
+    # office publication desk
+    path("office/results/", views.office_list, name="office_list"),
+    path("office/results/<int:pk>/", views.office_preview, name="office_preview"),
+    path("office/results/<int:pk>/unpublish/", views.office_unpublish, name="office_unpublish"),
+]

@@ -1,0 +1,160 @@
+"""Public results pages and the office's publication desk: parse, call one selector or
+service, render."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints.choices import Finding, HandlingAction, HandlingTier
+
+from . import selectors, services
+from .search_documents import FACETS
+
+
+def _page(value) -> int:
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _url(params: dict) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"?{query}" if query else "?"
+
+
+def results_list(request):
+    q = request.GET.get("q", "").strip()[:100]
+    filters = {f: request.GET.get(f, "").strip()[:40] for f in FACETS}
+    data = selectors.outcome_search(
+        q=q,
+        filters=filters,
+        page=_page(request.GET.get("page")),
+        per_page=getattr(settings, "RESULTS_PER_PAGE", 20),
+    )
+    base = {"q": q, **data["filters"]}
+    for facet in data["facets"]:
+        facet["clear_url"] = _url({k: v for k, v in base.items() if k != facet["field"]})
+        for value in facet["values"]:
+            value["url"] = _url({**base, facet["field"]: value["value"]})
+            value["selected"] = value["value"] == facet["selected"]
+    results = data["results"]
+    context = {
+        **data,
+        "active_filters": [f for f in data["facets"] if f["selected"]],
+        "previous_url": _url({**base, "page": results.previous_page}),
+        "next_url": _url({**base, "page": results.next_page}),
+        "clear_all_url": _url({"q": q}),
+    }
+    return render(request, "results/list.html", context)
+
+
+def outcome_detail(request, pk):
+    outcome = selectors.outcome_get_public(pk=pk)
+    return render(
+        request,
+        "results/detail.html",
+        {
+            "outcome": outcome,
+            "finding_label": _choice_label(Finding, outcome.finding),
+            "tier_label": _choice_label(HandlingTier, outcome.handling_tier),
+            "action_label": _choice_label(HandlingAction, outcome.handling_action),
+        },
+    )
+
+
+def _choice_label(choices, value):
+    return choices(value).label if value in choices.values else ""
+
+
+# --- office -------------------------------------------------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    summary = forms.CharField(label="问题摘要", widget=forms.Textarea(attrs={"rows": 6}))
+    answer = forms.CharField(
+        label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    measures = forms.CharField(
+        label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    accountability = forms.CharField(label="问责处理", required=False, max_length=500)
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(label="撤回理由", max_length=200)
+
+
+@login_required
+def office_list(request):
+    status = request.GET.get("status", "")
+    cases = selectors.closed_case_list_for_office(user=request.user, status=status)[:200]
+    return render(request, "results/office_list.html", {"cases": cases, "status": status})
+
+
+@login_required
+def office_preview(request, pk):
+    case = selectors.closed_case_get_for_office(user=request.user, pk=pk)
+    text, outcome = selectors.outcome_preview_for_office(user=request.user, case=case)
+    form = OutcomeForm(request.POST or None, initial=text.__dict__)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.outcome_publish(
+                case=case,
+                actor=request.user,
+                text=services.OutcomeText(**form.cleaned_data),
+                private_names=selectors.complainant_names(user=request.user, case=case),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已公开 (published)"))
+            return redirect("publication:office_preview", pk=case.pk)
+    return render(
+        request,
+        "results/office_preview.html",
+        {
+            "case": case,
+            "form": form,
+            "outcome": outcome,
+            "unpublish_form": UnpublishForm(),
+        },
+    )
+
+
+def _form_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def office_unpublish(request, pk):
+    case = selectors.closed_case_get_for_office(user=request.user, pk=pk)
+    form = UnpublishForm(request.POST)
+    outcome = case.published_outcome if hasattr(case, "published_outcome") else None
+    if outcome is None:
+        messages.error(request, _("该结果未公开 (not published)"))
+    elif not form.is_valid():
+        messages.error(request, _("请填写撤回理由 (a reason is required)"))
+    else:
+        try:
+            services.outcome_unpublish(
+                outcome=outcome, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已撤回公开 (unpublished)"))
+    return redirect("publication:office_preview", pk=case.pk)

@@ -1,0 +1,173 @@
+"""Notices: complainants (e-mail/SMS when the status changes), departments, monitors, office.
+
+Called by Celery tasks with ids only; contact data is decrypted here, at send time, and never
+passes through the broker. Anonymous complainants who opted in get "there is an update" only.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts import roles
+from portal.sms import send_sms
+
+from .. import crypto
+from ..choices import DEPARTMENT_STATES, CaseState
+from ..models import Case, MonitorReminder
+
+TRACK_PATH = "/complaints/track/"
+
+
+def _site() -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def case_notify(*, case: Case, event: str) -> int:
+    """Send the notices for one event of one case; returns the number of messages sent."""
+    sent = 0
+    if event.startswith("state:") or event in ("submitted", "message"):
+        sent += _notify_complainant(case=case, event=event)
+    if event in ("state:assigned", "due_soon", "supervise", "state:in_progress"):
+        sent += _notify_department(case=case, event=event)
+    if event == "follow_up":
+        send_mail(
+            _("回头看：投诉件 %(n)s") % {"n": case.number},
+            _("投诉件 %(n)s 已到回头看日期 %(d)s，请核查整改落实情况。")
+            % {"n": case.number, "d": case.follow_up_on},
+            None,
+            settings.OFFICE_NOTIFY_EMAILS,
+        )
+        return 1
+    if event in ("supervise",) or (event == "submitted" and case.urgent):
+        send_mail(
+            _("投诉件 %(n)s 需要关注") % {"n": case.number},
+            _("投诉件 %(n)s：%(s)s，办理期限 %(d)s。")
+            % {"n": case.number, "s": CaseState(case.state).label, "d": case.deadline or "-"},
+            None,
+            settings.OFFICE_NOTIFY_EMAILS,
+        )
+        sent += 1
+    return sent
+
+
+def _notify_complainant(*, case, event) -> int:
+    if case.monitor_id and event == "submitted":
+        return 0
+    state = CaseState(case.state).label
+    if case.anonymous:
+        email = crypto.decrypt(case.notify_email_enc)
+        if not email or event == "submitted":
+            return 0
+        # only that something happened: no content, no status, nothing else about the case
+        send_mail(
+            _("您关注的投诉有新进展"),
+            _("您关注的投诉 %(n)s 有新进展，请凭受理编号和查询码登录 %(u)s 查看。")
+            % {"n": case.number, "u": _site() + TRACK_PATH},
+            None,
+            [email],
+        )
+        return 1
+    if event == "submitted":
+        text = _("您的投诉已收到，受理编号 %(n)s。请妥善保管查询码。") % {"n": case.number}
+    elif event == "message":
+        text = _("您的投诉 %(n)s 有新的回复留言，请凭受理编号和查询码查看。") % {"n": case.number}
+    else:
+        text = _("您的投诉 %(n)s 状态更新为：%(s)s。请凭受理编号和查询码查看。") % {
+            "n": case.number,
+            "s": state,
+        }
+    sent = 0
+    email = crypto.decrypt(case.contact_email_enc)
+    phone = crypto.decrypt(case.contact_phone_enc)
+    if email:
+        send_mail(_("投诉办理进展 %(n)s") % {"n": case.number}, text, None, [email])
+        sent += 1
+    if phone:
+        send_sms(phone=phone, text=text)
+        sent += 1
+    return sent
+
+
+def _notify_department(*, case, event) -> int:
+    if case.department_id is None:
+        return 0
+    User = get_user_model()
+    emails = list(
+        User.objects.filter(unit_id=case.department_id, groups__name=roles.DEPARTMENT)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not emails:
+        return 0
+    subject = {
+        "state:assigned": _("新交办投诉件 %(n)s"),
+        "due_soon": _("投诉件 %(n)s 明天到期"),
+        "supervise": _("督办：投诉件 %(n)s 已超期"),
+        "state:in_progress": _("投诉件 %(n)s 需重新办理"),
+    }[event] % {"n": case.number}
+    if case.urgent:
+        subject = _("【紧急】") + subject
+    send_mail(subject, subject + _("，办理期限 %(d)s。") % {"d": case.deadline}, None, emails)
+    return 1
+
+
+def monitor_reminder_send(*, today: date | None = None) -> int:
+    """From the reminder day of the month, remind each monitor without a report this month
+    (once per month). Returns the number of reminders sent."""
+    today = today or timezone.localdate()
+    if today.day < settings.MONITOR_REPORT_REMINDER_DAY:
+        return 0
+    month = today.replace(day=1)
+    User = get_user_model()
+    monitors = (
+        User.objects.filter(groups__name=roles.MONITOR, is_active=True)
+        .exclude(monitor_reports__report_month=month)
+        .exclude(pk__in=MonitorReminder.objects.filter(month=month).values("monitor_id"))
+        .distinct()
+    )
+    sent = 0
+    for monitor in monitors:
+        _reminder, created = MonitorReminder.objects.get_or_create(monitor=monitor, month=month)
+        if not created:
+            continue
+        if monitor.email:
+            send_mail(
+                _("请提交 %(m)s 月监测信息") % {"m": month.strftime("%Y-%m")},
+                _("您本月尚未提交监测信息，请登录 %(u)s 填报。")
+                % {"u": _site() + "/complaints/monitor/"},
+                None,
+                [monitor.email],
+            )
+        sent += 1
+    return sent
+
+
+def office_digest_send(*, today: date | None = None) -> dict:
+    """Daily digest to the office: today's intake, overdue and due-soon counts."""
+    today = today or timezone.localdate()
+    from ..workdays import add_working_days
+
+    counts = {
+        "submitted": Case.objects.filter(state=CaseState.SUBMITTED).count(),
+        "overdue": Case.objects.filter(state__in=DEPARTMENT_STATES, deadline__lt=today).count(),
+        "due_soon": Case.objects.filter(
+            state__in=DEPARTMENT_STATES,
+            deadline__gte=today,
+            deadline__lte=add_working_days(today, 1),
+        ).count(),
+        "callback": Case.objects.filter(state=CaseState.CALLBACK).count(),
+    }
+    send_mail(
+        _("效能办每日摘要 %(d)s") % {"d": today.isoformat()},
+        _(
+            "待受理 %(submitted)s 件；超期 %(overdue)s 件；即将到期 %(due_soon)s 件；待回访 %(callback)s 件。"
+        )
+        % counts,
+        None,
+        settings.OFFICE_NOTIFY_EMAILS,
+    )
+    return counts

@@ -1,0 +1,358 @@
+"""Public complaint desk: intake, receipt, follow-up, recovery, proof check; monitors' reports.
+Views parse, call one service or selector, render."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from portal.accounts import roles
+
+from . import selectors, services
+from .choices import CaseState, MessageAuthor
+from .forms import (
+    CallbackForm,
+    ComplaintForm,
+    MessageForm,
+    MonitorReportForm,
+    RecoverForm,
+    RetaliationForm,
+    TrackForm,
+    VerifyForm,
+)
+from .models import Attachment
+from .ratelimit import client_key
+
+
+def _rate(name):
+    # read at request time, so the office can tune it without a code change (and tests can)
+    return lambda group, request: getattr(settings, name)
+
+
+ERR_RATE = "提交过于频繁，请稍后再试 (too many requests, try later)"
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@never_cache
+@ratelimit(
+    key=client_key,
+    rate=_rate("COMPLAINT_RATE_LIMIT"),
+    method="POST",
+    block=False,
+    group="complaint-new",
+)
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, _(ERR_RATE))
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                case, receipt = services.case_submit(
+                    category=d["category"],
+                    text=d["text"],
+                    subject_kind=d["subject_kind"],
+                    official=d.get("official"),
+                    unit=d.get("unit"),
+                    title=d.get("title", ""),
+                    anonymous=d["anonymous"],
+                    contact_name=d.get("contact_name", ""),
+                    contact_phone=d.get("contact_phone", ""),
+                    contact_email=d.get("contact_email", ""),
+                    notify_email=d.get("notify_email", "") if d["anonymous"] else "",
+                    files=d.get("attachments") or [],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                # the code is shown in this response only; it is not kept anywhere
+                return render(
+                    request,
+                    "complaints/receipt.html",
+                    {"case": case, "receipt": receipt},
+                    status=201,
+                )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/new.html", {"form": form}, status=status)
+
+
+@require_GET
+def official_search(request):
+    return JsonResponse(
+        {"results": selectors.official_autocomplete(query=request.GET.get("q", ""))}
+    )
+
+
+@never_cache
+@ratelimit(
+    key=client_key,
+    rate=_rate("TRACK_RATE_LIMIT"),
+    method="POST",
+    block=False,
+    group="complaint-track",
+)
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if getattr(request, "limited", False):
+            form.add_error(None, _(ERR_RATE))
+            status = 429
+        elif form.is_valid():
+            try:
+                case = services.case_track_open(
+                    number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+                )
+            except services.TrackFailed as exc:
+                form.add_error(None, str(exc.message))
+                status = 423 if exc.locked_until else 400
+            else:
+                return redirect("complaints:track_case", token=services.track_token_make(case=case))
+    return render(request, "complaints/track.html", {"form": form}, status=status)
+
+
+def _tracked(token):
+    case = services.track_token_open(token=token)
+    if case is None:
+        raise Http404
+    return case
+
+
+@never_cache
+@require_GET
+def track_case(request, token):
+    case = _tracked(token)
+    return _render_case(request, case, token)
+
+
+def _render_case(
+    request,
+    case,
+    token,
+    message_form=None,
+    callback_form=None,
+    retaliation_form=None,
+    status=200,
+):
+    return render(
+        request,
+        "complaints/track_case.html",
+        {
+            "case": case,
+            "token": token,
+            "timeline": selectors.case_timeline(case=case),
+            "messages_thread": selectors.case_messages(case=case),
+            "message_form": message_form or MessageForm(),
+            "callback_form": callback_form or CallbackForm(),
+            "can_message": case.state
+            not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED),
+            "can_callback": case.state == CaseState.CALLBACK and not case.callback_result,
+            "attachments": case.attachments.filter(message__isnull=True, evidence=False),
+            "can_report_retaliation": not case.anonymous
+            and case.source == "web"
+            and not case.retaliation,
+            "retaliation_form": retaliation_form or RetaliationForm(),
+            "linked_cases": case.related_cases.all(),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def track_message(request, token):
+    case = _tracked(token)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_post(
+                case=case,
+                author_kind=MessageAuthor.COMPLAINANT,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("complaints:track_case", token=token)
+    return _render_case(request, case, token, message_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def track_callback(request, token):
+    case = _tracked(token)
+    form = CallbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.callback_answer(
+                case=case,
+                result=form.cleaned_data["result"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("complaints:track_case", token=token)
+    return _render_case(request, case, token, callback_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def track_retaliation(request, token):
+    case = _tracked(token)
+    form = RetaliationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retaliation_report(case=case, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("complaints:track_case", token=token)
+    return _render_case(request, case, token, retaliation_form=form, status=400)
+
+
+@never_cache
+@require_GET
+def track_attachment(request, token, pk):
+    case = _tracked(token)
+    att = Attachment.objects.filter(case=case, pk=pk, evidence=False).first()
+    if att is None:
+        raise Http404
+    return _file_response(att)
+
+
+def _file_response(att):
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{att.case.number}-{att.pk}.{att.file.name.rsplit(".", 1)[-1]}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@ratelimit(
+    key=client_key,
+    rate=_rate("RECOVER_RATE_LIMIT"),
+    method="POST",
+    block=False,
+    group="complaint-recover",
+)
+@require_http_methods(["GET", "POST"])
+def recover(request):
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, _(ERR_RATE))
+        elif form.is_valid():
+            services.receipt_recover_request(
+                number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
+            )
+            return render(request, "complaints/recover_sent.html")
+    return render(
+        request,
+        "complaints/recover.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recover_open(request, token):
+    # GET shows a button, POST issues the code: link scanners must not burn the one-time link
+    if request.method == "GET":
+        return render(request, "complaints/recover_open.html", {"token": token})
+    try:
+        case, receipt = services.receipt_reissue(token=token)
+    except ValidationError as exc:
+        return render(
+            request,
+            "complaints/recover_open.html",
+            {"token": token, "error": exc.messages[0]},
+            status=400,
+        )
+    return render(
+        request, "complaints/receipt.html", {"case": case, "receipt": receipt, "reissued": True}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    form = VerifyForm(request.POST or request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = services.receipt_verify(**form.cleaned_data)
+    return render(request, "complaints/verify.html", {"form": form, "result": result})
+
+
+# --- monitors ------------------------------------------------------------------------------
+
+
+def _monitor_required(user):
+    if not roles.is_monitor(user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_reports(request):
+    _monitor_required(request.user)
+    form = MonitorReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.monitor_report_submit(
+                monitor=request.user,
+                month=d["month"],
+                category=d["category"],
+                text=d["text"],
+                official=d.get("official"),
+                unit=d.get("unit"),
+                title=d.get("title", ""),
+                files=d.get("attachments") or [],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("complaints:monitor_report", pk=case.pk)
+    return render(
+        request,
+        "complaints/monitor_reports.html",
+        {
+            "form": form,
+            "reports": selectors.monitor_report_list(monitor=request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def monitor_report(request, pk):
+    case = selectors.monitor_report_get(monitor=request.user, pk=pk)
+    return render(
+        request,
+        "complaints/monitor_report.html",
+        {
+            "case": case,
+            "timeline": selectors.case_timeline(case=case),
+        },
+    )

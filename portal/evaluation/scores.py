@@ -1,0 +1,129 @@
+"""Unit scores and rankings (Wuhan), as SQL aggregates wrapped by plain rules.
+
+Owns: the yearly unit score (100, −3 per 差评 the office verified true, −10 per discipline
+violation), the ten best and ten worst, the removal flag (ten worst two years running), the
+fair comparison (rates per rating received; no public rank below a minimum of ratings).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cms.models import Unit
+from cms.selectors import portal_rules
+from portal.accounts import roles
+from portal.audit.services import audit_append
+
+from . import rules
+from .models import CallBack, Rating, UnitViolation
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    name: str
+    received: int = 0
+    bad: int = 0
+    verified_bad: int = 0
+    violations: int = 0
+    score: int = 0
+    rankable: bool = False
+    flags: set = field(default_factory=set)
+
+    @property
+    def bad_rate(self):
+        return self.bad / self.received if self.received else None
+
+    @property
+    def satisfaction_pct(self):
+        return None if not self.received else round(100 * (1 - self.bad / self.received), 1)
+
+
+def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
+    """Every unit's score and rates for `year` (optionally only before `until`): three grouped
+    queries, whatever the volume."""
+    start, end = date(year, 1, 1), min(until or date(year + 1, 1, 1), date(year + 1, 1, 1))
+    rows = {u.pk: UnitRow(unit_id=u.pk, name=u.name)
+            for u in Unit.objects.only("pk", "name").order_by("display_order", "id")}
+    ratings = (Rating.objects.filter(month__gte=start, month__lt=end, revocation__isnull=True)
+               .values("unit_id")
+               .annotate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2))))
+    for r in ratings:
+        row = rows.get(r["unit_id"])
+        if row:
+            row.received, row.bad = r["n"], r["bad"]
+    verified = (CallBack.objects.filter(verified_true=True, rating__level__lte=2,
+                                        rating__month__gte=start, rating__month__lt=end,
+                                        rating__revocation__isnull=True)
+                .values("rating__unit_id").annotate(n=Count("id")))
+    for r in verified:
+        if r["rating__unit_id"] in rows:
+            rows[r["rating__unit_id"]].verified_bad = r["n"]
+    violations = (UnitViolation.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+                  .values("unit_id").annotate(n=Count("id")))
+    for r in violations:
+        if r["unit_id"] in rows:
+            rows[r["unit_id"]].violations = r["n"]
+    minimum = portal_rules().ranking_min_ratings
+    for row in rows.values():
+        row.score = rules.unit_score(
+            base=settings.UNIT_SCORE_BASE, verified_bad=row.verified_bad,
+            violations=row.violations, per_bad=settings.UNIT_SCORE_BAD_RATING,
+            per_violation=settings.UNIT_SCORE_VIOLATION,
+        )
+        row.rankable = row.received >= minimum
+    return list(rows.values())
+
+
+def _order_best(row):
+    return (-row.score, row.bad_rate or 0, -row.received)
+
+
+def _best_worst(rows):
+    """Rankable rows in order; a unit is never both in the best and in the worst list."""
+    rankable = sorted((r for r in rows if r.rankable), key=_order_best)
+    n = settings.RANKING_TOP_N
+    best = rankable[:n]
+    worst = [r for r in reversed(rankable) if r not in best][:n]
+    return rankable, best, worst
+
+
+def ranking(*, year: int) -> dict:
+    """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags."""
+    rows = unit_scores(year=year)
+    rankable, best, worst = _best_worst(rows)
+    previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1))[2]}
+    removal = rules.removal_flags({year: {r.unit_id for r in worst}, year - 1: previous}, year)
+    for r in worst:
+        if r.unit_id in removal:
+            r.flags.add("removal")
+    return {"year": year, "rows": rankable, "best": best, "worst": worst,
+            "unranked": [r for r in rows if not r.rankable], "removal": removal}
+
+
+def ranking_public(*, year: int) -> dict | None:
+    """The public ranking page, only when the site setting allows it."""
+    if not portal_rules().ranking_public:
+        return None
+    return ranking(year=year)
+
+
+@transaction.atomic
+def violation_record(*, unit, kind: str, actor, occurred_on: date | None = None,
+                     note: str = "") -> UnitViolation:
+    """The office records a discipline violation (−10 for the unit's year)."""
+    if not roles.is_office(actor):
+        raise PermissionDenied
+    violation = UnitViolation.objects.create(
+        unit=unit, kind=kind, note=note.strip(), actor=actor,
+        occurred_on=occurred_on or timezone.localdate(), created_at=timezone.now(),
+    )
+    audit_append(chain=f"unit-score:{unit.pk}", action="violation_record", obj=violation,
+                 actor=actor, after={"kind": kind, "note": violation.note,
+                                     "occurred_on": violation.occurred_on.isoformat()})
+    return violation

@@ -1,0 +1,445 @@
+"""Public statistics (/stats/): selectors, SVG charts, CSV/XLSX export and views.
+
+The top layer: it reads the evaluation and complaints models; nothing imports it but urls.
+Every count is one SQL aggregate (COUNT … FILTER / GROUP BY), never a Python loop over rows.
+The whole summary is cached under a data version that the publication app bumps after any
+write to cases, ratings, revocations or outcomes (complaints.publication.signals).
+
+How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部门回复, 回复率, 整改,
+案件线索, 立案调查, 处分) map onto our data — also shown on the page as "口径说明":
+
+  ratings          网上测评人次    every Rating received (revoked ones included: they happened)
+  revoked          撤销            ratings with a RatingRevocation
+  revocation_rate  撤销率          revoked / ratings
+  satisfaction     满意率          not-revoked ratings that are not 差评 (level > 2) / not revoked
+  monitoring       监测信息        cases with source = monitor (monitors' monthly posts)
+  suggestions      网民意见建议    cases from netizens (web, Open311), merged duplicates excluded
+  replies          部门回复        of those, cases a department has answered (answered_at set)
+  reply_rate       回复率          replies / netizen cases assigned to a department
+  on_time_rate     按期答复率      cases answered by their deadline / cases with a deadline that
+                                   are answered or already past it (open overdue ones count late)
+  rectifications   整改问题        closed cases found true or partly true with measures recorded
+  case_leads       案件线索        closed cases classed 违纪违规问题 (handling tier "violation")
+  investigations   立案调查        closed cases with action 立案调查 or 处分 (a sanction implies one)
+  disciplined      处分干部(人)    distinct officials in closed cases with action 处分 (a case
+                                   without a named official counts as one person)
+"""
+
+import csv
+import io
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cms.models import Unit
+from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
+from complaints.models import Case
+from complaints.publication.signals import stats_version
+from portal.evaluation.models import Rating
+
+BAD_LEVEL_MAX = 2  # 差评: level <= 2 (portal.evaluation.rules.is_bad)
+
+FIGURES = [
+    # key, label, kind ("count" or "rate"), how it is counted
+    ("ratings", "网上测评（人次）", "count", "收到的全部测评，含已撤销"),
+    ("revoked", "撤销测评", "count", "经效能办核查撤销的测评"),
+    ("revocation_rate", "撤销率", "rate", "撤销测评 ÷ 网上测评"),
+    ("satisfaction", "满意率", "rate", "未撤销测评中非“不满意”的比例"),
+    ("monitoring", "监测信息（条）", "count", "监测员提交的监测信息"),
+    ("suggestions", "网民意见建议（条）", "count", "网民投诉与建议（网站、Open311），不含并单"),
+    ("replies", "部门回复（件）", "count", "承办部门已答复的网民意见建议"),
+    ("reply_rate", "回复率", "rate", "部门回复 ÷ 已交办部门的网民意见建议"),
+    (
+        "on_time_rate",
+        "按期答复率",
+        "rate",
+        "在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数",
+    ),
+    ("rectifications", "涉及部门整改（件）", "count", "办结时核查属实或部分属实并有整改措施"),
+    ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
+    ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
+    ("disciplined", "处分干部（人）", "count", "处理方式为处分的被投诉人员（去重）"),
+]
+
+
+# --- selectors ------------------------------------------------------------------------------
+
+
+def _rate(part, whole) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _ratings(year):
+    qs = Rating.objects.all()
+    return qs.filter(created_at__year=year) if year else qs
+
+
+def _cases(year):
+    qs = Case.objects.exclude(state=CaseState.MERGED)
+    return qs.filter(submitted_at__year=year) if year else qs
+
+
+def _case_counts() -> dict:
+    """The aggregate expressions shared by the totals and the per-department figures."""
+    today = timezone.localdate()
+    answered = Q(answered_at__isnull=False)
+    with_deadline = Q(deadline__isnull=False)
+    return {
+        "assigned": Count("id", filter=Q(department__isnull=False)),
+        "answered": Count("id", filter=answered),
+        "due": Count("id", filter=with_deadline & (answered | Q(deadline__lt=today))),
+        "on_time": Count(
+            "id", filter=with_deadline & answered & Q(answered_at__date__lte=F("deadline"))
+        ),
+        "closed": Count("id", filter=Q(state=CaseState.CLOSED)),
+    }
+
+
+def nanfeng_figures(*, year: int | None = None) -> dict:
+    """The Nanfeng set of figures (see the module docstring for each mapping)."""
+    r = _ratings(year).aggregate(
+        ratings=Count("id"),
+        revoked=Count("id", filter=Q(revocation__isnull=False)),
+        active=Count("id", filter=Q(revocation__isnull=True)),
+        satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+    )
+    netizen = Q(source__in=[CaseSource.WEB, CaseSource.OPEN311])
+    closed = Q(state=CaseState.CLOSED)
+    sanction = closed & Q(handling_action=HandlingAction.SANCTION)
+    c = _cases(year).aggregate(
+        monitoring=Count("id", filter=Q(source=CaseSource.MONITOR)),
+        suggestions=Count("id", filter=netizen),
+        netizen_assigned=Count("id", filter=netizen & Q(department__isnull=False)),
+        replies=Count("id", filter=netizen & Q(answered_at__isnull=False)),
+        rectifications=Count(
+            "id", filter=closed & Q(finding__in=[Finding.TRUE, Finding.PARTLY]) & ~Q(measures="")
+        ),
+        case_leads=Count("id", filter=closed & Q(handling_tier=HandlingTier.VIOLATION)),
+        investigations=Count(
+            "id",
+            filter=closed
+            & Q(handling_action__in=[HandlingAction.CASE_OPENED, HandlingAction.SANCTION]),
+        ),
+        disciplined_named=Count("official", distinct=True, filter=sanction),
+        disciplined_unnamed=Count("id", filter=sanction & Q(official__isnull=True)),
+        **_case_counts(),
+    )
+    return {
+        "ratings": r["ratings"],
+        "revoked": r["revoked"],
+        "revocation_rate": _rate(r["revoked"], r["ratings"]),
+        "satisfaction": _rate(r["satisfied"], r["active"]),
+        "monitoring": c["monitoring"],
+        "suggestions": c["suggestions"],
+        "replies": c["replies"],
+        "reply_rate": _rate(c["replies"], c["netizen_assigned"]),
+        "on_time_rate": _rate(c["on_time"], c["due"]),
+        "rectifications": c["rectifications"],
+        "case_leads": c["case_leads"],
+        "investigations": c["investigations"],
+        "disciplined": c["disciplined_named"] + c["disciplined_unnamed"],
+    }
+
+
+def _months_back(today: date, n: int) -> list[date]:
+    months, y, m = [], today.year, today.month
+    for _ in range(n):
+        months.append(date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return months[::-1]
+
+
+def satisfaction_trend(*, months: int | None = None, today: date | None = None) -> list[dict]:
+    """Per calendar month: ratings not revoked, satisfied among them, the rate."""
+    today = today or timezone.localdate()
+    months = months or getattr(settings, "STATS_TREND_MONTHS", 12)
+    span = _months_back(today, months)
+    rows = (
+        Rating.objects.filter(month__gte=span[0], month__lte=span[-1])
+        .values("month")
+        .annotate(
+            total=Count("id", filter=Q(revocation__isnull=True)),
+            satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+            revoked=Count("id", filter=Q(revocation__isnull=False)),
+        )
+        .order_by("month")
+    )
+    by_month = {row["month"]: row for row in rows}
+    out = []
+    for month in span:
+        row = by_month.get(month, {"total": 0, "satisfied": 0, "revoked": 0})
+        out.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "ratings": row["total"],
+                "satisfied": row["satisfied"],
+                "revoked": row["revoked"],
+                "rate": _rate(row["satisfied"], row["total"]),
+            }
+        )
+    return out
+
+
+def department_figures(*, year: int | None = None) -> list[dict]:
+    """Per unit: ratings, satisfaction, revocations; cases assigned, answered, on time."""
+    ratings = {
+        row["unit"]: row
+        for row in _ratings(year)
+        .values("unit")
+        .annotate(
+            total=Count("id"),
+            revoked=Count("id", filter=Q(revocation__isnull=False)),
+            active=Count("id", filter=Q(revocation__isnull=True)),
+            satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+        )
+        .order_by()
+    }
+    cases = {
+        row["department"]: row
+        for row in _cases(year)
+        .filter(department__isnull=False)
+        .values("department")
+        .annotate(**_case_counts())
+        .order_by()
+    }
+    out = []
+    for unit_id, name in Unit.objects.order_by("display_order", "name").values_list("id", "name"):
+        r = ratings.get(unit_id, {})
+        c = cases.get(unit_id, {})
+        out.append(
+            {
+                "unit": name,
+                "ratings": r.get("total", 0),
+                "revoked": r.get("revoked", 0),
+                "satisfaction": _rate(r.get("satisfied", 0), r.get("active", 0)),
+                "cases": c.get("assigned", 0),
+                "answered": c.get("answered", 0),
+                "closed": c.get("closed", 0),
+                "on_time_rate": _rate(c.get("on_time", 0), c.get("due", 0)),
+            }
+        )
+    return out
+
+
+def stats_summary(*, year: int | None = None) -> dict:
+    """Everything /stats/ shows, cached until the data version changes."""
+    today = timezone.localdate()
+    key = f"stats:summary:{stats_version()}:{year or 'all'}:{today.isoformat()}"
+    summary = cache.get(key)
+    if summary is None:
+        figures = nanfeng_figures(year=year)
+        summary = {
+            "year": year,
+            "figures": [
+                {"key": k, "label": label, "kind": kind, "note": note, "value": figures[k]}
+                for k, label, kind, note in FIGURES
+            ],
+            "trend": satisfaction_trend(today=today),
+            "departments": department_figures(year=year),
+            "computed_at": timezone.now(),
+        }
+        cache.set(key, summary, getattr(settings, "STATS_CACHE_SECONDS", 600))
+    return summary
+
+
+# --- charts (server-rendered SVG, no JavaScript, no CDN) ------------------------------------
+
+
+def bar_chart_svg(
+    *,
+    rows: list[tuple[str, float | None]],
+    max_value: float,
+    title: str,
+    chart_id: str,
+    suffix: str = "",
+) -> SafeString:
+    """Horizontal bars, one per (label, value); None draws no bar and prints "—".
+    The same numbers are in the table next to the chart."""
+    # drawn at phone width (1 SVG unit ≈ 1 CSS pixel on a 390 px screen), scaled up beyond
+    bar_h, gap, label_w, value_w, width = 22, 8, 112, 58, 350
+    plot_w = width - label_w - value_w
+    height = max(1, len(rows)) * (bar_h + gap) + gap
+    scale = max_value or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        text_y = y + bar_h * 0.72
+        short = label if len(label) <= 8 else label[:7] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{text_y:.1f}" text-anchor="end" '
+            f'font-size="13" fill="#1f2328">{escape(short)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#f6f8fa"/>'
+        )
+        if value is not None:
+            w = max(0.0, min(1.0, value / scale)) * plot_w
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#b3261e"/>'
+            )
+        shown = "—" if value is None else f"{value:g}{suffix}"
+        parts.append(
+            f'<text x="{label_w + plot_w + 6}" y="{text_y:.1f}" font-size="13" '
+            f'fill="#1f2328">{escape(shown)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — every label and value is escaped
+
+
+# --- export ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Why: a cell starting with = + - @ is run as a formula by spreadsheet programs (CSV
+    injection); unit names and labels come from editors, so text cells get a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
+    """(sheet name, header, rows) for every table on the page, cells guarded."""
+    figures = [
+        [
+            f["label"],
+            "" if f["value"] is None else f["value"],
+            "%" if f["kind"] == "rate" else "",
+            f["note"],
+        ]
+        for f in summary["figures"]
+    ]
+    trend = [
+        [
+            t["month"],
+            t["ratings"],
+            t["satisfied"],
+            t["revoked"],
+            "" if t["rate"] is None else t["rate"],
+        ]
+        for t in summary["trend"]
+    ]
+    departments = [
+        [
+            d["unit"],
+            d["ratings"],
+            d["revoked"],
+            "" if d["satisfaction"] is None else d["satisfaction"],
+            d["cases"],
+            d["answered"],
+            d["closed"],
+            "" if d["on_time_rate"] is None else d["on_time_rate"],
+        ]
+        for d in summary["departments"]
+    ]
+    tables = [
+        ("总体指标", ["指标", "数值", "单位", "口径"], figures),
+        ("满意率趋势", ["月份", "有效测评", "满意", "撤销", "满意率(%)"], trend),
+        (
+            "各部门",
+            ["单位", "测评", "撤销", "满意率(%)", "交办件", "已答复", "办结", "按期答复率(%)"],
+            departments,
+        ),
+    ]
+    return [
+        (name, header, [[csv_safe(cell) for cell in row] for row in rows])
+        for name, header, rows in tables
+    ]
+
+
+def _year(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def _filename(year, ext):
+    return f"stats-{year or 'all'}-{timezone.localdate().isoformat()}.{ext}"
+
+
+def export_csv(request):
+    summary = stats_summary(year=_year(request))
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese text correctly
+    writer = csv.writer(buffer)
+    for i, (name, header, rows) in enumerate(export_tables(summary)):
+        if i:
+            writer.writerow([])
+        writer.writerow([name])
+        writer.writerow(header)
+        writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(summary["year"], "csv")}"'
+    return response
+
+
+def export_xlsx(request):
+    from openpyxl import Workbook
+
+    summary = stats_summary(year=_year(request))
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, header, rows in export_tables(summary):
+        sheet = workbook.create_sheet(title=name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(summary["year"], "xlsx")}"'
+    return response
+
+
+# --- page -----------------------------------------------------------------------------------
+
+
+def stats_page(request):
+    year = _year(request)
+    summary = stats_summary(year=year)
+    trend_chart = bar_chart_svg(
+        rows=[(t["month"], t["rate"]) for t in summary["trend"]],
+        max_value=100,
+        title="各月满意率（%）",
+        chart_id="chart-trend",
+        suffix="%",
+    )
+    departments = [d for d in summary["departments"] if d["ratings"] or d["cases"]]
+    department_chart = bar_chart_svg(
+        rows=[(d["unit"], d["satisfaction"]) for d in departments],
+        max_value=100,
+        title="各部门满意率（%）",
+        chart_id="chart-departments",
+        suffix="%",
+    )
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "stats/page.html",
+        {
+            "summary": summary,
+            "year": year,
+            "years": list(range(this_year, this_year - 5, -1)),
+            "trend_chart": trend_chart,
+            "department_chart": department_chart,
+            "departments": departments,
+            "year_query": f"?year={year}" if year else "",
+        },
+    )

@@ -1,0 +1,108 @@
+"""The back office in a real browser: the office assigns, the department signs and answers,
+the office accepts the answer, the complainant answers the call-back with the receipt code."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from complaints.models import Case, Category
+from complaints.services import case_submit
+from portal.accounts import roles
+from portal.accounts.services import staff_user_create
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _context_for(browser, live_server, user=None, viewport=DESKTOP, **extra):
+    # bypass_csp only so axe-core can be injected; the site keeps its strict CSP
+    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True, **extra)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
+def _act(page, action, **fields):
+    page.select_option("#a-action", action)
+    for selector, value in fields.items():
+        if selector.startswith("select:"):
+            page.select_option(selector[7:], label=value)
+        else:
+            page.fill(selector, value)
+    page.get_by_role("button", name="执行").click()
+    page.wait_for_selector(".message.success")
+
+
+def test_office_assigns_department_answers_complainant_calls_back(
+    browser, live_server, make_unit, axe_check, screenshot
+):
+    category, _ = Category.objects.get_or_create(code="efficiency", defaults={"name": "办事效率"})
+    dept = make_unit(name="县行政审批局")
+    office = staff_user_create(username="office-b", role=roles.OFFICE, password="x-2026-pw")
+    handler = staff_user_create(
+        username="dept-b", role=roles.DEPARTMENT, password="x-2026-pw", unit=dept
+    )
+    case, receipt = case_submit(category=category, text="营业执照变更十个工作日没有回音。")
+    base = live_server.url
+
+    office_ctx, office_page = _context_for(browser, live_server, office)
+    office_page.goto(f"{base}/office/")
+    assert case.number in office_page.content()
+    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    _act(office_page, "accept")
+    _act(office_page, "assign", **{"select:#a-dept": "县行政审批局"})
+    assert "已交办" in office_page.locator("h1").inner_text()
+    # reload: base.html's message list (ul role=status) is not ours to check here
+    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    axe_check(office_page)
+
+    dept_ctx, dept_page = _context_for(browser, live_server, handler)
+    dept_page.goto(f"{base}/dept/")
+    dept_page.check(f'input[name="case"][value="{case.pk}"]')
+    dept_page.get_by_role("button", name="批量签收").click()
+    dept_page.wait_for_selector(".message.success")
+    dept_page.goto(f"{base}/dept/cases/{case.pk}/")
+    assert "已签收" in dept_page.locator("h1").inner_text()
+    _act(
+        dept_page,
+        "answer",
+        **{"#a-answer": "已于次日办结变更登记，并对经办人批评教育。", "select:#a-finding": "属实"},
+    )
+    screenshot(dept_page, "dept-case-answered")
+
+    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    _act(office_page, "approve")
+    assert "待回访" in office_page.locator("h1").inner_text()
+
+    phone_ctx, phone = _context_for(
+        browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    phone.goto(f"{base}/complaints/track/")
+    phone.fill("#id_number", receipt.number)
+    phone.fill("#id_code", receipt.code)
+    phone.get_by_role("button", name="查询").click()
+    phone.wait_for_selector("[data-case-state]")
+    assert "已于次日办结变更登记" in phone.content()
+    phone.get_by_label("满意", exact=True).check()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.wait_for_selector("text=您的回访评价")
+    axe_check(phone)
+    screenshot(phone, "complaint-callback-phone")
+    case.refresh_from_db()
+    assert case.callback_result == "satisfied"
+    assert Case.objects.get(pk=case.pk).state == "callback"
+    for ctx in (office_ctx, dept_ctx, phone_ctx):
+        ctx.close()

@@ -1,0 +1,39 @@
+"""Site search on a phone: type a two-character Chinese word, see the highlighted hit."""
+
+from datetime import date
+
+import pytest
+
+from cms.models import NewsPage
+from search import api
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_phone_user_searches_and_sees_a_highlighted_chinese_hit(
+    phone_page, site_pages, screenshot
+):
+    news = site_pages["news"].add_child(instance=NewsPage(
+        title="城区路灯集中维修", slug="lamps", date=date(2026, 10, 8),
+        body="<p>幸福小区路灯不亮的问题已经整改。</p>", live=True))
+    site_pages["news"].add_child(instance=NewsPage(
+        title="工地噪音整治", slug="noise", date=date(2026, 10, 9), body="<p>夜间施工。</p>",
+        live=True))
+    api.reindex("news")
+
+    page = phone_page
+    page.goto(page.base + "/search/")
+    page.get_by_label("搜索关键词").fill("路灯")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/search/?q=*")
+
+    hits = page.locator(".search-hit")
+    assert hits.count() == 1
+    mark = hits.first.locator("mark").first
+    assert mark.inner_text() == "路灯"
+    assert mark.is_visible()
+    # fits the phone: no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "search-phone")
+    hits.first.locator("a").click()
+    page.wait_for_url(f"**{news.url}")

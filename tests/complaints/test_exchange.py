@@ -1,0 +1,162 @@
+"""Document exchange with a department's own system: signed envelopes that survive an outage,
+and signed replies back. The receiver is a real local HTTP server."""
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from complaints.choices import CaseAction, CaseState
+from complaints.models import Delivery, DeliveryStatus
+from complaints.services import case_transition
+from complaints.services.exchange import delivery_resume, endpoint_register, sign
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """A department system that answers 503 `fail` times, then 200."""
+
+    def __init__(self, fail=0):
+        self.fail, self.received = fail, []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.fail > 0:
+                    receiver.fail -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/inbox"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def dept(make_unit):
+    return make_unit(name="县交通运输局")
+
+
+def _assign(make_case, office_user, dept, capture):
+    case, _ = make_case()
+    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
+    with capture(execute=True):
+        return case_transition(
+            case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept
+        )
+
+
+def test_assignment_is_delivered_as_a_signed_envelope_after_the_receiver_recovers(
+    make_case, office_user, dept, django_capture_on_commit_callbacks
+):
+    receiver = Receiver(fail=2)
+    try:
+        _, secret = endpoint_register(unit=dept, url=receiver.url)
+        case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
+        delivery = Delivery.objects.get(document__case=case)
+        assert delivery.status == DeliveryStatus.PENDING and delivery.last_error == "HTTP 503"
+        delivery_resume()  # the daily resume (and the worker's back-off retries) try again
+        delivery_resume()
+        assert delivery_resume() == 0  # nothing pending any more
+    finally:
+        receiver.close()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 3
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
+    assert headers["X-Signature"] == sign(secret, body)
+    assert headers["X-Idempotency-Key"] == str(delivery.idempotency_key)
+    payload = json.loads(body)
+    assert payload["case"]["number"] == case.number
+    assert base64.b64decode(payload["pdf_base64"]).startswith(b"%PDF")
+    assert "contact" not in body.decode()
+
+
+def test_nothing_is_lost_while_the_receiver_is_down(
+    make_case, office_user, dept, django_capture_on_commit_callbacks
+):
+    receiver = Receiver(fail=1000)
+    endpoint_register(unit=dept, url=receiver.url)
+    case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(document__case=case)
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    assert delivery.last_error == "HTTP 503"
+    receiver.fail = 0
+    assert delivery_resume() == 1
+    receiver.close()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and len(receiver.received) == 1
+
+
+def test_department_system_replies_with_a_signed_answer(
+    client, make_case, office_user, dept, django_capture_on_commit_callbacks, make_unit
+):
+    receiver = Receiver()
+    _, secret = endpoint_register(unit=dept, url=receiver.url)
+    case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
+    receiver.close()
+
+    def post(data, key=secret, unit=dept):
+        body = json.dumps(data).encode()
+        return client.post(
+            "/dept/exchange/inbound/",
+            body,
+            content_type="application/json",
+            HTTP_X_DEPARTMENT=str(unit.pk),
+            HTTP_X_SIGNATURE=sign(key, body),
+        )
+
+    sign_msg = {"idempotency_key": "k-1", "action": "sign", "case_number": case.number}
+    assert post(sign_msg, key="wrong").status_code == 403
+    assert post(sign_msg).json()["state"] == CaseState.SIGNED
+    assert post(sign_msg).json()["replayed"] is True  # the same key twice applies once
+    answer = {
+        "idempotency_key": "k-2",
+        "action": "answer",
+        "case_number": case.number,
+        "answer": "已修复路灯",
+        "finding": "true",
+    }
+    assert post(answer).json()["state"] == CaseState.ANSWERED
+    bad = post({"idempotency_key": "k-3", "action": "answer", "case_number": case.number})
+    assert bad.status_code == 400
+    other = make_unit(name="县水利局")
+    _, other_secret = endpoint_register(unit=other, url=receiver.url)
+    stolen = post(
+        {"idempotency_key": "k-4", "action": "sign", "case_number": case.number},
+        key=other_secret,
+        unit=other,
+    )
+    assert stolen.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "retries,seconds", [(0, 30), (1, 60), (2, 120), (6, 1920), (7, 3600), (20, 3600)]
+)
+def test_retry_back_off_is_exponential_and_capped(retries, seconds):
+    from complaints.tasks import retry_countdown
+
+    assert retry_countdown(retries) == seconds
+
+
+def test_departments_without_an_endpoint_work_in_the_back_office_only(
+    make_case, office_user, dept, django_capture_on_commit_callbacks
+):
+    case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
+    assert not Delivery.objects.filter(document__case=case).exists()

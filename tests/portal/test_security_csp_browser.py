@@ -1,0 +1,68 @@
+"""The Content-Security-Policy in a real browser: public pages and the Wagtail admin work
+under it and the browser reports no violation (Chromium logs each refused script or style)."""
+
+import pytest
+
+from portal.accounts import roles
+from portal.accounts.services import staff_user_create
+from tests.browser import conftest as _browser_fixtures
+
+# serialized_rollback: Wagtail's root page (made by a migration) must survive the flush
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+# the real-browser fixtures live in tests/browser/conftest.py; reuse them here
+browser = _browser_fixtures.browser
+browser_page = _browser_fixtures.browser_page
+
+
+def _watch(page):
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", on_console)
+    return violations
+
+
+def test_public_pages_run_under_the_strict_policy_without_violations(browser_page, official):
+    violations = _watch(browser_page)
+    for path in ["/", "/officials/", official.url, "/complaints/new/", "/complaints/track/"]:
+        response = browser_page.goto(browser_page.base + path)
+        assert response.status < 400, path
+        assert "script-src 'self';" in response.headers["content-security-policy"]
+    # site.js ran (it is the only script): the large-text toggle works
+    browser_page.goto(browser_page.base + "/")
+    browser_page.click("[data-large-text]")
+    assert browser_page.get_attribute("[data-large-text]", "aria-pressed") == "true"
+    assert violations == []
+
+
+def test_wagtail_admin_works_under_its_policy_without_violations(browser_page, official, unit):
+    user = staff_user_create(username="csp-office", role=roles.OFFICE, password="pw-csp-2026!")
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    violations = _watch(browser_page)
+    page = browser_page
+    page.goto(page.base + "/admin/login/")
+    page.fill("input[name=username]", "csp-office")
+    page.fill("input[name=password]", "pw-csp-2026!")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/admin/")
+    for path in [
+        f"/admin/pages/{official.pk}/edit/",
+        "/admin/images/multiple/add/",
+        f"/admin/snippets/cms/unit/edit/{unit.pk}/",
+        "/admin/pages/",
+    ]:
+        response = page.goto(page.base + path)
+        assert response.status < 400, path
+        page.wait_for_load_state("networkidle")
+    page.goto(page.base + f"/admin/pages/{official.pk}/edit/")
+    page.wait_for_selector("form#page-edit-form")
+    assert violations == [], "\n".join(violations)

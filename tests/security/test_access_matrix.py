@@ -1,0 +1,345 @@
+"""Access-control matrix: every URL of ours × every role, generated from the URL configuration.
+
+A rule per URL name says what each role gets. A URL added without a rule fails
+`test_every_url_has_a_rule`, naming it. Outcomes:
+
+    OK     200 for a GET; for a POST "not denied" (200, 400 form error, or a redirect that is
+           not to the sign-in page)
+    LOGIN  302 to the sign-in page (anonymous on a back-office URL)
+    DENY   403 or 404 (a role that may not use the URL at all)
+    HIDE   404 exactly (department B on department A's objects: ids must not leak)
+    WDENY  Wagtail admin's own denial: 403, or a redirect to the sign-in page or the admin home
+           with a "permission denied" message
+    E405   405 (wrong method)
+
+The netizen role is the anonymous visitor: the portal has no netizen accounts (ratings and
+complaints are made without signing in; follow-up is by receipt code), so its column is the
+anonymous one, requested as a separate client without a session.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENY, HIDE, E405, WDENY = "OK", "LOGIN", "DENY", "HIDE", "E405", "WDENY"
+ROLES = ["anonymous", "netizen", "monitor", "dept_a", "dept_b", "office", "editor", "leader"]
+
+
+@dataclass
+class Rule:
+    url: object  # callable(world) -> path
+    expect: dict
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+
+
+def public(url, method="GET", **over):
+    return Rule(url, {r: over.get(r, OK) for r in ROLES}, method)
+
+
+def everyone(outcome, url, method="GET"):
+    return Rule(url, dict.fromkeys(ROLES, outcome), method)
+
+
+def staff(url, method="GET", *, data=None, deny=DENY, **allowed):
+    """Back office: anonymous must sign in; roles not named are denied (403 or 404)."""
+    expect = dict.fromkeys(ROLES, deny)
+    expect.update(anonymous=LOGIN, netizen=LOGIN)
+    expect.update(allowed)
+    return Rule(url, expect, method, data or {})
+
+
+def case_of_a(url, method="GET", *, leader=OK, data=None):
+    """Department A's case: A and the office act; B gets a 404; the leader only reads."""
+    return staff(url, method, data=data, dept_a=OK, dept_b=HIDE, office=OK, leader=leader)
+
+
+RULES = {
+    # health and monitoring (no roles; /metrics is guarded by address or token, tested below)
+    "healthz": public(lambda w: "/healthz"),
+    "readyz": public(lambda w: "/readyz"),
+    "metrics": public(lambda w: "/metrics"),
+    # staff two-factor pages (signed-in accounts only)
+    "twofactor_verify": staff(lambda w: "/admin/2fa/", **{r: OK for r in ROLES[2:]}),
+    "twofactor_setup": staff(lambda w: "/admin/2fa/setup/", **{r: OK for r in ROLES[2:]}),
+    # Wagtail documents and private-page helpers: nothing exists, so 404 for everybody
+    "wagtaildocs_serve": everyone(HIDE, lambda w: "/documents/999999/none.pdf"),
+    "wagtaildocs_authenticate_with_password": everyone(
+        HIDE, lambda w: "/documents/authenticate_with_password/999999/"
+    ),
+    "wagtailcore_authenticate_with_password": everyone(
+        HIDE, lambda w: "/_util/authenticate_with_password/999999/999999/"
+    ),
+    "wagtailcore_login": public(lambda w: "/_util/login/"),
+    # ratings: public
+    "evaluation:rate": everyone(E405, lambda w: f"/rate/{w['official_a'].pk}/"),
+    "evaluation:qr": public(lambda w: f"/qr/{w['qr_token']}/"),
+    "evaluation:qr_official": public(lambda w: f"/qr/{w['qr_token']}/{w['official_a'].pk}/"),
+    "evaluation:ticket": public(lambda w: f"/ticket/{w['ticket'].code}/"),
+    "evaluation:kiosk": public(lambda w: f"/kiosk/{w['kiosk_token']}/"),
+    # ratings: back office
+    "evaluation:office_dashboard": staff(lambda w: "/office/evaluation/", office=OK),
+    "evaluation:office_rating": staff(
+        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/",
+        office=OK, dept_a=OK, dept_b=HIDE,
+    ),
+    "evaluation:office_revoke": staff(
+        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/revoke/", "POST", office=OK
+    ),
+    "evaluation:office_appeal": staff(
+        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/appeal/", "POST",
+        office=OK, dept_a=OK, dept_b=HIDE,
+    ),
+    "evaluation:office_appeal_decide": staff(
+        lambda w: f"/office/evaluation/appeals/{w['appeal'].pk}/decide/", "POST", office=OK
+    ),
+    "evaluation:office_callback": staff(
+        lambda w: f"/office/evaluation/callbacks/{w['callback'].pk}/", "POST", office=OK
+    ),
+    "evaluation:qr_unit_image": staff(
+        lambda w: f"/office/evaluation/qr/unit/{w['unit_a'].pk}.svg",
+        office=OK, dept_a=OK, dept_b=HIDE,
+    ),
+    "evaluation:qr_official_image": staff(
+        lambda w: f"/office/evaluation/qr/official/{w['official_a'].pk}.png",
+        office=OK, dept_a=OK, dept_b=HIDE,
+    ),
+    "evaluation:poster": staff(
+        lambda w: f"/office/evaluation/poster/{w['unit_a'].pk}/",
+        office=OK, dept_a=OK, dept_b=HIDE,
+    ),
+    "evaluation:office_tickets": staff(
+        lambda w: "/office/evaluation/tickets/", office=OK, dept_a=OK, dept_b=OK
+    ),
+    "evaluation:office_staff_phones": staff(lambda w: "/office/evaluation/staff-phones/",
+                                            office=OK),
+    # complaints: public desk (the receipt/track token is the capability, not a role)
+    "complaints:new": public(lambda w: "/complaints/new/"),
+    "complaints:official_search": public(lambda w: "/complaints/officials.json?q=李"),
+    "complaints:track": public(lambda w: "/complaints/track/"),
+    "complaints:track_case": public(lambda w: f"/complaints/track/{w['track_token']}/"),
+    "complaints:track_message": public(
+        lambda w: f"/complaints/track/{w['track_token']}/message/", "POST"
+    ),
+    "complaints:track_callback": public(
+        lambda w: f"/complaints/track/{w['track_token']}/callback/", "POST"
+    ),
+    "complaints:track_retaliation": public(
+        lambda w: f"/complaints/track/{w['track_token']}/retaliation/", "POST"
+    ),
+    "complaints:track_attachment": public(
+        lambda w: f"/complaints/track/{w['track_token']}/files/{w['attachment'].pk}/"
+    ),
+    "complaints:recover": public(lambda w: "/complaints/recover/"),
+    "complaints:recover_open": public(lambda w: f"/complaints/recover/{w['recover_token']}/"),
+    "complaints:verify": public(lambda w: "/complaints/verify/"),
+    # monitors
+    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK),
+    "complaints:monitor_report": staff(
+        lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/", monitor=OK
+    ),
+    # Open311: public API
+    "complaints:open311_discovery": public(lambda w: "/open311/v2/discovery.json"),
+    "complaints:open311_services": public(lambda w: "/open311/v2/services.xml"),
+    "complaints:open311_service_definition": everyone(
+        HIDE, lambda w: "/open311/v2/services/no-such-service.json"
+    ),
+    "complaints:open311_requests": public(lambda w: "/open311/v2/requests.json"),
+    "complaints:open311_request": public(
+        lambda w: f"/open311/v2/requests/{w['open311_case'].number}.json"
+    ),
+    "complaints:open311_token": public(
+        lambda w: f"/open311/v2/tokens/{w['open311_case'].open311_token}.json"
+    ),
+    "complaints:open311_index": public(lambda w: "/open311/v2/"),
+    # complaints: back office (office screens and assigns; the leader reads)
+    "complaints:office_dashboard": staff(lambda w: "/office/", office=OK, leader=OK),
+    "complaints:office_case": case_of_a(lambda w: f"/office/cases/{w['case'].pk}/"),
+    "complaints:office_case_act": case_of_a(
+        lambda w: f"/office/cases/{w['case'].pk}/act/", "POST", leader=DENY,
+        data={"action": "message", "text": "请尽快办理"},
+    ),
+    "complaints:office_extension": staff(
+        lambda w: f"/office/extensions/{w['extension'].pk}/", "POST", office=OK,
+        dept_b=HIDE,
+    ),
+    "complaints:document_pdf": case_of_a(lambda w: f"/office/documents/{w['document'].pk}.pdf"),
+    "complaints:staff_attachment": case_of_a(lambda w: f"/office/files/{w['attachment'].pk}/"),
+    "complaints:dept_inbox": staff(lambda w: "/dept/", dept_a=OK, dept_b=OK),
+    "complaints:dept_bulk_sign": staff(lambda w: "/dept/sign/", "POST", dept_a=OK, dept_b=OK),
+    "complaints:dept_case": case_of_a(lambda w: f"/dept/cases/{w['case'].pk}/"),
+    "complaints:dept_case_act": case_of_a(
+        lambda w: f"/dept/cases/{w['case'].pk}/act/", "POST", leader=DENY,
+        data={"action": "message", "text": "正在办理"},
+    ),
+    "complaints:dept_extension": staff(
+        lambda w: f"/dept/cases/{w['case'].pk}/extension/", "POST", dept_a=OK, dept_b=HIDE,
+        data={"working_days": "1", "reason": "x"},
+    ),
+    # search, transparency, published results, statistics: public
+    "site_search": public(lambda w: "/search/?q=窗口"),
+    "transparency": public(lambda w: "/transparency/"),
+    "transparency_feed": public(lambda w: "/transparency/feed/"),
+    "transparency_rss": public(lambda w: "/transparency/rss/"),
+    "publication:list": public(lambda w: "/results/?q=窗口"),
+    "publication:feed_rss": public(lambda w: "/results/feed/"),
+    "publication:feed_atom": public(lambda w: "/results/feed/atom/"),
+    "publication:detail": public(lambda w: f"/results/{w['closed'].published_outcome.pk}/"),
+    "publication:office_list": staff(lambda w: "/office/results/", office=OK),
+    "publication:office_preview": staff(
+        lambda w: f"/office/results/{w['closed'].pk}/", office=OK
+    ),
+    "publication:office_unpublish": staff(
+        lambda w: f"/office/results/{w['closed'].pk}/unpublish/", "POST", office=OK
+    ),
+    "stats:page": public(lambda w: "/stats/"),
+    "stats:export_csv": public(lambda w: "/stats/export.csv"),
+    "stats:export_xlsx": public(lambda w: "/stats/export.xlsx"),
+}
+
+# A few representative Wagtail admin and page URLs (the admin's own internals are Wagtail's).
+ADMIN_ACCESS = ("dept_a", "dept_b", "office", "editor")
+REPRESENTATIVE = {
+    "admin home": staff(lambda w: "/admin/", deny=WDENY, **dict.fromkeys(ADMIN_ACCESS, OK)),
+    "admin pages": staff(lambda w: "/admin/pages/", deny=WDENY, editor=OK),
+    "admin unit snippets": staff(lambda w: "/admin/snippets/cms/unit/", deny=WDENY, editor=OK),
+    "admin users": staff(lambda w: "/admin/users/", deny=WDENY),
+    "home page": public(lambda w: "/"),
+    "roster": public(lambda w: "/officials/"),
+    "official profile": public(lambda w: w["official_a"].url),
+}
+
+# Not ours or not a URL of the application: framework plumbing.
+SKIP_NAMES = {"set_language", "captcha-image", "captcha-image-2x", "captcha-audio",
+              "captcha-refresh", "wagtail_serve"}
+SKIP_PREFIXES = ("admin/", "static/", "^static/", "^media/")
+
+# Known contradictions between the spec and the code: (rule, role) -> reason. Each is a
+# strict xfail below, so the bug stays visible and fixing it turns the test red until removed.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
+
+
+def _walk(patterns, prefix="", ns=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = ":".join(x for x in (ns, p.namespace or "") if x)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            name = f"{ns}:{p.name}" if ns and p.name else p.name
+            yield prefix + str(p.pattern), name
+
+
+def our_urls():
+    found = []
+    for pattern, name in _walk(get_resolver().url_patterns):
+        if pattern.startswith(SKIP_PREFIXES) and not pattern.startswith("admin/2fa/"):
+            continue
+        if name in SKIP_NAMES:
+            continue
+        found.append((pattern, name))
+    return found
+
+
+def test_every_url_has_a_rule():
+    missing = [f"{name or '(unnamed)'} -> {pattern}" for pattern, name in our_urls()
+               if name not in RULES]
+    assert not missing, "URL(s) without an access rule in tests/security/test_access_matrix.py: " \
+        + "; ".join(missing)
+    stale = set(RULES) - {name for _, name in our_urls()}
+    assert not stale, f"rules for URLs that no longer exist: {sorted(stale)}"
+
+
+def _client(world, role):
+    c = Client()
+    if role in world["users"]:
+        c.force_login(world["users"][role])
+    return c
+
+
+def _outcome(response) -> str:
+    code = response.status_code
+    if code == 302 and response["Location"].startswith(settings.LOGIN_URL):
+        return LOGIN
+    if code == 405:
+        return E405
+    if code == 404:
+        return HIDE
+    if code == 403:
+        return DENY
+    if code == 200:
+        return OK
+    return f"HTTP {code}"
+
+
+def _matches(expected, actual, method, response) -> bool:
+    if expected == WDENY:
+        return actual in (DENY, HIDE, LOGIN) or (
+            response.status_code == 302 and response["Location"] == "/admin/"
+        )
+    if expected == DENY:
+        return actual in (DENY, HIDE)
+    if expected == OK and method == "POST":
+        return response.status_code in (200, 400) or (
+            response.status_code in (301, 302) and actual != LOGIN
+        )
+    if expected == OK and method == "GET" and response.status_code in (301, 302):
+        # a signed-in account on a sign-in-ish page is sent on; not a denial
+        return actual != LOGIN
+    return expected == actual
+
+
+def _request(client, rule, world):
+    url = rule.url(world)
+    if rule.method == "POST":
+        return client.post(url, rule.data, REMOTE_ADDR="127.0.0.1")
+    return client.get(url, REMOTE_ADDR="127.0.0.1")
+
+
+def _check(rule, world, roles):
+    wrong = []
+    for role in roles:
+        response = _request(_client(world, role), rule, world)
+        assert response.status_code < 500, (role, rule.url(world), response.status_code)
+        actual = _outcome(response)
+        if not _matches(rule.expect[role], actual, rule.method, response):
+            wrong.append(f"{role}: expected {rule.expect[role]}, got {actual} "
+                         f"({response.status_code} {response.get('Location', '')})")
+    return wrong
+
+
+ALL_RULES = {**RULES, **REPRESENTATIVE}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_RULES))
+def test_url_gives_each_role_what_the_spec_says(name, world):
+    rule = ALL_RULES[name]
+    roles = [r for r in ROLES if (name, r) not in KNOWN_BUGS]
+    wrong = _check(rule, world, roles)
+    assert not wrong, f"{name} {rule.method} {rule.url(world)}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize(
+    "name,role",
+    [pytest.param(n, r, marks=pytest.mark.xfail(strict=True, reason=why))
+     for (n, r), why in sorted(KNOWN_BUGS.items())],
+)
+def test_known_access_bug(name, role, world):
+    rule = ALL_RULES[name]
+    assert not _check(rule, world, [role])
+
+
+def test_metrics_refuse_an_address_outside_the_allow_list(client):
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code in (403, 404)
+
+
+def test_the_matrix_covers_every_role_for_every_rule():
+    for name, rule in ALL_RULES.items():
+        assert set(rule.expect) == set(ROLES), name
+        assert re.match(r"^(GET|POST)$", rule.method), name
