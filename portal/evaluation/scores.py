@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cms.models import Unit
@@ -20,7 +20,7 @@ from portal.accounts import roles
 from portal.audit.services import audit_append
 
 from . import rules
-from .models import CallBack, Rating, UnitViolation
+from .models import CallBack, Rating, RatingRevocation, UnitViolation
 
 
 @dataclass
@@ -50,16 +50,17 @@ def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
     start, end = date(year, 1, 1), min(until or date(year + 1, 1, 1), date(year + 1, 1, 1))
     rows = {u.pk: UnitRow(unit_id=u.pk, name=u.name)
             for u in Unit.objects.only("pk", "name").order_by("display_order", "id")}
-    ratings = (Rating.objects.filter(month__gte=start, month__lt=end, revocation__isnull=True)
+    ratings = (Rating.objects.active().filter(month__gte=start, month__lt=end)
                .values("unit_id")
                .annotate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2))))
     for r in ratings:
         row = rows.get(r["unit_id"])
         if row:
             row.received, row.bad = r["n"], r["bad"]
-    verified = (CallBack.objects.filter(verified_true=True, rating__level__lte=2,
-                                        rating__month__gte=start, rating__month__lt=end,
-                                        rating__revocation__isnull=True)
+    revoked = RatingRevocation.objects.filter(rating_id=OuterRef("rating_id"))
+    verified = (CallBack.objects.filter(~Exists(revoked), verified_true=True,
+                                        rating__level__lte=2, rating__month__gte=start,
+                                        rating__month__lt=end)
                 .values("rating__unit_id").annotate(n=Count("id")))
     for r in verified:
         if r["rating__unit_id"] in rows:
