@@ -44,12 +44,13 @@ class UnitRow:
         return None if not self.received else round(100 * (1 - self.bad / self.received), 1)
 
 
-def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
+def unit_scores(*, year: int, until: date | None = None, units=None) -> list[UnitRow]:
     """Every unit's score and rates for `year` (optionally only before `until`): three grouped
     queries, whatever the volume."""
     start, end = date(year, 1, 1), min(until or date(year + 1, 1, 1), date(year + 1, 1, 1))
-    rows = {u.pk: UnitRow(unit_id=u.pk, name=u.name)
-            for u in Unit.objects.only("pk", "name").order_by("display_order", "id")}
+    if units is None:
+        units = _units()
+    rows = {pk: UnitRow(unit_id=pk, name=name) for pk, name in units}
     ratings = (Rating.objects.active().filter(month__gte=start, month__lt=end)
                .values("unit_id")
                .annotate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2))))
@@ -81,6 +82,10 @@ def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
     return list(rows.values())
 
 
+def _units():
+    return list(Unit.objects.order_by("display_order", "id").values_list("pk", "name"))
+
+
 def _order_best(row):
     return (-row.score, row.bad_rate or 0, -row.received)
 
@@ -96,9 +101,10 @@ def _best_worst(rows):
 
 def ranking(*, year: int) -> dict:
     """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags."""
-    rows = unit_scores(year=year)
+    units = _units()
+    rows = unit_scores(year=year, units=units)
     rankable, best, worst = _best_worst(rows)
-    previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1))[2]}
+    previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1, units=units))[2]}
     removal = rules.removal_flags({year: {r.unit_id for r in worst}, year - 1: previous}, year)
     for r in worst:
         if r.unit_id in removal:
