@@ -23,7 +23,7 @@ from . import rules
 from .models import CallBack, Rating, RatingRevocation, UnitViolation
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class UnitRow:
     unit_id: int
     name: str
@@ -104,7 +104,9 @@ def ranking(*, year: int) -> dict:
     units = _units()
     rows = unit_scores(year=year, units=units)
     rankable, best, worst = _best_worst(rows)
-    previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1, units=units))[2]}
+    previous = set()
+    if Rating.objects.filter(month__gte=date(year - 1, 1, 1), month__lt=date(year, 1, 1)).exists():
+        previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1, units=units))[2]}
     removal = rules.removal_flags({year: {r.unit_id for r in worst}, year - 1: previous}, year)
     for r in worst:
         if r.unit_id in removal:
