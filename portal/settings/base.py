@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.accounts",
     "portal.audit",
+    "portal.outbox",  # transactional outbox for Celery tasks (sent again when the broker is back)
     "cms",
     "search",
     "portal.evaluation",
