@@ -22,6 +22,15 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 # load the app once in the master, fork workers from it: faster start, shared memory
 preload_app = True
+
+
+def pre_fork(server, worker):
+    # a database connection opened while loading the app must not be shared by the workers
+    from django.db import connections
+
+    connections.close_all()
+
+
 # nginx sits on the same host or network; only it may set X-Forwarded-* headers
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # uploads are buffered by nginx first (client_max_body_size there); keep request lines sane

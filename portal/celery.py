@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "portal.ops_tasks.ops_heartbeat_task",
         "schedule": float(os.environ.get("OPS_HEARTBEAT_SECONDS", "60")),
     },
+    # tasks kept in the outbox while the broker was down are sent again
+    "outbox-relay": {
+        "task": "portal.outbox.tasks.outbox_relay_task",
+        "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
+    },
     "audit-head-publish-daily": {
         "task": "portal.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),

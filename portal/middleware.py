@@ -77,10 +77,30 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Paths a signed-in staff member may reach before the second factor: signing in and out,
+# the two-factor pages themselves, files, probes and the language switch.
+TWO_FACTOR_EXEMPT = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/password_reset/",
+    "/admin/2fa/",
+    "/admin/jsi18n/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/i18n/",
+)
+
+
 class StaffTwoFactorMiddleware:
-    """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) reach the
-    Wagtail admin only after a TOTP check in this session; without a device they are sent
-    to enrol one first. Needs django_otp's OTPMiddleware before it."""
+    """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) who signed
+    in with a password only reach nothing but the two-factor pages until they pass a TOTP
+    check in this session: not the Wagtail admin, not the office desk (/office/...), not the
+    department inbox (/dept/...), nor any back-office view added later, whatever its path.
+    Without a device they are sent to enrol one first. Needs django_otp's OTPMiddleware
+    before it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -94,15 +114,10 @@ class StaffTwoFactorMiddleware:
 
     @staticmethod
     def _must_verify(request) -> bool:
-        path = request.path
-        if not _is_admin_path(path):
-            return False
-        prefix = getattr(settings, "ADMIN_PATH_PREFIX", "/admin/")
-        exempt = ("login/", "logout/", "password_reset/", "2fa/", "jsi18n/")
-        if any(path.startswith(prefix + tail) for tail in exempt):
-            return False
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            return False
+        if request.path.startswith(TWO_FACTOR_EXEMPT):
             return False
         from .twofactor import two_factor_required_for
 

@@ -86,9 +86,11 @@ def seed(progress=None):
         RatingChainHead.objects.bulk_create(heads, batch_size=1000)
         created = Rating.objects.bulk_create(ratings, batch_size=1000)
         _seed_office_trail(created, rng, now)
+    from .reports import monthly_report_build
     from .warnings import warnings_compute
 
     warnings_compute()
+    monthly_report_build()  # last month's report, as beat would have built it
     return {"ratings": len(created)}
 
 

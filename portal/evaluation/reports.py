@@ -40,7 +40,7 @@ def previous_month(today: date) -> date:
 def report_data(*, month: date) -> dict:
     """The report's numbers for `month` (first day), all from grouped queries."""
     end = _next_month(month)
-    active = Rating.objects.filter(revocation__isnull=True)
+    active = Rating.objects.active()
     in_month = active.filter(month=month)
     totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2)))
     per_official = list(in_month.filter(level__lte=2).values("official_id")

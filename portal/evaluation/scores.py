@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cms.models import Unit
@@ -20,10 +20,10 @@ from portal.accounts import roles
 from portal.audit.services import audit_append
 
 from . import rules
-from .models import CallBack, Rating, UnitViolation
+from .models import CallBack, Rating, RatingRevocation, UnitViolation
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class UnitRow:
     unit_id: int
     name: str
@@ -44,22 +44,24 @@ class UnitRow:
         return None if not self.received else round(100 * (1 - self.bad / self.received), 1)
 
 
-def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
+def unit_scores(*, year: int, until: date | None = None, units=None) -> list[UnitRow]:
     """Every unit's score and rates for `year` (optionally only before `until`): three grouped
     queries, whatever the volume."""
     start, end = date(year, 1, 1), min(until or date(year + 1, 1, 1), date(year + 1, 1, 1))
-    rows = {u.pk: UnitRow(unit_id=u.pk, name=u.name)
-            for u in Unit.objects.only("pk", "name").order_by("display_order", "id")}
-    ratings = (Rating.objects.filter(month__gte=start, month__lt=end, revocation__isnull=True)
+    if units is None:
+        units = _units()
+    rows = {pk: UnitRow(unit_id=pk, name=name) for pk, name in units}
+    ratings = (Rating.objects.active().filter(month__gte=start, month__lt=end)
                .values("unit_id")
                .annotate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2))))
     for r in ratings:
         row = rows.get(r["unit_id"])
         if row:
             row.received, row.bad = r["n"], r["bad"]
-    verified = (CallBack.objects.filter(verified_true=True, rating__level__lte=2,
-                                        rating__month__gte=start, rating__month__lt=end,
-                                        rating__revocation__isnull=True)
+    revoked = RatingRevocation.objects.filter(rating_id=OuterRef("rating_id"))
+    verified = (CallBack.objects.filter(~Exists(revoked), verified_true=True,
+                                        rating__level__lte=2, rating__month__gte=start,
+                                        rating__month__lt=end)
                 .values("rating__unit_id").annotate(n=Count("id")))
     for r in verified:
         if r["rating__unit_id"] in rows:
@@ -80,6 +82,10 @@ def unit_scores(*, year: int, until: date | None = None) -> list[UnitRow]:
     return list(rows.values())
 
 
+def _units():
+    return list(Unit.objects.order_by("display_order", "id").values_list("pk", "name"))
+
+
 def _order_best(row):
     return (-row.score, row.bad_rate or 0, -row.received)
 
@@ -95,9 +101,12 @@ def _best_worst(rows):
 
 def ranking(*, year: int) -> dict:
     """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags."""
-    rows = unit_scores(year=year)
+    units = _units()
+    rows = unit_scores(year=year, units=units)
     rankable, best, worst = _best_worst(rows)
-    previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1))[2]}
+    previous = set()
+    if Rating.objects.filter(month__gte=date(year - 1, 1, 1), month__lt=date(year, 1, 1)).exists():
+        previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1, units=units))[2]}
     removal = rules.removal_flags({year: {r.unit_id for r in worst}, year - 1: previous}, year)
     for r in worst:
         if r.unit_id in removal:

@@ -32,7 +32,7 @@ def _months_back(today: date, n: int) -> list[date]:
 def official_aggregates(*, official_id: int) -> dict:
     """Counts per level, satisfaction rate, dimension averages, 12-month trend and the number
     of revoked ratings, in three queries whatever the number of ratings."""
-    active = Rating.objects.filter(official_id=official_id, revocation__isnull=True)
+    active = Rating.objects.active().filter(official_id=official_id)
     dims = ("attitude", "efficiency", "style")
     per_level = {
         row["level"]: row

@@ -18,7 +18,7 @@ from .models import Rating
 def suspicious_list(*, now=None) -> list[dict]:
     now = now or timezone.now()
     since = now - timedelta(hours=settings.SUSPICIOUS_BURST_HOURS)
-    recent = Rating.objects.filter(created_at__gte=since, revocation__isnull=True)
+    recent = Rating.objects.active().filter(created_at__gte=since)
     flags = []
     for key in ("network_key", "voter_key"):
         rows = (recent.exclude(**{key: ""}).values("official_id", "official__title", key)
@@ -29,7 +29,7 @@ def suspicious_list(*, now=None) -> list[dict]:
                           "official": row["official__title"], "n": row["n"],
                           "key": row[key][:8]})
     day_start = now - timedelta(days=1)
-    runs = (Rating.objects.filter(created_at__gte=day_start, revocation__isnull=True)
+    runs = (Rating.objects.active().filter(created_at__gte=day_start)
             .values("official_id", "official__title")
             .annotate(good=Count("id", filter=Q(level__gte=4)), day=TruncDate("created_at"))
             .filter(good__gte=settings.SUSPICIOUS_GOOD_RUN).order_by("-good"))

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.accounts",
     "portal.audit",
+    "portal.outbox",  # transactional outbox for Celery tasks (sent again when the broker is back)
     "cms",
     "search",
     "portal.evaluation",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.throttle.SignInThrottleMiddleware",  # staff password guesses per network/username
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -6,9 +6,20 @@ from portal.evaluation.models import Rating
 
 from .conftest import PHONE
 
-# serialized_rollback: Wagtail's root page (made by a migration) must survive the flush
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.evaluation.urls"),
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_root(transactional_db):
+    """A transactional test's flush also removes Wagtail's root page and locale, made by
+    Wagtail's migrations; put them back before the site structure is built."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
 
 
 @pytest.fixture

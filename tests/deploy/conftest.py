@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,19 @@ def in_postgres_half() -> str:
 
 
 def db_create(name, template=None):
-    with pg_connect() as conn:
-        tpl = f' TEMPLATE "{template}"' if template else ""
-        conn.execute(f'CREATE DATABASE "{name}"{tpl}')
+    import psycopg
+
+    tpl = f' TEMPLATE "{template}"' if template else ""
+    for attempt in range(10):
+        try:
+            with pg_connect() as conn:
+                conn.execute(f'CREATE DATABASE "{name}"{tpl}')
+            return
+        except psycopg.errors.ObjectInUse:
+            # another run is cloning the same template right now
+            if attempt == 9:
+                raise
+            time.sleep(1 + attempt)
 
 
 def db_drop(name):

@@ -26,7 +26,13 @@ PRODUCTION_ENV = {
 
 
 def _run(args, env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # nothing of the test run's own Django environment (e.g. DJANGO_ALLOW_ASYNC_UNSAFE, which
+    # the browser tests set) may leak into the production process
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and not k.startswith("DJANGO_")
+    }
     base.pop("CAPTCHA_TEST_MODE", None)
     return subprocess.run(
         [str(VENV_BIN / "python"), *args],

@@ -195,3 +195,30 @@ def test_office_imports_staff_phones(client, unit, office_user):
     client.post("/office/evaluation/staff-phones/",
                 {"unit": unit.pk, "phones": "13900139000\n13900139001"})
     assert StaffPhone.objects.filter(unit=unit).count() == 2
+
+
+@urls
+def test_office_dashboard_lists_new_warnings(client, official, office_user):
+    from portal.evaluation.warnings import warnings_compute
+
+    from .test_warnings import bad
+
+    bad(official, 10, timezone.localdate())
+    warnings_compute()
+    client.force_login(office_user)
+    html = client.get("/office/evaluation/").content.decode()
+    assert "最新预警" in html and official.title in html and "三级预警" in html
+
+
+def test_office_sees_the_evaluation_menu_in_wagtail_admin(office_user, make_user, rf):
+    from portal.evaluation.wagtail_hooks import (
+        register_evaluation_menu_item,
+        register_evaluation_reports_menu_item,
+    )
+
+    request = rf.get("/admin/")
+    request.user = office_user
+    assert register_evaluation_menu_item().is_shown(request)
+    request.user = make_user(roles.LEADER)
+    assert not register_evaluation_menu_item().is_shown(request)
+    assert register_evaluation_reports_menu_item().is_shown(request)

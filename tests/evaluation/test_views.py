@@ -206,3 +206,20 @@ def test_aggregates_cache_is_refreshed_when_a_rating_arrives(
     with django_capture_on_commit_callbacks(execute=True):
         post(client, official, GOOD)
     assert '<td data-level="4">1</td>' in client.get(official.url).content.decode()
+
+
+@pytest.mark.urls("portal.urls")
+def test_the_real_site_routes_serve_the_profile_form_and_accept_a_rating(client, official):
+    html = client.get(official.url).content.decode()
+    assert f'action="/rate/{official.pk}/"' in html
+    assert post(client, official, GOOD).status_code == 302
+    assert Rating.objects.count() == 1
+
+
+@override_settings(RATING_VOTER_RATE_LIMIT="1/h")
+def test_too_many_ratings_from_one_voter_are_refused(client, make_official, official):
+    post(client, official, GOOD)
+    response = post(client, make_official(), {**GOOD, "reason": "第二位"})
+    html = response.content.decode()
+    assert "提交过于频繁，请稍后再试 (too many ratings" in html and "第二位" in html
+    assert Rating.objects.count() == 1

@@ -122,10 +122,27 @@ def test_editor_role_is_not_forced_to_use_two_factor(client, editor_user):
 
 
 @enforced
-def test_public_site_and_login_page_need_no_second_factor(client, office_user, site_pages):
+def test_visitors_and_the_login_page_need_no_second_factor(client, site_pages):
     assert client.get("/admin/login/").status_code == 200
-    client.force_login(office_user)
     assert client.get("/").status_code == 200
+
+
+@enforced
+@pytest.mark.parametrize("path", ["/office/", "/dept/", "/office/evaluation/", "/"])
+def test_staff_without_the_second_factor_reach_no_back_office_desk(client, dept_user, path):
+    TOTPDevice.objects.create(user=dept_user, name="TOTP", confirmed=True)
+    client.force_login(dept_user)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/2fa/?next=")
+
+
+@enforced
+def test_monitors_sign_in_without_a_second_factor(client, db):
+    monitor = staff_user_create(username="monitor-2fa", role=roles.MONITOR, password="pw-1234567")
+    client.force_login(monitor)
+    response = client.get("/complaints/monitor/")
+    assert not response.get("Location", "").startswith("/admin/2fa/")
 
 
 def test_otp_reset_removes_devices_and_is_audited(office_user):

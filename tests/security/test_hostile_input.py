@@ -2,9 +2,9 @@
 verbatim, huge and malformed Unicode is refused politely, disguised files are refused, and
 spreadsheet formulas are neutralised in exports. Whatever comes in: never a 500.
 
-Examples are bounded (hypothesis max_examples ~30, no deadline) to keep the suite fast. PDFs are
-not text-extracted here (no PDF text extractor among our dependencies); the assignment-document
-PDF is only checked to render for a hostile case text.
+Examples are bounded (hypothesis max_examples ~25, no deadline) to keep the suite fast. The
+assignment-document PDF is text-extracted with pypdfium2 (a dev dependency): hostile text is
+printed literally.
 """
 
 import csv
@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 import openpyxl
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -46,6 +47,12 @@ HOSTILE = XSS + SQL + FORMULA + ODD
 SCRIPT_MARKERS = ("<script>alert", "<img src=x onerror", "<svg/onload")
 
 _ip = itertools.count(1)
+ON_POSTGRES = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
+NUL_BUG = (
+    "PostgreSQL refuses NUL in text: a %00 reaching a query or an INSERT gives DataError, a 500."
+    " Found at: {where}. Fix: refuse NUL at the edge — one middleware in portal/middleware.py "
+    "answering 400 when any GET/POST value contains '\\x00' (covers every view), or per view."
+)
 
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
@@ -55,6 +62,7 @@ hostile_text = st.one_of(
 fast = settings(
     max_examples=25,
     deadline=None,
+    database=None,  # no replay store in the working tree; every run draws afresh
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -232,19 +240,40 @@ QUERY_URLS = [
 
 
 @fast
-@given(value=st.one_of(hostile_text, st.sampled_from(["%00", "%ED%A0%80", "%FF", "9" * 40,
-                                                      "-1", "0", "1e309", "Ｑ" * 300])))
+@given(value=st.one_of(hostile_text.filter(lambda v: "\x00" not in v),
+                       st.sampled_from(["%ED%A0%80", "%FF", "9" * 40, "-1", "0", "1e309",
+                                        "Ｑ" * 300])))
 def test_query_strings_never_500_and_are_escaped(world, value):
     from urllib.parse import quote
 
     client = fresh_client()
-    encoded = value if value.startswith("%") else quote(value, safe="")
+    encoded = value if value in ("%ED%A0%80", "%FF") else quote(value, safe="")
     for template in QUERY_URLS:
         url = template.replace("{}", encoded)
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         if response.get("Content-Type", "").startswith("text/html"):
             assert_no_raw_script(response.content.decode())
+
+
+NUL_QUERY_CASES = {
+    "/officials/?q=%00": "cms/selectors.py:23-30 official_list() name filter (via cms/models.py:111)",
+    "/results/?category=%00": "complaints/publication/views.py:35 facet filters -> "
+                              "selectors.outcome_search",
+    "/complaints/officials.json?q=%00": "complaints/views.py:89 -> "
+                                        "selectors.official_autocomplete",
+    "/open311/v2/requests.json?service_request_id=%00": "complaints/open311.py:239-241",
+}
+
+
+@pytest.mark.parametrize("url", [
+    *[pytest.param(u, marks=pytest.mark.xfail(ON_POSTGRES, strict=True,
+                                               reason=NUL_BUG.format(where=w)))
+      for u, w in NUL_QUERY_CASES.items()],
+    "/search/?q=%00", "/results/?q=%00", "/open311/v2/requests.json?status=%00",
+])
+def test_a_nul_byte_in_a_query_string_is_not_a_500(world, url):
+    assert fresh_client().get(url).status_code < 500
 
 
 ROSTER_UNIT_BUG = (
@@ -257,7 +286,8 @@ ROSTER_UNIT_BUG = (
 
 
 @pytest.mark.parametrize("value", [
-    pytest.param("99999999999999999999", marks=pytest.mark.xfail(strict=True,
+    # Django's PostgreSQL backend answers an out-of-range integer lookup with no rows
+    pytest.param("99999999999999999999", marks=pytest.mark.xfail(not ON_POSTGRES, strict=True,
                                                                  reason=ROSTER_UNIT_BUG)),
     pytest.param("%C2%B2", marks=pytest.mark.xfail(strict=True, reason=ROSTER_UNIT_BUG)),
     "abc", "-1", "0", "%00", "%3Cscript%3E",
@@ -279,8 +309,8 @@ def api_key(db):
 
 @fast
 @given(
-    description=hostile_text,
-    address=hostile_text,
+    description=hostile_text.filter(lambda v: "\x00" not in v),  # NUL: explicit test below
+    address=hostile_text.filter(lambda v: "\x00" not in v),
     lat=st.one_of(st.sampled_from(["27.2", "NaN", "Infinity", "1e999", "-91", "", "０"]),
                   st.text(max_size=12)),
     first=st.sampled_from(["", *XSS[:2], *SQL[:2]]),
@@ -332,7 +362,11 @@ def test_open311_xml_stays_well_formed_with_control_characters(world, api_key):
     ET.fromstring(client.get(f"/open311/v2/requests/{number}.xml").content)
 
 
-@pytest.mark.parametrize("raw", [b"description=abc%00def&address_string=x",
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"description=abc%00def&address_string=x", marks=pytest.mark.xfail(
+        ON_POSTGRES, strict=True, reason=NUL_BUG.format(
+            where="complaints/open311.py:318-330 _request_create() passes POST values with NUL"
+                  " to case_submit (refuse them with Open311Error(400, ...))"))),
                                  b"description=%ED%A0%80&address_string=x",
                                  b"description=" + b"x" * 100_000 + b"&address_string=x"])
 def test_open311_post_refuses_nul_and_broken_unicode_without_500(world, api_key, raw):
@@ -376,6 +410,13 @@ def test_published_text_with_payloads_is_escaped_in_pages_feeds_and_pdf(world, m
     if doc is not None:
         pdf = staff.get(f"/office/documents/{doc.pk}.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        # the complaint text is printed as literal characters (a PDF runs no markup)
+        import pypdfium2
+
+        text = "".join(page.get_textpage().get_text_range()
+                       for page in pypdfium2.PdfDocument(pdf.content))
+        flat = re.sub(r"\s+", "", text)  # lines are wrapped
+        assert "<script>alert(1)</script>';DROPTABLEx;--" in flat
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

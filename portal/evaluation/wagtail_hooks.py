@@ -1,0 +1,29 @@
+"""Admin menu entries for the office (ratings back office) and leaders (reports)."""
+
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from portal.accounts import roles
+
+
+class OfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.is_office(request.user)
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return roles.is_office(request.user) or roles.is_leader(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_evaluation_menu_item():
+    return OfficeMenuItem("测评管理（回访、申诉、撤销）", reverse("evaluation:office_dashboard"),
+                          name="evaluation", icon_name="tasks", order=910)
+
+
+@hooks.register("register_admin_menu_item")
+def register_evaluation_reports_menu_item():
+    return ReportsMenuItem("预警与月度报告", reverse("evaluation:office_reports"),
+                           name="evaluation-reports", icon_name="doc-full", order=920)

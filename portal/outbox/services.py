@@ -1,0 +1,101 @@
+"""Transactional outbox for Celery tasks.
+
+Rules owned here: a task that must follow a write is stored as an OutboxMessage in the
+caller's transaction (so it exists exactly when the write exists); after commit we try to hand
+it to the broker at once and mark it sent; when the broker is down the row stays unsent and
+`outbox_relay` (beat task and management command) sends it later. Delivery is at least once:
+tasks that may run twice record their effect with `task_once` (an idempotency key).
+"""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import OutboxMessage, TaskRun
+
+BROKER_TIMEOUT_SECONDS = 2
+
+
+def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
+    """Store the task in the current transaction; send it after commit (best effort)."""
+    message = OutboxMessage.objects.create(
+        task_name=task_name, kwargs=kwargs or {}, queue=queue, created_at=timezone.now()
+    )
+    message_id = message.pk
+    transaction.on_commit(lambda: outbox_send(message_id=message_id))
+    return message
+
+
+def _publish(message: OutboxMessage) -> None:
+    from portal.celery import app
+
+    options = {"queue": message.queue} if message.queue else {}
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        app.tasks[message.task_name].apply_async(kwargs=message.kwargs, **options)
+        return
+    # a connection to the broker named in settings now (not the one cached at start-up), with
+    # a short timeout and no retry loop: a dead broker must not hold the person's request
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                               timeout=BROKER_TIMEOUT_SECONDS)
+        app.send_task(message.task_name, kwargs=message.kwargs, connection=conn, retry=False,
+                      **options)
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one message if it is still unsent. True when it went out; never raises."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            _publish(message)
+        except Exception as exc:  # noqa: BLE001 — any broker failure leaves the row for the relay
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            message.save(update_fields=["attempts", "last_error"])
+            return False
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "sent_at", "last_error"])
+        return True
+
+
+def outbox_relay(*, limit: int = 500) -> dict:
+    """Send unsent messages, oldest first; stop at the first broker failure."""
+    ids = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True).order_by("id").values_list("id",
+                                                                                     flat=True)[
+            :limit
+        ]
+    )
+    sent = 0
+    for message_id in ids:
+        if outbox_send(message_id=message_id):
+            sent += 1
+        elif OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).exists():
+            break  # the broker is still down: try again at the next beat
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+    return {"sent": sent, "pending": pending}
+
+
+@contextmanager
+def task_once(*, key: str, task_name: str = ""):
+    """Run the block's writes at most once per key, atomically with the key.
+
+    Yields True when the block should do its work, False when the key was already done.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                TaskRun.objects.create(key=key, task_name=task_name, done_at=timezone.now())
+        except IntegrityError:
+            yield False
+            return
+        yield True

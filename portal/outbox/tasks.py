@@ -1,0 +1,8 @@
+from celery import shared_task
+
+
+@shared_task(name="portal.outbox.tasks.outbox_relay_task")
+def outbox_relay_task():
+    from .services import outbox_relay
+
+    return outbox_relay()

@@ -1,0 +1,86 @@
+"""Staff sign-in throttling: password guesses against /admin/login/ (and Wagtail's private-page
+sign-in, which checks the same passwords) are limited per client network and per username.
+
+Rules owned here: a POST to a sign-in path counts one attempt against the client's network
+(IPv4 /24, IPv6 /64, so an attacker cannot rotate through neighbouring addresses) and one
+against the username typed; past SIGN_IN_RATE_LIMIT_NETWORK or SIGN_IN_RATE_LIMIT_USERNAME the
+answer is 429 without checking the password. A guesser therefore gets at most
+min(network limit, username limit) tries per hour on one account from one network, and the
+username limit bounds a distributed attack on one account.
+
+Why keyed hashes: the rate-limit store (the cache) never holds a raw address or username; the
+keys are HMACs with VOTER_HASH_KEY, like complaints.ratelimit.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.html import escape
+from django_ratelimit.core import get_usage
+
+SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
+MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
+
+
+def _keyed(kind: str, value: str) -> str:
+    digest = hmac.new(settings.VOTER_HASH_KEY.encode(), f"{kind}|{value}".encode(),
+                      hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def client_network(address: str) -> str:
+    """The /24 (IPv4) or /64 (IPv6) around an address; the address itself if unparsable."""
+    try:
+        ip = ipaddress.ip_address(address.split(",")[0].strip())
+    except ValueError:
+        return address[:64]
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _usage(request, *, group: str, key: str, rate: str):
+    return get_usage(request, group=group, key=lambda g, r: key, rate=rate, method="POST",
+                     increment=True)
+
+
+def sign_in_limited(request) -> bool:
+    """Count one attempt; True when the network or the username has used up its allowance."""
+    meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+    network = client_network(request.META.get(meta_key) or "")
+    username = (request.POST.get("username") or "").strip().lower()[:150]
+    by_network = _usage(request, group="sign-in.network", key=_keyed("net", network),
+                        rate=settings.SIGN_IN_RATE_LIMIT_NETWORK)
+    by_user = _usage(request, group="sign-in.username", key=_keyed("user", username),
+                     rate=settings.SIGN_IN_RATE_LIMIT_USERNAME)
+    return any(u and u["should_limit"] for u in (by_network, by_user))
+
+
+def attempts_per_hour_bound() -> float:
+    """The most password guesses per hour one network gets against one account."""
+    return min(rate_per_hour(settings.SIGN_IN_RATE_LIMIT_NETWORK),
+               rate_per_hour(settings.SIGN_IN_RATE_LIMIT_USERNAME))
+
+
+def rate_per_hour(rate: str) -> float:
+    """django-ratelimit's "N/P" (P in s, m, h, d, optionally with a multiplier) as N per hour."""
+    from django_ratelimit.core import _split_rate
+
+    count, seconds = _split_rate(rate)
+    return count * 3600 / seconds
+
+
+class SignInThrottleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path in SIGN_IN_PATHS and sign_in_limited(request):
+            body = (f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
+                    f"<title>429</title><p>{escape(MSG_TOO_MANY)}</p></html>")
+            response = HttpResponse(body, status=429)
+            response["Retry-After"] = "3600"
+            return response
+        return self.get_response(request)
