@@ -98,3 +98,11 @@ SEARCH_ES_RETRY_SECONDS = _int("SEARCH_ES_RETRY_SECONDS", 30)
 # username, whichever runs out first
 SIGN_IN_RATE_LIMIT_NETWORK = os.environ.get("SIGN_IN_RATE_LIMIT_NETWORK", "30/h")
 SIGN_IN_RATE_LIMIT_USERNAME = os.environ.get("SIGN_IN_RATE_LIMIT_USERNAME", "10/h")
+
+# receipt codes: PBKDF2 rounds (see complaints.services.intake.receipt_hash_make for why)
+RECEIPT_HASH_ITERATIONS = _int("RECEIPT_HASH_ITERATIONS", 100_000)
+
+# publication and statistics
+RESULTS_PER_PAGE = _int("RESULTS_PER_PAGE", 20)
+STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 600)
+STATS_TREND_MONTHS = _int("STATS_TREND_MONTHS", 12)

@@ -3,7 +3,11 @@
 from .base import *  # noqa: F401,F403
 from .base import env
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # receipt codes
+]
+RECEIPT_HASH_ITERATIONS = 1000
 CAPTCHA_TEST_MODE = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "portal.sms.LocmemBackend"

@@ -37,7 +37,8 @@ def browser():
 
 
 def _page(browser, viewport, **extra):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", **extra)
+    # bypass_csp lets axe-core be injected; the CSP itself is checked by its own browser test
+    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True, **extra)
     page = context.new_page()
     page.set_default_timeout(15000)
     return context, page
