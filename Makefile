@@ -25,12 +25,16 @@ run: venv
 test: venv browser-deps
 	bash scripts/test.sh
 
-# the browser tests need Chromium from Debian and axe-core from npm (no browser downloads here)
+# Debian packages the tests use: Chromium for browser tests (Playwright cannot download
+# browsers here), an embeddable CJK font for PDFs, poppler to render PDFs to images.
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk poppler-utils) >/dev/null; \
-	  else echo "Chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; \
+	    echo "installing$$missing"; \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing) >/dev/null; \
+	  else echo "missing Debian packages:$$missing (browser/PDF tests will be skipped)"; fi; \
 	fi
 	@if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund >/dev/null 2>&1 || npm install --silent --no-audit --no-fund >/dev/null; \

@@ -1,21 +1,13 @@
-"""The assignment document (交办单) as a PDF with readable Chinese (reportlab CID font)."""
+"""The assignment document (交办单) as a PDF with readable Chinese (an embedded CJK font, see portal/pdf.py)."""
 
 import io
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-FONT = "STSong-Light"
-
-
-def _font():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+from portal.pdf import cjk_font as _font
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -7,7 +7,6 @@ reasons; unit scores for the year to the end of the month) and the export format
 import io
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -15,18 +14,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.models import OfficialPage
+from portal.pdf import cjk_font
 
 from .choices import ReportFormat
 from .models import MonthlyReport, MonthlyReportFile, Rating, Warning
 from .scores import unit_scores
 
 REASONS_PER_OFFICIAL = 3
-CJK_FONT_CANDIDATES = [
-    # TrueType CJK fonts reportlab can embed; else the built-in CID font STSong-Light
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
 
 
 def _next_month(month: date) -> date:
@@ -129,24 +123,6 @@ def report_xlsx(data: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _cjk_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-
-    for path in CJK_FONT_CANDIDATES:
-        if Path(path).exists():
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            try:
-                pdfmetrics.registerFont(TTFont("ReportCJK", path))
-                return "ReportCJK"
-            except Exception:  # noqa: BLE001 — an unusable font file: try the next one
-                continue
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def report_pdf(data: dict) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -154,7 +130,7 @@ def report_pdf(data: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _cjk_font()
+    font = cjk_font()
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     head = ParagraphStyle("h", fontName=font, fontSize=12, leading=16, spaceBefore=6)

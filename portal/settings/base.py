@@ -250,3 +250,10 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "效能测评与投诉平台")
 # no Wagtail release check, no Gravatar (it would receive a hash of each staff e-mail)
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# TrueType CJK fonts to embed in generated PDFs, first found wins (portal/pdf.py)
+PDF_CJK_FONT_PATHS = env_list(
+    "PDF_CJK_FONT_PATHS",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc,/usr/share/fonts/truetype/arphic/uming.ttc,"
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
