@@ -34,6 +34,19 @@ PATHS = [
 ]
 
 
+def _default_categories():
+    """The migration's default categories, again, for a database that was emptied."""
+    import importlib
+
+    defaults = importlib.import_module("complaints.migrations.0002_default_categories")
+    return [
+        Category.objects.get_or_create(
+            code=code, defaults={"name": name, "description": text, "display_order": order}
+        )[0]
+        for order, (name, code, text) in enumerate(defaults.DEFAULT_CATEGORIES, start=1)
+    ]
+
+
 def seed(progress=None, per_state: int = 3):
     from .services import case_submit, case_transition, monitor_report_submit
 
@@ -46,7 +59,7 @@ def seed(progress=None, per_state: int = 3):
         return {"cases": 0}
     handlers = {u.pk: User.objects.filter(unit=u).first() for u in units}
     officials = list(OfficialPage.objects.live().filter(unit__in=units)[:20])
-    categories = list(Category.objects.filter(active=True))
+    categories = list(Category.objects.filter(active=True)) or _default_categories()
     rng = random.Random(2026)
     total = len(PATHS) * per_state
     bar = progress(total=total, desc="投诉件", unit="件") if progress else None
