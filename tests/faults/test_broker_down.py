@@ -89,7 +89,7 @@ def test_a_rolled_back_write_leaves_no_task(settings, queue):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.xfail(strict=True, reason=(
     "With the broker down a complaint is stored and then the request fails: "
-    "complaints/services/intake.py:283-287 _notify() calls case_notify_task.delay() in "
+    "complaints/services/intake.py:295-299 _notify() calls case_notify_task.delay() in "
     "transaction.on_commit, and the publish error (kombu OperationalError) escapes after the "
     "commit, so the person gets a 500 for a complaint that was saved, and a retry makes a "
     "duplicate. Same pattern in every call site listed in the report. Fix: "

@@ -66,7 +66,7 @@ def test_a_refused_write_keeps_nothing_and_a_retry_is_stored_once(refusing_datab
     "'Server Error (500)' in English with no advice. Fix: add templates/500.html extending "
     "base.html with e.g. '系统暂时无法保存，请稍后重试；您的内容未被保存 (the service could not "
     "save; nothing was kept, please try again)' — and, better, catch django.db.DatabaseError "
-    "in complaints/views.py:58 complaint_new around case_submit and re-render the form (with "
+    "in complaints/views.py:65 complaint_new around case_submit and re-render the form (with "
     "what was typed) and that message, status 503."))
 def test_a_refused_write_shows_a_clear_bilingual_message(refusing_database):
     body = _post(_category()).content.decode()

@@ -125,7 +125,12 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
             voter_key=f"sec-voter-{n}",
         )
         appeal = appeal_file(rating=rating, appellant=dept_a, grounds="与事实不符")
+    from portal.evaluation.reports import monthly_report_build
+
+    last_month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    month_report = monthly_report_build(month=last_month)
     return {
+        "report_month": month_report.month,
         "unit_a": unit_a,
         "unit_b": unit_b,
         "official_a": official_a,

@@ -119,6 +119,25 @@ RULES = {
     ),
     "evaluation:office_staff_phones": staff(lambda w: "/office/evaluation/staff-phones/",
                                             office=OK),
+    # warnings, scores, rankings, month-end reports: the office acts, the leader reads
+    "evaluation:ranking": public(lambda w: "/rankings/"),
+    "evaluation:office_warnings": staff(lambda w: "/office/evaluation/warnings/", office=OK,
+                                        leader=OK),
+    "evaluation:office_warning_action": staff(
+        lambda w: "/office/evaluation/warnings/999999/action/", "POST", office=HIDE
+    ),
+    "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK,
+                                      leader=OK),
+    "evaluation:office_reports": staff(lambda w: "/office/evaluation/reports/", office=OK,
+                                       leader=OK),
+    "evaluation:office_report": staff(
+        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/", office=OK,
+        leader=OK,
+    ),
+    "evaluation:office_report_file": staff(
+        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}.xlsx", office=OK,
+        leader=OK,
+    ),
     # complaints: public desk (the receipt/track token is the capability, not a role)
     "complaints:new": public(lambda w: "/complaints/new/"),
     "complaints:official_search": public(lambda w: "/complaints/officials.json?q=李"),
@@ -171,6 +190,9 @@ RULES = {
     ),
     "complaints:document_pdf": case_of_a(lambda w: f"/office/documents/{w['document'].pk}.pdf"),
     "complaints:staff_attachment": case_of_a(lambda w: f"/office/files/{w['attachment'].pk}/"),
+    "complaints:office_batch": staff(lambda w: "/office/batch/", "POST", office=OK),
+    # the document-exchange receiver: no session role, a signed request from a department system
+    "complaints:exchange_inbound": everyone(DENY, lambda w: "/dept/exchange/inbound/", "POST"),
     "complaints:dept_inbox": staff(lambda w: "/dept/", dept_a=OK, dept_b=OK),
     "complaints:dept_bulk_sign": staff(lambda w: "/dept/sign/", "POST", dept_a=OK, dept_b=OK),
     "complaints:dept_case": case_of_a(lambda w: f"/dept/cases/{w['case'].pk}/"),

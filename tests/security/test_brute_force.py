@@ -145,8 +145,8 @@ def test_sms_code_guesses_are_limited_per_client(world, settings, capsys):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "No per-phone limit on wrong SMS codes: portal/evaluation/services.py:102 phone_code_check "
-    "keeps the code after a wrong guess and portal/evaluation/views.py:61-68 limit only per "
+    "No per-phone limit on wrong SMS codes: portal/evaluation/services.py:107 phone_code_check "
+    "keeps the code after a wrong guess and portal/evaluation/views.py:61-75 limit only per "
     "client address (RATING_RATE_LIMIT), so guesses from many addresses are unbounded while "
     "the code lives. Fix: count failures under the phone's keyed cache key and delete the code "
     "after e.g. 5 wrong tries (a new code must be requested)."))

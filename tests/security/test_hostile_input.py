@@ -260,7 +260,7 @@ NUL_QUERY_CASES = {
     "/officials/?q=%00": "cms/selectors.py:23-30 official_list() name filter (via cms/models.py:111)",
     "/results/?category=%00": "complaints/publication/views.py:35 facet filters -> "
                               "selectors.outcome_search",
-    "/complaints/officials.json?q=%00": "complaints/views.py:89 -> "
+    "/complaints/officials.json?q=%00": "complaints/views.py:94-96 -> "
                                         "selectors.official_autocomplete",
     "/open311/v2/requests.json?service_request_id=%00": "complaints/open311.py:239-241",
 }
@@ -365,7 +365,7 @@ def test_open311_xml_stays_well_formed_with_control_characters(world, api_key):
 @pytest.mark.parametrize("raw", [
     pytest.param(b"description=abc%00def&address_string=x", marks=pytest.mark.xfail(
         ON_POSTGRES, strict=True, reason=NUL_BUG.format(
-            where="complaints/open311.py:318-330 _request_create() passes POST values with NUL"
+            where="complaints/open311.py:299-330 _request_create() passes POST values with NUL"
                   " to case_submit (refuse them with Open311Error(400, ...))"))),
                                  b"description=%ED%A0%80&address_string=x",
                                  b"description=" + b"x" * 100_000 + b"&address_string=x"])
