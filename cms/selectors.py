@@ -32,8 +32,10 @@ def official_list(*, unit_id=None, query: str = ""):
 
 def roster_grouped(*, index_page=None, unit_id=None, query=""):
     """[(unit, [officials…]), …] for the roster page, built from one query."""
-    if unit_id and not str(unit_id).isdigit():
-        unit_id = None
+    # only ASCII digits within the integer column: '²' passes isdigit() but not int(), and a
+    # 20-digit number overflows SQLite's integer binding (a 500 either way)
+    text = str(unit_id) if unit_id else ""
+    unit_id = int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
     qs = official_list(unit_id=unit_id, query=query)
     if index_page is not None:
         qs = qs.child_of(index_page)

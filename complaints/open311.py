@@ -25,6 +25,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from portal.text import strip_control_chars
+
 from .choices import CaseSource, CaseState, PublicationStatus, open311_status
 from .models import Case, Category, Open311Client
 from .ratelimit import client_key
@@ -70,7 +72,7 @@ def _text(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return strip_control_chars(str(value))  # XML 1.0 forbids most C0 control characters
 
 
 def render(fmt: str, data, *, root: str, item: str = "", status: int = 200):

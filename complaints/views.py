@@ -1,9 +1,12 @@
 """Public complaint desk: intake, receipt, follow-up, recovery, proof check; monitors' reports.
 Views parse, call one service or selector, render."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +38,9 @@ def _rate(name):
 
 
 ERR_RATE = "提交过于频繁，请稍后再试 (too many requests, try later)"
+ERR_DB = "系统繁忙，投诉未能保存，请稍后重试 (the complaint could not be saved; please try again)"
+
+logger = logging.getLogger(__name__)
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -78,6 +84,12 @@ def complaint_new(request):
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
+            except DatabaseError:
+                # the write was rolled back (case_submit is atomic): nothing is kept, so the
+                # person can send the same form again; show it with what they typed
+                logger.exception("complaint not saved: database error")
+                form.add_error(None, _(ERR_DB))
+                return render(request, "complaints/new.html", {"form": form}, status=503)
             else:
                 # the code is shown in this response only; it is not kept anywhere
                 return render(

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from .masking import strip_control_chars
 from .selectors import outcome_list_public
 
 FEED_ITEMS = 50
@@ -17,14 +18,15 @@ class OutcomeFeed(Feed):
     def items(self):
         return outcome_list_public(limit=FEED_ITEMS)
 
+    # defensively stripped again: outcomes published before the fix may hold control characters
     def item_title(self, item):
-        return item.title
+        return strip_control_chars(item.title)
 
     def item_description(self, item):
         parts = [item.summary]
         if item.answer:
             parts.append(f"答复：{item.answer}")
-        return "\n\n".join(parts)
+        return strip_control_chars("\n\n".join(parts))
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -36,7 +38,7 @@ class OutcomeFeed(Feed):
         return item.published_at
 
     def item_categories(self, item):
-        return [c for c in (item.department_name, item.category_name) if c]
+        return [strip_control_chars(c) for c in (item.department_name, item.category_name) if c]
 
 
 class OutcomeAtomFeed(OutcomeFeed):

@@ -13,6 +13,8 @@ import logging
 import re
 from collections.abc import Iterable
 
+from portal.text import strip_control_chars  # noqa: F401  (re-exported for publication)
+
 MASK = "*"
 NAME_MASK = "某"
 HONORIFICS = ("先生", "女士", "同志", "师傅", "小姐", "大爷", "大妈", "阿姨")

@@ -72,7 +72,8 @@ def _clean(text: OutcomeText, *, private_names) -> OutcomeText:
     # Why re-mask: numbers and the complainant's own name are never publishable, whatever the
     # hand edit left; other names are the office's call (an official may be named on purpose).
     def clean(value: str) -> str:
-        value = masking.mask_numbers((value or "").strip())
+        # control characters (U+000B...) make the RSS/Atom feeds unserialisable
+        value = masking.mask_numbers(masking.strip_control_chars(value or "").strip())
         return masking.mask_names(value, private_names=private_names, detect=False)
 
     return OutcomeText(

@@ -50,6 +50,8 @@ MSG_REASON = "选择不满意时必须填写理由 (a reason is required for a d
 MSG_LEVEL = "请选择总体评价 (choose an overall level)"
 MSG_SCORE = "请为三项评分 (score all three dimensions, 1–5)"
 MSG_PHONE_CODE = "短信验证码错误或已过期 (wrong or expired SMS code)"
+MSG_PHONE_CODE_BURNED = ("验证码错误次数过多，已失效，请重新获取 "
+                         "(too many wrong SMS codes: the code is void, request a new one)")
 MSG_PHONE = "请填写正确的手机号 (enter a valid mobile number)"
 MSG_NAMED = "实名评价需填写姓名和手机号 (name and mobile are required for a named rating)"
 MSG_ALREADY_REVOKED = "该评价已撤销 (rating already revoked)"
@@ -98,18 +100,42 @@ def phone_code_send(*, phone: str) -> None:
         _refuse(MSG_PHONE, "phone")
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
+    cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses
     from portal.sms import send_sms
 
     send_sms(phone=rules.normalise_phone(phone),
              text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。")
 
 
+def _code_failures_key(phone):
+    # keyed hash, never the raw phone; counted per phone whatever address the guesses come from
+    return "eval:phone-code-fail:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code-fail",
+                                                      rules.normalise_phone(phone))
+
+
+def phone_code_burned(*, phone: str) -> bool:
+    """True when the phone's code was deleted after too many wrong guesses."""
+    return (cache.get(_code_failures_key(phone)) or 0) >= settings.PHONE_CODE_MAX_FAILURES
+
+
 def phone_code_check(*, phone: str, code: str) -> bool:
-    """True once for the right code (it is consumed)."""
+    """True once for the right code (it is consumed). After PHONE_CODE_MAX_FAILURES wrong
+    guesses for the phone, from any address, the code is deleted: a new one must be sent."""
     expected = cache.get(_code_key(phone))
-    if not expected or not code or not secrets.compare_digest(expected, code.strip()):
+    if not expected:
         return False
-    cache.delete(_code_key(phone))
+    if not code or not secrets.compare_digest(expected, code.strip()):
+        key = _code_failures_key(phone)
+        cache.add(key, 0, settings.PHONE_CODE_TTL_SECONDS)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, settings.PHONE_CODE_TTL_SECONDS)
+            failures = 1
+        if failures >= settings.PHONE_CODE_MAX_FAILURES:
+            cache.delete(_code_key(phone))
+        return False
+    cache.delete_many([_code_key(phone), _code_failures_key(phone)])
     return True
 
 

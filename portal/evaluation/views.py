@@ -68,6 +68,8 @@ def _submit(request, *, official, form, channel, **extra):
     if settings.PHONE_VERIFICATION:
         if not services.phone_code_check(phone=data.phone,
                                          code=form.cleaned_data.get("phone_code", "")):
+            if services.phone_code_burned(phone=data.phone):
+                return None, services.MSG_PHONE_CODE_BURNED
             return None, services.MSG_PHONE_CODE
         verified_phone = data.phone
         voter_key = services.voter_key_for_phone(data.phone)

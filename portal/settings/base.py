@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",  # first: every log line carries the request id
     "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

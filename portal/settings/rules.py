@@ -82,6 +82,8 @@ RATING_TICKET_HOURS = _int("RATING_TICKET_HOURS", 24)
 QR_TOKEN_MAX_DAYS = _int("QR_TOKEN_MAX_DAYS", 730)
 PHONE_CODE_TTL_SECONDS = _int("PHONE_CODE_TTL_SECONDS", 300)
 PHONE_CODE_RATE_LIMIT = os.environ.get("PHONE_CODE_RATE_LIMIT", "5/h")
+# wrong SMS codes per phone (from any address) before the code is deleted; a new one is needed
+PHONE_CODE_MAX_FAILURES = _int("PHONE_CODE_MAX_FAILURES", 5)
 SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same voter/network, one official
 SUSPICIOUS_BURST_HOURS = _int("SUSPICIOUS_BURST_HOURS", 24)
 SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day vs usual

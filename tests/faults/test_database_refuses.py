@@ -61,13 +61,6 @@ def test_a_refused_write_keeps_nothing_and_a_retry_is_stored_once(refusing_datab
               f"retry: HTTP {retried.status_code}, 1 row")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "No templates/500.html (nor 503.html): a refused write shows Django's bare "
-    "'Server Error (500)' in English with no advice. Fix: add templates/500.html extending "
-    "base.html with e.g. '系统暂时无法保存，请稍后重试；您的内容未被保存 (the service could not "
-    "save; nothing was kept, please try again)' — and, better, catch django.db.DatabaseError "
-    "in complaints/views.py:65 complaint_new around case_submit and re-render the form (with "
-    "what was typed) and that message, status 503."))
 def test_a_refused_write_shows_a_clear_bilingual_message(refusing_database):
     body = _post(_category()).content.decode()
     assert "稍后" in body and "try again" in body

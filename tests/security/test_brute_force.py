@@ -144,12 +144,6 @@ def test_sms_code_guesses_are_limited_per_client(world, settings, capsys):
               f"{sends:.0f} codes/hour can be requested per address")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "No per-phone limit on wrong SMS codes: portal/evaluation/services.py:107 phone_code_check "
-    "keeps the code after a wrong guess and portal/evaluation/views.py:61-75 limit only per "
-    "client address (RATING_RATE_LIMIT), so guesses from many addresses are unbounded while "
-    "the code lives. Fix: count failures under the phone's keyed cache key and delete the code "
-    "after e.g. 5 wrong tries (a new code must be requested)."))
 def test_sms_code_is_burned_after_a_few_wrong_guesses_from_many_addresses(world, settings):
     settings.PHONE_VERIFICATION = True
     official, phone = world["official_a"], "13900139001"
