@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portal.outbox.services import outbox_enqueue
+
 from .. import crypto
 from ..choices import ActorKind, CaseAction
 from ..models import (
@@ -64,10 +66,9 @@ def delivery_create(*, document: AssignmentDocument) -> Delivery | None:
     delivery = Delivery.objects.create(
         document=document, endpoint=endpoint, idempotency_key=uuid.uuid4()
     )
-    from ..tasks import document_deliver_task
-
-    delivery_id = delivery.pk
-    transaction.on_commit(lambda: document_deliver_task.delay(delivery_id=delivery_id))
+    outbox_enqueue(
+        task_name="complaints.tasks.document_deliver_task", kwargs={"delivery_id": delivery.pk}
+    )
     return delivery
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
+from portal.outbox.services import outbox_enqueue
 
 from .. import crypto
 from ..attachments import attachments_clean
@@ -309,10 +310,12 @@ def _attachments_store(*, case, cleaned, message=None, evidence=False):
 
 
 def _notify(*, case, event):
-    from ..tasks import case_notify_task
-
-    case_id = case.pk
-    transaction.on_commit(lambda: case_notify_task.delay(case_id=case_id, event=event))
+    # through the outbox: the notice is stored with the change and sent after commit, so a
+    # broker outage neither loses it nor turns a saved complaint into an error page
+    outbox_enqueue(
+        task_name="complaints.tasks.case_notify_task",
+        kwargs={"case_id": case.pk, "event": event},
+    )
 
 
 def monitor_report_submit(
@@ -579,10 +582,10 @@ def receipt_recover_request(*, number: str, contact: str) -> None:
     channel = _contact_matches(case, contact)
     if channel is None:
         return
-    from ..tasks import receipt_recover_send_task
-
-    case_id = case.pk
-    transaction.on_commit(lambda: receipt_recover_send_task.delay(case_id=case_id, channel=channel))
+    outbox_enqueue(
+        task_name="complaints.tasks.receipt_recover_send_task",
+        kwargs={"case_id": case.pk, "channel": channel},
+    )
 
 
 def recover_token_make(*, case) -> str:

@@ -22,6 +22,7 @@ from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.services import _roundtrip, audit_append
+from portal.outbox.services import outbox_enqueue
 
 from . import rules
 from .choices import CallBackKind, Channel
@@ -294,16 +295,15 @@ def rating_submit(
                 .decode(),
             )
         _callback_maybe(rating=rating, named=not data.anonymous, now=now)
-        transaction.on_commit(lambda: _after_rating(rating))
+        if rating.is_bad:
+            # stored with the rating (outbox): a broker outage cannot lose a warning check
+            outbox_enqueue(
+                task_name="portal.evaluation.tasks.warnings_check_task",
+                kwargs={"official_id": rating.official_id},
+            )
+        official_id = rating.official_id
+        transaction.on_commit(lambda: cache.delete(aggregates_cache_key(official_id)))
     return rating
-
-
-def _after_rating(rating):
-    cache.delete(aggregates_cache_key(rating.official_id))
-    if rating.is_bad:
-        from .tasks import warnings_check_task
-
-        warnings_check_task.delay(official_id=rating.official_id)
 
 
 def aggregates_cache_key(official_id) -> str:
