@@ -68,7 +68,11 @@ def _tree_root_create():
     from django.conf import settings
     from wagtail.models import Locale
 
+    from wagtail.models import Collection
+
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():  # images and documents need the root collection
+        Collection.add_root(name="Root")
     return Page.add_root(instance=Page(title="Root", slug="root", live=True))
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
-from tests.browser import conftest as _browser_fixtures
+
+from .conftest import DESKTOP
 
 # serialized_rollback: Wagtail's root page (made by a migration) must survive the flush
 pytestmark = [
@@ -14,9 +15,15 @@ pytestmark = [
 ]
 
 
-# the real-browser fixtures live in tests/browser/conftest.py; reuse them here
-browser = _browser_fixtures.browser
-browser_page = _browser_fixtures.browser_page
+@pytest.fixture
+def csp_page(browser, live_server):
+    # not the shared page fixtures: they bypass CSP so axe-core can be injected
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base = live_server.url
+    yield page
+    context.close()
 
 
 def _watch(page):
@@ -31,11 +38,11 @@ def _watch(page):
 
 
 def test_public_pages_and_the_admin_run_under_their_policies_without_violations(
-    browser_page, official, unit
+    csp_page, official, unit
 ):
     # one test (not two): a second transactional test here would start without the Wagtail
     # root page when other database tests ran before it in the same session
-    page = browser_page
+    page = csp_page
     violations = _watch(page)
     for path in ["/", "/officials/", official.url, "/complaints/new/", "/complaints/track/"]:
         response = page.goto(page.base + path)
