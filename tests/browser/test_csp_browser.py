@@ -8,11 +8,8 @@ from portal.accounts.services import staff_user_create
 
 from .conftest import DESKTOP
 
-# serialized_rollback: Wagtail's root page (made by a migration) must survive the flush
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# the fixtures recreate Wagtail's root page and collection after a transactional flush
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
