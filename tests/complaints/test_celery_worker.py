@@ -42,12 +42,8 @@ def _database_url(db) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open: since the outbox/2FA/logging changes of 2026-11-22 the worker started here reports "
-    "ready but answers no ping and receives no task (the same worker command started by hand, "
-    "and the workers in tests/faults and tests/deploy, do); see the note on issue 6"))
 def test_beat_sweep_task_on_a_real_worker_supervises_an_overdue_case(
-    make_case, office_user, make_unit
+    make_case, office_user, make_unit, monkeypatch
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process needs a shared database: run with DATABASE_URL=postgres")
@@ -55,6 +51,10 @@ def test_beat_sweep_task_on_a_real_worker_supervises_an_overdue_case(
         pytest.skip(f"Redis not reachable at {BROKER}")
     from celery import Celery
 
+    # Celery prefers CELERY_BROKER_URL from the environment (scripts/test.sh exports the app's
+    # broker) to Celery(broker=...), for control messages too: without this the ping and the
+    # task went to the app's Redis database while the worker listened on the test one
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
     case, _ = make_case()
     case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
     case = case_transition(
@@ -106,8 +106,8 @@ def test_beat_sweep_task_on_a_real_worker_supervises_an_overdue_case(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    sender = Celery(broker=BROKER)
     try:
-        sender = Celery(broker=BROKER)
         # wait until the worker answers: on Redis a message sent before the worker bound its
         # queue is dropped, and a loaded machine may take a while to start it
         started = time.monotonic() + 60
