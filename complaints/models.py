@@ -425,3 +425,29 @@ class InboundMessage(models.Model):
 
     def __str__(self):
         return self.idempotency_key
+
+
+class DepartmentNotice(models.Model):
+    """An in-app notice to a department (新交办, 紧急, 督办, 明天到期, 退回重办), made by the same
+    notify code that sends e-mail and SMS. Read state is per unit: one handler reading it marks
+    it read for the unit (they share one inbox)."""
+
+    unit = models.ForeignKey("cms.Unit", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="department_notices")
+    event = models.CharField(max_length=30)
+    text = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "部门通知"
+        verbose_name_plural = "部门通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "read_at"])]
+
+    def __str__(self):
+        return f"{self.unit_id}:{self.case_id}:{self.event}"

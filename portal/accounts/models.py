@@ -18,6 +18,10 @@ class User(AbstractUser):
         verbose_name="所属单位",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # a staff member's work mobile, for SMS notices to department handlers (new, urgent,
+    # supervised, due tomorrow cases); never a complainant's number, which lives encrypted on
+    # the case
+    mobile = models.CharField("工作手机号", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "用户"
