@@ -186,58 +186,62 @@ def _render_case(
     )
 
 
-@never_cache
-@require_POST
-def track_message(request, token):
+def _track_post(request, token, form_class, form_kwarg, act):
+    """A complainant's POST on the case page: valid form -> `act(case, cleaned_data)` (a
+    service); its ValidationError or an invalid form -> the case page again with the errors."""
     case = _tracked(token)
-    form = MessageForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.message_post(
-                case=case,
-                author_kind=MessageAuthor.COMPLAINANT,
-                text=form.cleaned_data["text"],
-                files=form.cleaned_data["attachments"],
-            )
+            act(case, form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             return redirect("complaints:track_case", token=token)
-    return _render_case(request, case, token, message_form=form, status=400)
+    return _render_case(request, case, token, status=400, **{form_kwarg: form})
+
+
+@never_cache
+@require_POST
+def track_message(request, token):
+    return _track_post(
+        request,
+        token,
+        MessageForm,
+        "message_form",
+        lambda case, d: services.message_post(
+            case=case,
+            author_kind=MessageAuthor.COMPLAINANT,
+            text=d["text"],
+            files=d["attachments"],
+        ),
+    )
 
 
 @never_cache
 @require_POST
 def track_callback(request, token):
-    case = _tracked(token)
-    form = CallbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.callback_answer(
-                case=case,
-                result=form.cleaned_data["result"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("complaints:track_case", token=token)
-    return _render_case(request, case, token, callback_form=form, status=400)
+    return _track_post(
+        request,
+        token,
+        CallbackForm,
+        "callback_form",
+        lambda case, d: services.callback_answer(
+            case=case, result=d["result"], comment=d["comment"]
+        ),
+    )
 
 
 @never_cache
 @require_POST
 def track_retaliation(request, token):
-    case = _tracked(token)
-    form = RetaliationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.retaliation_report(case=case, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("complaints:track_case", token=token)
-    return _render_case(request, case, token, retaliation_form=form, status=400)
+    return _track_post(
+        request,
+        token,
+        RetaliationForm,
+        "retaliation_form",
+        lambda case, d: services.retaliation_report(case=case, text=d["text"]),
+    )
 
 
 @never_cache
