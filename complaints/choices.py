@@ -134,10 +134,16 @@ class PublicationStatus(models.TextChoices):
     HELD = "held", "不公开"
 
 
-class MessageAuthor(models.TextChoices):
-    COMPLAINANT = "complainant", "投诉人"
-    OFFICE = "office", "效能办"
-    DEPARTMENT = "department", "承办部门"
+# who may write in a case's thread: the people in the case (every actor but the system), with
+# ActorKind's values and labels, so that a message's author and an audit actor always agree
+MessageAuthor = models.TextChoices(
+    "MessageAuthor",
+    [
+        (kind.name, (kind.value, kind.label))
+        for kind in (ActorKind.COMPLAINANT, ActorKind.OFFICE, ActorKind.DEPARTMENT)
+    ],
+    module=__name__,
+)
 
 
 class ExtensionStatus(models.TextChoices):

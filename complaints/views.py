@@ -17,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 from portal.accounts import roles
 
 from . import selectors, services
-from .choices import CaseState, MessageAuthor
+from .choices import FINAL_STATES, CaseState, MessageAuthor
 from .forms import (
     CallbackForm,
     ComplaintForm,
@@ -172,8 +172,7 @@ def _render_case(
             "messages_thread": selectors.case_messages(case=case),
             "message_form": message_form or MessageForm(),
             "callback_form": callback_form or CallbackForm(),
-            "can_message": case.state
-            not in (CaseState.CLOSED, CaseState.REJECTED, CaseState.MERGED),
+            "can_message": case.state not in FINAL_STATES,
             "can_callback": case.state == CaseState.CALLBACK and not case.callback_result,
             "attachments": case.attachments.filter(message__isnull=True, evidence=False),
             "can_report_retaliation": not case.anonymous

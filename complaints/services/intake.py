@@ -26,6 +26,7 @@ from portal.outbox.services import outbox_enqueue
 from .. import crypto
 from ..attachments import attachments_clean
 from ..choices import (
+    FINAL_STATES,
     ActorKind,
     CallbackResult,
     CaseAction,
@@ -85,7 +86,6 @@ class Receipt:
 # --- numbers, codes, signatures --------------------------------------------------------------
 
 
-
 def receipt_hash_make(code: str | None) -> str:
     """A slow salted hash of a receipt code, stored the way a password would be.
 
@@ -100,6 +100,7 @@ def receipt_hash_make(code: str | None) -> str:
     hasher = PBKDF2PasswordHasher()
     hasher.iterations = settings.RECEIPT_HASH_ITERATIONS
     return make_password(code, hasher=hasher)
+
 
 def counter_next(*, key: str) -> int:
     """Next value of a named sequence; the counter row is locked so numbers never repeat."""
@@ -419,11 +420,7 @@ def message_post(*, case, author_kind: str, text: str, author=None, files=()) ->
                 )
             }
         )
-    if author_kind == MessageAuthor.COMPLAINANT and case.state in (
-        CaseState.CLOSED,
-        CaseState.REJECTED,
-        CaseState.MERGED,
-    ):
+    if author_kind == MessageAuthor.COMPLAINANT and case.state in FINAL_STATES:
         raise ValidationError({"text": ERR_MESSAGE_CLOSED})
     cleaned = attachments_clean(files)
     with transaction.atomic():
