@@ -5,9 +5,10 @@
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench_ratings) is dropped and
 created afresh, migrated, and 100 officials in 10 units are made. Then, in the same run:
-  ratings   POST /rate/<id>/ through Django's test client: form + captcha (test mode) + both
-            rate limits (cache) + rating_submit (per-official chain lock, monthly-limit count,
-            hash, call-back row for 差评, warning task on commit, run eagerly)
+  ratings   POST /rate/<id>/ through Django's test client: form + captcha (test mode; one
+            DELETE … RETURNING) + both rate limits (cache) + rating_submit (per-official chain
+            lock, monthly limit by the unique constraint on insert, hash, chain head update,
+            call-back row and outbox message for 差评)
   bare      POST /bench/bare/ through the same client and middleware: one INSERT, 200 text
 and prints requests per second for each and the ratio. Every request is a new voter (fresh
 device cookie, varied client address). --procs N runs N client processes at once (the per-

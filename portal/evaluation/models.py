@@ -116,6 +116,10 @@ class Rating(AppendOnlyModel):
         RatingTicket, null=True, blank=True, on_delete=models.PROTECT, related_name="rating"
     )
     month = models.DateField("月份")  # first day of the calendar month (Asia/Shanghai)
+    # which of the voter's RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH ratings of this official
+    # this month (1 … N): the unique constraint below enforces the monthly limit in the
+    # database, so a rating needs no count query (not hashed: it only mirrors the rule)
+    voter_slot = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField("时间")
     seq = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)
@@ -128,10 +132,11 @@ class Rating(AppendOnlyModel):
         verbose_name_plural = "测评"
         constraints = [
             models.UniqueConstraint(fields=["official", "seq"], name="rating_chain_seq"),
+            models.UniqueConstraint(fields=["official", "voter_key", "month", "voter_slot"],
+                                    name="rating_voter_month_slot"),
         ]
         indexes = [
             models.Index(fields=["official", "month"]),
-            models.Index(fields=["official", "voter_key", "month"]),
             models.Index(fields=["unit", "month"]),
             models.Index(fields=["month", "level"]),
             models.Index(fields=["created_at"]),

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.selectors import portal_rules
@@ -261,18 +261,20 @@ def rating_submit(
 
     now = timezone.now()
     month = rules.month_start(timezone.localdate(now))
+    limit = settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH
     with transaction.atomic():
-        head = RatingChainHead.objects.select_for_update().filter(official_id=official.pk).first()
-        if head is None:
-            RatingChainHead.objects.get_or_create(official_id=official.pk,
-                                                  defaults={"head_hash": GENESIS})
-            head = RatingChainHead.objects.select_for_update().get(official_id=official.pk)
-        # the head lock serialises this official's ratings, so the count below cannot race
-        if channel != Channel.KIOSK:
+        head = _chain_head_locked(official.pk)
+        # The unique constraint on (official, voter_key, month, voter_slot) enforces the monthly
+        # limit: with the default limit of 1 every rating takes slot 1 and a second one fails
+        # on insert, with no count query. A higher limit counts the used slots under the head
+        # lock (which serialises this official's ratings) and takes the next one.
+        slot = 1
+        if channel != Channel.KIOSK and limit > 1:
             used = Rating.objects.filter(official_id=official.pk, voter_key=voter_key,
                                          month=month).count()
-            if used >= settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH:
+            if used >= limit:
                 _refuse(MSG_ALREADY, "already")
+            slot = used + 1
         ticket = None
         if channel == Channel.TICKET:
             ticket = _ticket_use(code=ticket_code, official=official, now=now)
@@ -281,11 +283,16 @@ def rating_submit(
             attitude=data.attitude, efficiency=data.efficiency, style=data.style,
             reason=data.reason.strip(), anonymous=data.anonymous, channel=channel,
             voter_key=voter_key, network_key=network_key, ticket=ticket, month=month,
-            created_at=now,
+            voter_slot=slot, created_at=now,
             seq=head.seq + 1, prev_hash=head.head_hash,
         )
         rating.hash = link_hash(rating.prev_hash, _roundtrip(rating.payload()))
-        rating.save()
+        try:
+            rating.save()
+        except IntegrityError as exc:
+            if "voter_slot" in str(exc) or "rating_voter_month_slot" in str(exc):
+                _refuse(MSG_ALREADY, "already")  # leaves the atomic block: rolled back
+            raise
         head.seq, head.head_hash = rating.seq, rating.hash
         head.save(update_fields=["seq", "head_hash"])
         if not data.anonymous:
@@ -304,6 +311,17 @@ def rating_submit(
         official_id = rating.official_id
         transaction.on_commit(lambda: cache.delete(aggregates_cache_key(official_id)))
     return rating
+
+
+def _chain_head_locked(official_id) -> RatingChainHead:
+    """The official's chain head, locked (SELECT … FOR UPDATE) until the transaction ends; made
+    at the genesis hash for a first rating (one extra insert, never a conflict)."""
+    head = RatingChainHead.objects.select_for_update().filter(official_id=official_id).first()
+    if head is None:
+        RatingChainHead.objects.bulk_create(
+            [RatingChainHead(official_id=official_id, head_hash=GENESIS)], ignore_conflicts=True)
+        head = RatingChainHead.objects.select_for_update().get(official_id=official_id)
+    return head
 
 
 def aggregates_cache_key(official_id) -> str:
