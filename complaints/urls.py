@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import office_views, open311, views
+from . import admin_views, office_views, open311, views
 
 app_name = "complaints"
 
@@ -64,4 +64,54 @@ urlpatterns = [
     path("dept/cases/<int:pk>/", office_views.case_detail, name="dept_case"),
     path("dept/cases/<int:pk>/act/", office_views.case_act, name="dept_case_act"),
     path("dept/cases/<int:pk>/extension/", office_views.extension_ask, name="dept_extension"),
+    # the office's integration screens (menu in the Wagtail admin) and department notices
+    path("office/open311-clients/", admin_views.open311_clients, name="admin_open311_clients"),
+    path(
+        "office/open311-clients/new/",
+        admin_views.open311_client_new,
+        name="admin_open311_client_new",
+    ),
+    path(
+        "office/open311-clients/<int:pk>/active/",
+        admin_views.open311_client_active,
+        name="admin_open311_client_active",
+    ),
+    path("office/exchange/endpoints/", admin_views.endpoints, name="admin_endpoints"),
+    path("office/exchange/endpoints/new/", admin_views.endpoint_new, name="admin_endpoint_new"),
+    path(
+        "office/exchange/endpoints/<int:pk>/url/",
+        admin_views.endpoint_url,
+        name="admin_endpoint_url",
+    ),
+    path(
+        "office/exchange/endpoints/<int:pk>/rotate/",
+        admin_views.endpoint_rotate,
+        name="admin_endpoint_rotate",
+    ),
+    path(
+        "office/exchange/endpoints/<int:pk>/active/",
+        admin_views.endpoint_active,
+        name="admin_endpoint_active",
+    ),
+    path("office/exchange/deliveries/", admin_views.deliveries, name="admin_deliveries"),
+    path(
+        "office/exchange/deliveries/<int:pk>/retry/",
+        admin_views.delivery_retry,
+        name="admin_delivery_retry",
+    ),
+    path("office/staff-mobiles/", admin_views.staff_mobiles, name="admin_staff_mobiles"),
+    path(
+        "office/staff-mobiles/<int:pk>/", admin_views.staff_mobile, name="admin_staff_mobile"
+    ),
+    path("dept/notices/", admin_views.department_notices, name="dept_notices"),
+    path(
+        "dept/notices/<int:pk>/read/",
+        admin_views.department_notice_read,
+        name="dept_notice_read",
+    ),
+    path(
+        "dept/notices/read/",
+        admin_views.department_notices_read_all,
+        name="dept_notices_read_all",
+    ),
 ]

@@ -17,9 +17,13 @@ import urllib.request
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import roles
+from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
 
 from .. import crypto
@@ -50,10 +54,138 @@ def sign(secret: str, body: bytes) -> str:
 def endpoint_register(*, unit, url: str) -> tuple[DepartmentEndpoint, str]:
     """Register (or re-key) a department endpoint; the secret is returned once."""
     secret = secrets.token_urlsafe(32)
-    endpoint, _ = DepartmentEndpoint.objects.update_or_create(
+    endpoint, _created = DepartmentEndpoint.objects.update_or_create(
         unit=unit, defaults={"url": url, "secret_enc": crypto.encrypt(secret), "active": True}
     )
     return endpoint, secret
+
+
+# --- the office's screens: endpoints and the delivery log ------------------------------------
+
+ERR_URL = _("接收地址无效：请填写以 http:// 或 https:// 开头的完整网址")
+ERR_UNIT = _("请选择一个存在的单位")
+ERR_ENDPOINT_EXISTS = _("该单位已配置公文交换接口，请修改其接收地址或更换密钥")
+ERR_NOT_PENDING = _("只有待投递的记录可以重新投递")
+_url_valid = URLValidator(schemes=["http", "https"])
+
+
+def _office(actor) -> None:
+    if actor is not None and not roles.is_office(actor):
+        raise PermissionDenied
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    if len(url) > 200:
+        raise ValidationError(ERR_URL, code="url")
+    try:
+        _url_valid(url)
+    except ValidationError as exc:
+        raise ValidationError(ERR_URL, code="url") from exc
+    return url
+
+
+def _endpoint_audit(*, endpoint, action, actor, before=None, after=None) -> None:
+    # one chain per unit, so re-registrations and rotations of a unit's endpoint read in order;
+    # the secret itself never enters the audit trail
+    audit_append(
+        chain=f"exchange-endpoint:{endpoint.unit_id}",
+        action=action,
+        obj=endpoint,
+        actor=actor,
+        actor_label="" if actor is not None else "system",
+        before=before,
+        after=after,
+    )
+
+
+def endpoint_create(*, unit, url: str, actor) -> tuple[DepartmentEndpoint, str]:
+    """The office registers a unit's endpoint. One per unit; the secret is returned once and
+    stored encrypted."""
+    _office(actor)
+    if unit is None:
+        raise ValidationError(ERR_UNIT, code="unit")
+    url = _clean_url(url)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        if DepartmentEndpoint.objects.select_for_update().filter(unit=unit).exists():
+            raise ValidationError(ERR_ENDPOINT_EXISTS, code="duplicate")
+        endpoint = DepartmentEndpoint.objects.create(
+            unit=unit, url=url, secret_enc=crypto.encrypt(secret), active=True
+        )
+        _endpoint_audit(
+            endpoint=endpoint, action="exchange_endpoint.register", actor=actor,
+            after={"url": url, "active": True},
+        )
+    return endpoint, secret
+
+
+def _endpoint_locked(endpoint) -> DepartmentEndpoint:
+    return DepartmentEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+
+
+def endpoint_url_change(*, endpoint: DepartmentEndpoint, url: str, actor) -> DepartmentEndpoint:
+    _office(actor)
+    url = _clean_url(url)
+    with transaction.atomic():
+        endpoint = _endpoint_locked(endpoint)
+        before = {"url": endpoint.url}
+        endpoint.url = url
+        endpoint.save(update_fields=["url"])
+        _endpoint_audit(
+            endpoint=endpoint, action="exchange_endpoint.url_change", actor=actor,
+            before=before, after={"url": url},
+        )
+    return endpoint
+
+
+def endpoint_secret_rotate(*, endpoint: DepartmentEndpoint, actor) -> tuple[DepartmentEndpoint, str]:
+    """A new HMAC secret, returned once; the old one stops working at once (inbound replies
+    signed with it are refused, outgoing envelopes are signed with the new one)."""
+    _office(actor)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        endpoint = _endpoint_locked(endpoint)
+        endpoint.secret_enc = crypto.encrypt(secret)
+        endpoint.save(update_fields=["secret_enc"])
+        _endpoint_audit(endpoint=endpoint, action="exchange_endpoint.rotate_secret", actor=actor)
+    return endpoint, secret
+
+
+def endpoint_active_set(*, endpoint: DepartmentEndpoint, active: bool, actor) -> DepartmentEndpoint:
+    """Switch an endpoint on or off. Off: new assignments are not sent there and its inbound
+    replies are refused; the department works in the back office."""
+    _office(actor)
+    with transaction.atomic():
+        endpoint = _endpoint_locked(endpoint)
+        if endpoint.active != bool(active):
+            before = {"active": endpoint.active}
+            endpoint.active = bool(active)
+            endpoint.save(update_fields=["active"])
+            _endpoint_audit(
+                endpoint=endpoint, action="exchange_endpoint.active_set", actor=actor,
+                before=before, after={"active": endpoint.active},
+            )
+    return endpoint
+
+
+def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
+    """The office's "retry now" for a pending delivery: the delivery task is queued after
+    commit (through the outbox, like the first attempt)."""
+    _office(actor)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.status != DeliveryStatus.PENDING:
+            raise ValidationError(ERR_NOT_PENDING, code="state")
+        outbox_enqueue(
+            task_name="complaints.tasks.document_deliver_task",
+            kwargs={"delivery_id": delivery.pk},
+        )
+        _endpoint_audit(
+            endpoint=delivery.endpoint, action="exchange_delivery.retry", actor=actor,
+            after={"delivery": delivery.pk, "attempts": delivery.attempts},
+        )
+    return delivery
 
 
 def delivery_create(*, document: AssignmentDocument) -> Delivery | None:

@@ -1,6 +1,11 @@
-"""Account writes: creating the role groups and staff accounts."""
+"""Account writes: creating the role groups and staff accounts; staff work mobiles."""
+
+import re
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .roles import ALL_ROLES, DEPARTMENT, EDITOR, MONITOR, OFFICE
@@ -67,4 +72,37 @@ def staff_user_create(
             user.set_password(password)
         user.save(update_fields=["password"])
     user.groups.add(groups[role])
+    return user
+
+
+ERR_MOBILE = _("请填写11位中国大陆手机号（例如 13800138000），或留空以删除")
+ERR_MOBILE_NOT_STAFF = _("只能为工作人员账号登记工作手机号")
+
+
+def staff_mobile_set(*, user, mobile: str, actor):
+    """The office records (or clears) a staff member's work mobile for SMS notices.
+    Complainants have no accounts; this is never their number."""
+    from portal.audit.services import audit_append
+
+    from .roles import is_office
+
+    if not is_office(actor):
+        raise PermissionDenied
+    mobile = re.sub(r"[\s-]", "", mobile or "")
+    if mobile and not re.fullmatch(r"1[3-9]\d{9}", mobile):
+        raise ValidationError(ERR_MOBILE, code="mobile")
+    if not user.is_staff:
+        raise ValidationError(ERR_MOBILE_NOT_STAFF, code="not_staff")
+
+    def masked(m):
+        # the audit trail is kept for good: it records that the number changed, not the number
+        return f"{m[:3]}****{m[-4:]}" if m else ""
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = {"mobile": masked(user.mobile)}
+        user.mobile = mobile
+        user.save(update_fields=["mobile"])
+        audit_append(chain=f"user:{user.pk}", action="user.mobile_set", obj=user, actor=actor,
+                     before=before, after={"mobile": masked(mobile)})
     return user

@@ -1,6 +1,7 @@
 """open311_client_register NAME: register an Open311 client and print its api_key once."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -10,7 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("name")
 
     def handle(self, *args, name, **options):
-        from complaints.services import open311_client_register
+        from complaints.services.open311_clients import open311_client_create
 
-        client, key = open311_client_register(name=name)
+        try:
+            client, key = open311_client_create(name=name)
+        except ValidationError as exc:
+            raise CommandError("; ".join(str(m) for m in exc.messages)) from exc
         self.stdout.write(f"client {client.pk} {client.name}: api_key={key}")
