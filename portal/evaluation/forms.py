@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .services import RatingData
@@ -66,32 +66,33 @@ class OneQueryCaptchaField(CaptchaField):
         if stored is None or not stored[1] or stored[0] != response:
             raise ValidationError(
                 getattr(self, "error_messages", {}).get("invalid",
-                                                        gettext_lazy("Invalid CAPTCHA")))
+                                                        _("Invalid CAPTCHA")))
         return value
 
-SCORE_CHOICES = [("", "—"), (5, "5 很好"), (4, "4 好"), (3, "3 一般"), (2, "2 较差"), (1, "1 差")]
+SCORE_CHOICES = [("", "—"), (5, _("5 很好")), (4, _("4 好")), (3, _("3 一般")),
+                 (2, _("2 较差")), (1, _("1 差"))]
 
 
 class RatingForm(forms.Form):
-    level = forms.TypedChoiceField(label="总体评价", coerce=int, widget=forms.RadioSelect,
+    level = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect,
                                    error_messages={"required": "请选择总体评价 (choose a level)"})
-    attitude = forms.TypedChoiceField(label="服务态度", coerce=int, choices=SCORE_CHOICES)
-    efficiency = forms.TypedChoiceField(label="办事效率", coerce=int, choices=SCORE_CHOICES)
-    style = forms.TypedChoiceField(label="工作作风", coerce=int, choices=SCORE_CHOICES)
-    reason = forms.CharField(label="评价理由", required=False, max_length=1000,
+    attitude = forms.TypedChoiceField(label=_("服务态度"), coerce=int, choices=SCORE_CHOICES)
+    efficiency = forms.TypedChoiceField(label=_("办事效率"), coerce=int, choices=SCORE_CHOICES)
+    style = forms.TypedChoiceField(label=_("工作作风"), coerce=int, choices=SCORE_CHOICES)
+    reason = forms.CharField(label=_("评价理由"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 4}))
-    mode = forms.ChoiceField(label="评价方式", initial="anonymous", widget=forms.RadioSelect,
-                             choices=[("anonymous", "匿名评价"), ("named", "实名评价")])
-    name = forms.CharField(label="姓名", required=False, max_length=50)
-    phone = forms.CharField(label="手机号", required=False, max_length=20,
+    mode = forms.ChoiceField(label=_("评价方式"), initial="anonymous", widget=forms.RadioSelect,
+                             choices=[("anonymous", _("匿名评价")), ("named", _("实名评价"))])
+    name = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel",
                                                           "autocomplete": "tel"}))
-    phone_code = forms.CharField(label="短信验证码", required=False, max_length=6,
+    phone_code = forms.CharField(label=_("短信验证码"), required=False, max_length=6,
                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
                                                                "autocomplete": "one-time-code"}))
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)
-    captcha = OneQueryCaptchaField(label="验证码", error_messages={
+    captcha = OneQueryCaptchaField(label=_("验证码"), error_messages={
         "invalid": "验证码错误 (wrong captcha)", "required": "请填写验证码 (captcha required)"})
 
     def __init__(self, *args, with_captcha=True, **kwargs):
@@ -115,8 +116,8 @@ class RatingForm(forms.Form):
 
 
 class KioskForm(forms.Form):
-    level = forms.TypedChoiceField(label="总体评价", coerce=int, widget=forms.RadioSelect)
-    reason = forms.CharField(label="理由", required=False, max_length=500,
+    level = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("理由"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

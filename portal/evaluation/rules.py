@@ -9,8 +9,13 @@ import ipaddress
 import math
 from datetime import date
 
-LEVELS_THREE = [(4, "满意"), (3, "基本满意"), (2, "不满意")]
-LEVELS_FIVE = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+from django.utils.translation import gettext_lazy as _
+
+# Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
+# translated lazily, so the page's language picks them (English in locale/en django.po).
+LEVELS_THREE = [(4, _("满意")), (3, _("基本满意")), (2, _("不满意"))]
+LEVELS_FIVE = [(5, _("非常满意")), (4, _("满意")), (3, _("基本满意")), (2, _("不满意")),
+               (1, _("非常不满意"))]
 LEVEL_NAMES = dict(LEVELS_FIVE)
 LEVEL_NAMES_EN = {5: "very satisfied", 4: "satisfied", 3: "basically satisfied",
                   2: "dissatisfied", 1: "very dissatisfied"}

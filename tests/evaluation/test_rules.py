@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from portal.evaluation import rules
 
@@ -34,8 +35,16 @@ def test_bottom_two_levels_count_as_bad(level, bad):
 
 
 def test_three_level_scale_is_default_and_five_level_scale_has_two_bad_levels():
-    assert [n for _, n in rules.levels_for("three")] == ["满意", "基本满意", "不满意"]
+    with translation.override("zh-hans"):
+        assert [str(n) for _, n in rules.levels_for("three")] == ["满意", "基本满意", "不满意"]
     assert [lv for lv, _ in rules.levels_for("five") if rules.is_bad(lv)] == [2, 1]
+
+
+def test_level_names_are_translated_when_shown_not_when_defined():
+    with translation.override("en"):
+        assert [str(n) for _, n in rules.levels_for("five")] == [
+            "Very satisfied", "Satisfied", "Basically satisfied", "Dissatisfied",
+            "Very dissatisfied"]
 
 
 @pytest.mark.parametrize(
