@@ -2,8 +2,13 @@
 
 Called by Celery tasks with ids only; contact data is decrypted here, at send time, and never
 passes through the broker. Anonymous complainants who opted in get "there is an update" only.
+
+Departments get three kinds of notice for one event: an in-app notice for the unit (always),
+e-mail to handlers with an address, and an SMS to handlers with a work mobile when the case is
+newly assigned, urgent, supervised (督办) or due tomorrow.
 """
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -18,8 +23,13 @@ from portal.sms import send_sms
 from .. import crypto
 from ..choices import DEPARTMENT_STATES, CaseState
 from ..models import Case, MonitorReminder
+from .notices import department_notice_post
+
+logger = logging.getLogger(__name__)
 
 TRACK_PATH = "/complaints/track/"
+# department events that also go out by SMS (any department event of an urgent case does too)
+DEPARTMENT_SMS_EVENTS = ("state:assigned", "due_soon", "supervise")
 
 
 def _site() -> str:
@@ -93,15 +103,8 @@ def _notify_complainant(*, case, event) -> int:
 
 
 def _notify_department(*, case, event) -> int:
+    """In-app notice for the unit, then e-mail, then SMS. Returns the messages sent."""
     if case.department_id is None:
-        return 0
-    User = get_user_model()
-    emails = list(
-        User.objects.filter(unit_id=case.department_id, groups__name=roles.DEPARTMENT)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not emails:
         return 0
     subject = {
         "state:assigned": _("新交办投诉件 %(n)s"),
@@ -111,8 +114,30 @@ def _notify_department(*, case, event) -> int:
     }[event] % {"n": case.number}
     if case.urgent:
         subject = _("【紧急】") + subject
-    send_mail(subject, subject + _("，办理期限 %(d)s。") % {"d": case.deadline}, None, emails)
-    return 1
+    text = subject + _("，办理期限 %(d)s。") % {"d": case.deadline}
+    department_notice_post(unit_id=case.department_id, case=case, event=event, text=text)
+    User = get_user_model()
+    handlers = User.objects.filter(
+        unit_id=case.department_id, groups__name=roles.DEPARTMENT, is_active=True
+    ).distinct()
+    sent = 0
+    emails = [u.email for u in handlers if u.email]
+    if emails:
+        send_mail(subject, text, None, emails)
+        sent += 1
+    if event in DEPARTMENT_SMS_EVENTS or case.urgent:
+        # SMS last and never raised: a retry of this task (after a mail-server error above)
+        # must not text the handlers twice; a failed SMS is logged, the e-mail and the in-app
+        # notice still reach the department
+        sms_text = text + _("请登录后台办理。")
+        for phone in sorted({u.mobile for u in handlers if u.mobile}):
+            try:
+                send_sms(phone=phone, text=sms_text)
+            except Exception:  # noqa: BLE001 — any provider failure
+                logger.warning("department SMS failed for case %s", case.pk, exc_info=True)
+            else:
+                sent += 1
+    return sent
 
 
 def monitor_reminder_send(*, today: date | None = None) -> int:

@@ -60,6 +60,44 @@ def case_of_a(url, method="GET", *, leader=OK, data=None):
     return staff(url, method, data=data, dept_a=OK, dept_b=HIDE, office=OK, leader=leader)
 
 
+
+# objects the office's integration screens need (the shared world has none): made on first use
+def _open311_client(w):
+    if "open311_client" not in w:
+        from complaints.services import open311_client_register
+
+        w["open311_client"] = open311_client_register(name="矩阵测试客户端")[0]
+    return w["open311_client"]
+
+
+def _endpoint(w):
+    if "endpoint" not in w:
+        from complaints.services.exchange import endpoint_register
+
+        w["endpoint"] = endpoint_register(unit=w["unit_a"], url="http://127.0.0.1:9/none")[0]
+    return w["endpoint"]
+
+
+def _delivery(w):
+    if "delivery" not in w:
+        import uuid
+
+        from complaints.models import Delivery
+
+        w["delivery"] = Delivery.objects.create(
+            document=w["document"], endpoint=_endpoint(w), idempotency_key=uuid.uuid4()
+        )
+    return w["delivery"]
+
+
+def _notice_a(w):
+    from complaints.models import DepartmentNotice
+
+    return DepartmentNotice.objects.filter(unit=w["unit_a"]).first() or \
+        DepartmentNotice.objects.create(unit=w["unit_a"], case=w["case"], event="state:assigned",
+                                        text="新交办投诉件")
+
+
 RULES = {
     # health and monitoring (no roles; /metrics is guarded by address or token, tested below)
     "healthz": public(lambda w: "/healthz"),
@@ -203,6 +241,48 @@ RULES = {
     "complaints:dept_extension": staff(
         lambda w: f"/dept/cases/{w['case'].pk}/extension/", "POST", dept_a=OK, dept_b=HIDE,
         data={"working_days": "1", "reason": "x"},
+    ),
+    # the office's integration screens (Wagtail admin menu): office only
+    "complaints:admin_open311_clients": staff(lambda w: "/office/open311-clients/", office=OK),
+    "complaints:admin_open311_client_new": staff(
+        lambda w: "/office/open311-clients/new/", "POST", office=OK, data={"name": "矩阵"}
+    ),
+    "complaints:admin_open311_client_active": staff(
+        lambda w: f"/office/open311-clients/{_open311_client(w).pk}/active/", "POST",
+        office=OK, data={"active": "0"},
+    ),
+    "complaints:admin_endpoints": staff(lambda w: "/office/exchange/endpoints/", office=OK),
+    "complaints:admin_endpoint_new": staff(
+        lambda w: "/office/exchange/endpoints/new/", "POST", office=OK,
+        data={"url": "https://dept.example.com/in"},
+    ),
+    "complaints:admin_endpoint_url": staff(
+        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/url/", "POST", office=OK,
+        data={"url": "https://dept.example.com/in"},
+    ),
+    "complaints:admin_endpoint_rotate": staff(
+        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/rotate/", "POST", office=OK
+    ),
+    "complaints:admin_endpoint_active": staff(
+        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/active/", "POST", office=OK,
+        data={"active": "0"},
+    ),
+    "complaints:admin_deliveries": staff(lambda w: "/office/exchange/deliveries/", office=OK),
+    "complaints:admin_delivery_retry": staff(
+        lambda w: f"/office/exchange/deliveries/{_delivery(w).pk}/retry/", "POST", office=OK
+    ),
+    "complaints:admin_staff_mobiles": staff(lambda w: "/office/staff-mobiles/", office=OK),
+    "complaints:admin_staff_mobile": staff(
+        lambda w: f"/office/staff-mobiles/{w['users']['dept_a'].pk}/", "POST", office=OK,
+        data={"mobile": "13912345678"},
+    ),
+    # department notices: each unit its own; another unit's notice is a 404
+    "complaints:dept_notices": staff(lambda w: "/dept/notices/", dept_a=OK, dept_b=OK),
+    "complaints:dept_notice_read": staff(
+        lambda w: f"/dept/notices/{_notice_a(w).pk}/read/", "POST", dept_a=OK, dept_b=HIDE
+    ),
+    "complaints:dept_notices_read_all": staff(
+        lambda w: "/dept/notices/read/", "POST", dept_a=OK, dept_b=OK
     ),
     # search, transparency, published results, statistics: public
     "site_search": public(lambda w: "/search/?q=窗口"),
