@@ -6,6 +6,7 @@ phraseto_tsquery. Results newest first; totals and facet counts stop at SEARCH_T
 Other databases: a plain substring match (slow, for completeness).
 """
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from itertools import islice
@@ -181,14 +182,13 @@ class Backend(BaseBackend):
         # Count (and collect facet values) up to cap + 1 matches, in no particular order, so
         # the database stops as soon as it has found them. Facet counts are therefore exact
         # up to the cap and a sample of the first matches found beyond it.
-        unordered = qs.order_by()
-        facets = {}
-        if query.facets:
-            found = list(unordered.values_list("facets", flat=True)[: cap + 1])
-            total = len(found)
-            facets = count_facets(found[:cap], list(query.facets))
-        else:
-            total = unordered[: cap + 1].count()
+        found = None
+        if phrases and self.vendor == "postgresql":
+            found = self._frequent_matches(doc_type, query, phrases, cap)
+        if found is None:
+            found = list(qs.order_by().values_list("facets", flat=True)[: cap + 1])
+        total = len(found)
+        facets = count_facets(found[:cap], list(query.facets)) if query.facets else {}
         ordered = qs.order_by("-published_at", "-id")
         if phrases and self.vendor == "postgresql":
             # PostgreSQL's estimates for words and phrases are often far off, and either wrong
@@ -220,6 +220,27 @@ class Backend(BaseBackend):
             hits=hits, total=min(total, cap), total_capped=total > cap, facets=facets,
             page=page, per_page=per_page, backend=self.name, query=query.q,
         )
+
+    def _frequent_matches(self, doc_type, query, phrases, cap) -> list | None:
+        """The facets of cap + 1 matches found among the first SEARCH_COUNT_WINDOW rows of the
+        table (in storage order), or None when that window holds fewer.
+
+        A frequent word is proven to have more than `cap` matches this way in a few ms, where
+        the GIN index must first collect every match (100 ms for 100k of them at 1 M
+        documents); a rarer word costs one bounded scan before the index count."""
+        window = conf.get("SEARCH_COUNT_WINDOW")
+        if window <= cap:
+            return None
+        base, _ = self.queryset(doc_type, "", query.filters)
+        rows = (base.order_by().annotate(_hit=self.match(phrases, indexable=False))
+                .values_list("facets", "_hit")[:window])
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT w."facets" FROM ({sql}) w WHERE w."_hit" LIMIT %s', [*params, cap + 1]
+            )
+            found = [f if isinstance(f, dict) else json.loads(f) for (f,) in cursor.fetchall()]
+        return found if len(found) > cap else None
 
     def health(self) -> str:
         SearchDocument.objects.exists()

@@ -168,3 +168,21 @@ def test_query_syntax_from_users_is_taken_as_plain_words(notes, search_backend, 
     load(notes)
     results = api.search("note", q)
     assert results.total >= 0
+
+
+@pytest.mark.parametrize("window", [0, 2, 4, 20000])
+def test_totals_and_facets_do_not_depend_on_how_the_backend_counts(notes, search_backend,
+                                                                  settings, window):
+    # the database backend on PostgreSQL first looks for cap + 1 matches among the first
+    # SEARCH_COUNT_WINDOW rows; whatever the window, totals, facets and hits are the same
+    load(notes)
+    settings.SEARCH_COUNT_WINDOW = window
+    settings.SEARCH_TOTAL_CAP = 1
+    capped = api.search("note", "路灯", facets=["unit"])
+    assert capped.total_capped and capped.total == 1 and ids(capped) == {"1", "5"}
+    filtered = api.search("note", "路灯", filters={"year": 2024})
+    assert filtered.total == 0 and not filtered.total_capped and ids(filtered) == set()
+    settings.SEARCH_TOTAL_CAP = 10
+    exact = api.search("note", "噪音", facets=["unit"])
+    assert exact.total == 2 and not exact.total_capped
+    assert dict(exact.facets["unit"]) == {"住建局": 1, "城管局": 1}
