@@ -1,9 +1,13 @@
 """The Celery app and the beat schedule. Tasks live in each app's tasks.py and stay thin."""
 
 import os
+import re
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from portal.logging import request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -54,3 +58,45 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=5),
     },
 }
+
+
+# --- the request id travels with the tasks a request queues ---------------------------------
+# A task's log lines carry the id of the request that queued it: the id goes into a message
+# header when the task is published, and the worker puts it back into the context variable
+# the log filter reads (portal.logging) for the time the task runs. The outbox stores it with
+# the message, so a task the relay sends later still carries it.
+
+REQUEST_ID_HEADER = "x_request_id"
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # as RequestIdMiddleware accepts
+_request_id_tokens: dict[str, object] = {}
+
+
+@before_task_publish.connect(weak=False)
+def _request_id_into_headers(headers=None, **_):
+    request_id = request_id_var.get()
+    if request_id and headers is not None:
+        headers.setdefault(REQUEST_ID_HEADER, request_id)  # an explicit header (outbox) wins
+
+
+def task_request_id(task) -> str:
+    """The request id a task message carries ("" without one or when malformed)."""
+    request = getattr(task, "request", None)
+    if request is None:
+        return ""
+    value = getattr(request, REQUEST_ID_HEADER, None) or (request.headers or {}).get(
+        REQUEST_ID_HEADER)
+    return value if isinstance(value, str) and _REQUEST_ID_OK.match(value) else ""
+
+
+@task_prerun.connect(weak=False)
+def _request_id_for_the_task(task_id=None, task=None, **_):
+    request_id = task_request_id(task)
+    if request_id:
+        _request_id_tokens[task_id] = request_id_var.set(request_id)
+
+
+@task_postrun.connect(weak=False)
+def _request_id_cleared(task_id=None, **_):
+    token = _request_id_tokens.pop(task_id, None)
+    if token is not None:
+        request_id_var.reset(token)

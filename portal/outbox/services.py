@@ -18,10 +18,20 @@ from .models import OutboxMessage, TaskRun
 BROKER_TIMEOUT_SECONDS = 2
 
 
+# kept with the stored kwargs, sent as a message header (never as a task argument): the task's
+# log lines carry the id of the request that queued it, even when the relay sends it later
+REQUEST_ID_KEY = "_request_id"
+
+
 def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
     """Store the task in the current transaction; send it after commit (best effort)."""
+    from portal.logging import request_id_var
+
+    kwargs = dict(kwargs or {})
+    if request_id_var.get():
+        kwargs[REQUEST_ID_KEY] = request_id_var.get()
     message = OutboxMessage.objects.create(
-        task_name=task_name, kwargs=kwargs or {}, queue=queue, created_at=timezone.now()
+        task_name=task_name, kwargs=kwargs, queue=queue, created_at=timezone.now()
     )
     message_id = message.pk
     transaction.on_commit(lambda: outbox_send(message_id=message_id))
@@ -29,18 +39,22 @@ def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "
 
 
 def _publish(message: OutboxMessage) -> None:
-    from portal.celery import app
+    from portal.celery import REQUEST_ID_HEADER, app
 
     options = {"queue": message.queue} if message.queue else {}
+    kwargs = dict(message.kwargs)
+    request_id = kwargs.pop(REQUEST_ID_KEY, "")
+    if request_id:
+        options["headers"] = {REQUEST_ID_HEADER: request_id}
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        app.tasks[message.task_name].apply_async(kwargs=message.kwargs, **options)
+        app.tasks[message.task_name].apply_async(kwargs=kwargs, **options)
         return
     # a connection to the broker named in settings now (not the one cached at start-up), with
     # a short timeout and no retry loop: a dead broker must not hold the person's request
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
                                timeout=BROKER_TIMEOUT_SECONDS)
-        app.send_task(message.task_name, kwargs=message.kwargs, connection=conn, retry=False,
+        app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
                       **options)
 
 
