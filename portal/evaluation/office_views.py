@@ -62,22 +62,35 @@ def _has_revocation(rating):
     return True
 
 
+def _act(request, form_class, act, *, done, invalid, then):
+    """One back-office action (POST): a valid form -> `act(form)`, which calls one service, and
+    the `done` message; the service's refusal or an invalid form -> an error message. Always
+    back to `then` (url name, args)."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            act(form)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, done)
+    return redirect(*then)
+
+
 @login_required
 @require_POST
 def rating_revoke(request, pk):
     _office(request.user)
     rating = get_object_or_404(Rating, pk=pk)
-    form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rating_revoke(rating=rating, actor=request.user,
-                                   reason=form.cleaned_data["reason"])
-            messages.success(request, "已撤销 (revoked)")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    else:
-        messages.error(request, "请填写撤销理由 (a reason is required)")
-    return redirect("evaluation:office_rating", pk=pk)
+    return _act(
+        request, RevokeForm,
+        lambda form: services.rating_revoke(rating=rating, actor=request.user,
+                                            reason=form.cleaned_data["reason"]),
+        done="已撤销 (revoked)", invalid="请填写撤销理由 (a reason is required)",
+        then=("evaluation:office_rating", pk),
+    )
 
 
 @login_required
@@ -87,14 +100,13 @@ def rating_appeal(request, pk):
         rating = selectors.rating_get_for_user(user=request.user, pk=pk)
     except Rating.DoesNotExist as exc:
         raise Http404 from exc
-    form = AppealForm(request.POST)
-    if form.is_valid():
-        services.appeal_file(rating=rating, appellant=request.user,
-                             grounds=form.cleaned_data["grounds"])
-        messages.success(request, "申诉已提交 (appeal filed)")
-    else:
-        messages.error(request, "请填写申诉理由 (grounds are required)")
-    return redirect("evaluation:office_rating", pk=pk)
+    return _act(
+        request, AppealForm,
+        lambda form: services.appeal_file(rating=rating, appellant=request.user,
+                                          grounds=form.cleaned_data["grounds"]),
+        done="申诉已提交 (appeal filed)", invalid="请填写申诉理由 (grounds are required)",
+        then=("evaluation:office_rating", pk),
+    )
 
 
 @login_required
@@ -102,18 +114,15 @@ def rating_appeal(request, pk):
 def appeal_decide(request, pk):
     _office(request.user)
     appeal = get_object_or_404(RatingAppeal, pk=pk)
-    form = AppealDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal_decide(appeal=appeal, actor=request.user,
-                                   revoke=form.cleaned_data["decision"] == "revoke",
-                                   reason=form.cleaned_data["reason"])
-            messages.success(request, "复核已完成 (appeal decided)")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    else:
-        messages.error(request, "请填写复核意见 (a reason is required)")
-    return redirect("evaluation:office_dashboard")
+    return _act(
+        request, AppealDecideForm,
+        lambda form: services.appeal_decide(
+            appeal=appeal, actor=request.user,
+            revoke=form.cleaned_data["decision"] == "revoke", reason=form.cleaned_data["reason"],
+        ),
+        done="复核已完成 (appeal decided)", invalid="请填写复核意见 (a reason is required)",
+        then=("evaluation:office_dashboard",),
+    )
 
 
 @login_required
@@ -121,21 +130,21 @@ def appeal_decide(request, pk):
 def callback_record(request, pk):
     _office(request.user)
     callback = get_object_or_404(CallBack, pk=pk)
-    form = CallBackForm(request.POST)
-    if form.is_valid():
+
+    def record(form):
         d = form.cleaned_data
-        try:
-            services.callback_record(
-                callback=callback, actor=request.user, reached=d["reached"] == "1",
-                verified_true=form.as_bool(d["verified_true"]),
-                resolved=form.as_bool(d["resolved"]), note=d["note"],
-            )
-            messages.success(request, "回访结果已记录 (call-back recorded)")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    else:
-        messages.error(request, "请选择是否联系上 (choose whether the rater was reached)")
-    return redirect("evaluation:office_dashboard")
+        services.callback_record(
+            callback=callback, actor=request.user, reached=d["reached"] == "1",
+            verified_true=form.as_bool(d["verified_true"]),
+            resolved=form.as_bool(d["resolved"]), note=d["note"],
+        )
+
+    return _act(
+        request, CallBackForm, record,
+        done="回访结果已记录 (call-back recorded)",
+        invalid="请选择是否联系上 (choose whether the rater was reached)",
+        then=("evaluation:office_dashboard",),
+    )
 
 
 # --- QR codes, posters, kiosks, tickets ----------------------------------------------------
