@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 
 import openpyxl
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -47,12 +46,6 @@ HOSTILE = XSS + SQL + FORMULA + ODD
 SCRIPT_MARKERS = ("<script>alert", "<img src=x onerror", "<svg/onload")
 
 _ip = itertools.count(1)
-ON_POSTGRES = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
-NUL_BUG = (
-    "PostgreSQL refuses NUL in text: a %00 reaching a query or an INSERT gives DataError, a 500."
-    " Found at: {where}. Fix: refuse NUL at the edge — one middleware in portal/middleware.py "
-    "answering 400 when any GET/POST value contains '\\x00' (covers every view), or per view."
-)
 
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
@@ -256,39 +249,28 @@ def test_query_strings_never_500_and_are_escaped(world, value):
             assert_no_raw_script(response.content.decode())
 
 
-NUL_QUERY_CASES = {
-    "/officials/?q=%00": "cms/selectors.py:23-30 official_list() name filter (via cms/models.py:111)",
-    "/results/?category=%00": "complaints/publication/views.py:35 facet filters -> "
-                              "selectors.outcome_search",
-    "/complaints/officials.json?q=%00": "complaints/views.py:94-96 -> "
-                                        "selectors.official_autocomplete",
-    "/open311/v2/requests.json?service_request_id=%00": "complaints/open311.py:239-241",
-}
-
-
 @pytest.mark.parametrize("url", [
-    *NUL_QUERY_CASES,  # were 500s on PostgreSQL; portal/input_guard.py now answers 400
+    "/officials/?q=%00", "/results/?category=%00", "/complaints/officials.json?q=%00",
+    "/open311/v2/requests.json?service_request_id=%00",
     "/search/?q=%00", "/results/?q=%00", "/open311/v2/requests.json?status=%00",
 ])
 def test_a_nul_byte_in_a_query_string_is_not_a_500(world, url):
+    """PostgreSQL refuses NUL in text: a %00 reaching a query gave DataError, a 500, on the
+    first four URLs (the officials name filter, the results facet filters, the officials
+    autocomplete, the Open311 request-id lookup). portal/input_guard.py now refuses NUL in
+    any GET/POST value at the edge with a 400, for every view."""
     assert fresh_client().get(url).status_code < 500
 
 
-ROSTER_UNIT_BUG = (
-    "cms/selectors.py:35 roster_grouped() accepts any str.isdigit() value as a unit id: a "
-    "number beyond the integer column (OverflowError on SQLite, DataError on PostgreSQL) or a "
-    "Unicode digit such as '²' (ValueError) reaches the query and gives a 500. Fix: accept "
-    "only ASCII digits within range, e.g. `unit_id = int(unit_id) if str(unit_id).isascii() "
-    "and str(unit_id).isdigit() and int(unit_id) < 2**31 else None`."
-)
-
-
 @pytest.mark.parametrize("value", [
-    # Django's PostgreSQL backend answers an out-of-range integer lookup with no rows
-    "99999999999999999999", "%C2%B2",  # were 500s (ROSTER_UNIT_BUG), now ignored
+    "99999999999999999999", "%C2%B2",  # were 500s, now ignored
     "abc", "-1", "0", "%00", "%3Cscript%3E",
 ])
 def test_roster_unit_filter_never_500(world, value):
+    """The roster's unit filter once took any str.isdigit() value as a unit id: a number
+    beyond the integer column (OverflowError on SQLite, DataError on PostgreSQL) or a Unicode
+    digit such as '²' (ValueError) reached the query and gave a 500. It now takes ASCII digits
+    within range only and ignores anything else."""
     response = fresh_client().get(f"/officials/?unit={value}")
     # NUL is refused for every view at the edge (portal/input_guard.py)
     assert response.status_code == (400 if value == "%00" else 200)
@@ -338,16 +320,12 @@ def test_open311_post_never_500_and_stores_verbatim(
 
 
 XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-OPEN311_XML_BUG = (
-    "complaints/open311.py:68 _text() puts characters that XML 1.0 forbids (U+0001-U+001F "
-    "except tab/newline/CR) into the XML answer unchanged, so /open311/v2/requests/<id>.xml is "
-    "not well-formed for a request whose description or address holds one. Fix: in _text() "
-    "drop them, e.g. `return re.sub(r'[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]', '', str(value))`, "
-    "or refuse them at intake."
-)
 
 
 def test_open311_xml_stays_well_formed_with_control_characters(world, api_key):
+    """Characters XML 1.0 forbids (U+0001-U+001F except tab, newline, CR) in a description or
+    address once went into /open311/v2/requests/<id>.xml unchanged, so the answer was not
+    well-formed; the XML writer now drops them."""
     client = fresh_client()
     response = client.post("/open311/v2/requests.json", {
         "api_key": api_key, "service_code": world["case"].category.code,
@@ -450,20 +428,11 @@ def _is_number(value: str) -> bool:
     return True
 
 
-FEED_BUG = (
-    "500 on /results/feed/ and /results/feed/atom/: complaints/publication/feeds.py:20-27 "
-    "(item_title, item_description) hand the published text to Django's feed generator, which "
-    "raises UnserializableContentError for XML 1.0 control characters (U+0001-U+001F except "
-    "tab/newline/CR). The complaint form accepts them (Django only refuses NUL). Fix: strip "
-    "them when publishing (complaints/publication/services.py outcome_publish, on every "
-    "OutcomeText field) and defensively in the feed methods with "
-    "re.sub(r'[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]', '', text)."
-)
-
-
 def test_a_control_character_in_a_complaint_does_not_break_the_results_feeds(world):
     """A complaint form accepts U+000B (only NUL is refused by Django's CharField); once the
-    outcome is published the feeds must still render."""
+    outcome is published the feeds must still render. They once gave a 500: Django's feed
+    generator raises UnserializableContentError for XML 1.0 control characters (U+0001-U+001F
+    except tab, newline, CR) in an item's title or description; they are now stripped."""
     from tests.results.factories import case_closed, publish
 
     client = fresh_client()
