@@ -32,6 +32,7 @@ from .models import Case, Category, Open311Client
 from .ratelimit import client_key
 from .selectors import category_list
 from .services import case_submit
+from .services.intake import complaint_text_error
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -318,10 +319,14 @@ def _request_create(request, fmt):
     latitude = _decimal(lat, "lat", -90, 90) if lat else None
     longitude = _decimal(lng, "long", -180, 180) if lng else None
     description = data.get("description", "").strip()
-    if not description:
-        raise Open311Error(400, "description is required")
-    if len(description) > 4000:
-        raise Open311Error(400, "description is longer than 4000 characters")
+    problem = complaint_text_error(description)
+    if problem is not None:
+        raise Open311Error(
+            400,
+            "description is required"
+            if problem.code == "required"
+            else f"description is longer than {settings.COMPLAINT_TEXT_MAX_CHARS} characters",
+        )
     name = " ".join(
         p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p
     )

@@ -165,14 +165,33 @@ def text_digest(text: str) -> str:
 # --- submission ------------------------------------------------------------------------------
 
 
+def complaint_text_error(text: str) -> ValidationError | None:
+    """What is wrong with the (stripped) text of a complaint, report or message, or None.
+
+    The one check for every way a text comes in — web forms, monitors' reports, messages and
+    Open311, which turns the codes "required" and "max_length" into its own error format."""
+    if not text.strip():
+        return ValidationError(ERR_TEXT_EMPTY, code="required")
+    if len(text) > settings.COMPLAINT_TEXT_MAX_CHARS:
+        return ValidationError(
+            ERR_TEXT_LONG, code="max_length", params={"n": settings.COMPLAINT_TEXT_MAX_CHARS}
+        )
+    return None
+
+
+def _text_clean(text: str) -> str:
+    text = (text or "").strip()
+    error = complaint_text_error(text)
+    if error is not None:
+        raise ValidationError({"text": error})
+    return text
+
+
 def _validate(*, text, category, subject_kind, official, unit):
     errors = {}
-    if not text.strip():
-        errors["text"] = ERR_TEXT_EMPTY
-    elif len(text) > settings.COMPLAINT_TEXT_MAX_CHARS:
-        errors["text"] = ValidationError(
-            ERR_TEXT_LONG, params={"n": settings.COMPLAINT_TEXT_MAX_CHARS}
-        )
+    text_error = complaint_text_error(text)
+    if text_error is not None:
+        errors["text"] = text_error
     if not isinstance(category, Category) or not category.active:
         errors["category"] = ERR_CATEGORY
     if subject_kind == SubjectKind.OFFICIAL and official is None:
@@ -409,17 +428,7 @@ def track_token_open(*, token: str) -> Case | None:
 
 def message_post(*, case, author_kind: str, text: str, author=None, files=()) -> Message:
     """Add to the two-way thread (complainant by receipt code, office or department)."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ERR_TEXT_EMPTY})
-    if len(text) > settings.COMPLAINT_TEXT_MAX_CHARS:
-        raise ValidationError(
-            {
-                "text": ValidationError(
-                    ERR_TEXT_LONG, params={"n": settings.COMPLAINT_TEXT_MAX_CHARS}
-                )
-            }
-        )
+    text = _text_clean(text)
     if author_kind == MessageAuthor.COMPLAINANT and case.state in FINAL_STATES:
         raise ValidationError({"text": ERR_MESSAGE_CLOSED})
     cleaned = attachments_clean(files)
@@ -496,17 +505,7 @@ def retaliation_report(*, case, text: str) -> Case:
 
     if case.anonymous or case.source != CaseSource.WEB:
         raise ValidationError({"text": ERR_RETALIATION_NAMED})
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": ERR_TEXT_EMPTY})
-    if len(text) > settings.COMPLAINT_TEXT_MAX_CHARS:
-        raise ValidationError(
-            {
-                "text": ValidationError(
-                    ERR_TEXT_LONG, params={"n": settings.COMPLAINT_TEXT_MAX_CHARS}
-                )
-            }
-        )
+    text = _text_clean(text)
     now = timezone.now()
     with transaction.atomic():
         linked = Case.objects.create(
