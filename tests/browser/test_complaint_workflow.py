@@ -10,28 +10,25 @@ from complaints.services import case_submit
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, _page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _context_for(browser, live_server, user=None, viewport=DESKTOP, **extra):
-    # bypass_csp only so axe-core can be injected; the site keeps its strict CSP
-    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True, **extra)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+def _context_for(browser, live_server, user):
+    """A desktop page (conftest's settings) logged in as `user`."""
+    context, page = _page(browser, DESKTOP)
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     return context, page
 
 
@@ -47,7 +44,7 @@ def _act(page, action, **fields):
 
 
 def test_office_assigns_department_answers_complainant_calls_back(
-    browser, live_server, make_unit, axe_check, screenshot
+    browser, live_server, phone_page, make_unit, axe_check, screenshot
 ):
     category, _ = Category.objects.get_or_create(code="efficiency", defaults={"name": "办事效率"})
     dept = make_unit(name="县行政审批局")
@@ -87,9 +84,7 @@ def test_office_assigns_department_answers_complainant_calls_back(
     _act(office_page, "approve")
     assert "待回访" in office_page.locator("h1").inner_text()
 
-    phone_ctx, phone = _context_for(
-        browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True
-    )
+    phone = phone_page
     phone.goto(f"{base}/complaints/track/")
     phone.fill("#id_number", receipt.number)
     phone.fill("#id_code", receipt.code)
@@ -104,5 +99,5 @@ def test_office_assigns_department_answers_complainant_calls_back(
     case.refresh_from_db()
     assert case.callback_result == "satisfied"
     assert Case.objects.get(pk=case.pk).state == "callback"
-    for ctx in (office_ctx, dept_ctx, phone_ctx):
+    for ctx in (office_ctx, dept_ctx):
         ctx.close()

@@ -4,8 +4,6 @@ import pytest
 
 from portal.evaluation.models import Rating
 
-from .conftest import PHONE
-
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.evaluation.urls"),
               pytest.mark.django_db(transaction=True)]
 
@@ -22,19 +20,6 @@ def _wagtail_root(transactional_db):
         Page.add_root(instance=Page(title="Root", slug="root"))
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """Like conftest's phone_page, but axe-core's injected <script> needs the strict CSP
-    bypassed in the test browser (the site itself keeps its CSP)."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
 def _fill_common(page, level_label):
     page.get_by_label(level_label, exact=True).check()
     page.select_option("#id_attitude", "5")
@@ -44,8 +29,8 @@ def _fill_common(page, level_label):
 
 
 def test_rate_an_official_on_a_phone_anonymously_and_by_name(
-        phone, axe_check, screenshot, official, make_official):
-    page = phone
+        phone_page, axe_check, screenshot, official, make_official):
+    page = phone_page
     page.goto(page.base + official.url)
     assert page.locator("#rating-heading").is_visible()
     axe_check(page)

@@ -4,23 +4,7 @@ import pytest
 
 from tests.results import factories as f
 
-from .conftest import PHONE
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def phone_page(browser, live_server):
-    """conftest's phone_page with the strict CSP bypassed in the test browser only, so that
-    axe_check can inject axe-core's <script> (the site keeps its CSP)."""
-    context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.mark.django_db(transaction=True)
