@@ -37,6 +37,12 @@ def _rate(name):
     return lambda group, request: getattr(settings, name)
 
 
+def _post_rate_limited(setting, group):
+    """Count a form's POSTs per client against `setting`; the view sees `request.limited` and
+    shows the form again with ERR_RATE (never blocks with a bare 429)."""
+    return ratelimit(key=client_key, rate=_rate(setting), method="POST", block=False, group=group)
+
+
 ERR_RATE = "提交过于频繁，请稍后再试 (too many requests, try later)"
 ERR_DB = "系统繁忙，投诉未能保存，请稍后重试 (the complaint could not be saved; please try again)"
 
@@ -52,13 +58,7 @@ def _apply_errors(form, exc: ValidationError):
 
 
 @never_cache
-@ratelimit(
-    key=client_key,
-    rate=_rate("COMPLAINT_RATE_LIMIT"),
-    method="POST",
-    block=False,
-    group="complaint-new",
-)
+@_post_rate_limited("COMPLAINT_RATE_LIMIT", "complaint-new")
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     form = ComplaintForm(request.POST or None, request.FILES or None)
@@ -110,13 +110,7 @@ def official_search(request):
 
 
 @never_cache
-@ratelimit(
-    key=client_key,
-    rate=_rate("TRACK_RATE_LIMIT"),
-    method="POST",
-    block=False,
-    group="complaint-track",
-)
+@_post_rate_limited("TRACK_RATE_LIMIT", "complaint-track")
 @require_http_methods(["GET", "POST"])
 def track(request):
     form = TrackForm(request.POST or None)
@@ -263,13 +257,7 @@ def _file_response(att):
 
 
 @never_cache
-@ratelimit(
-    key=client_key,
-    rate=_rate("RECOVER_RATE_LIMIT"),
-    method="POST",
-    block=False,
-    group="complaint-recover",
-)
+@_post_rate_limited("RECOVER_RATE_LIMIT", "complaint-recover")
 @require_http_methods(["GET", "POST"])
 def recover(request):
     form = RecoverForm(request.POST or None)
