@@ -216,3 +216,25 @@ def test_only_department_handlers_open_the_notices(
             assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.read_at is None
+
+
+def _sidebar(client) -> str:
+    """The Wagtail admin's sidebar menu (JSON props of its React component), as text."""
+    import json
+
+    html = client.get("/admin/").content.decode()
+    props = html.split('id="wagtail-sidebar-props" type="application/json">')[1]
+    return json.dumps(json.loads(props.split("</script>")[0]), ensure_ascii=False)
+
+
+def test_the_wagtail_admin_shows_the_notices_item_with_its_count_to_the_department(
+    client, make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
+):
+    _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
+    client.force_login(handler_a)
+    menu = _sidebar(client)
+    assert "部门通知 (1)" in menu and "接口与通知设置" not in menu
+    client.force_login(office_user)
+    menu = _sidebar(client)
+    assert "接口与通知设置" in menu and "/office/exchange/deliveries/" in menu
+    assert "部门通知" not in menu
