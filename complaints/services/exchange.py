@@ -5,6 +5,10 @@ system replies (sign / answer) to the inbound endpoint, which checks the signatu
 Delivery survives a receiver that is down: the Delivery row stays pending, the Celery task
 retries with exponential back-off, and the daily resume task re-queues what is still pending.
 Contact data of the complainant never leaves the portal in an envelope.
+
+The office manages endpoints and the delivery log through endpoint_create / _url_change /
+_secret_rotate / _active_set and delivery_retry, each audited on the unit's
+"exchange-endpoint:<unit id>" chain; a secret is returned once and stored encrypted.
 """
 
 import base64
@@ -52,7 +56,8 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def endpoint_register(*, unit, url: str) -> tuple[DepartmentEndpoint, str]:
-    """Register (or re-key) a department endpoint; the secret is returned once."""
+    """Register (or re-key) a department endpoint; the secret is returned once. Unaudited
+    set-up helper (tests, fixtures); the office's screen uses endpoint_create."""
     secret = secrets.token_urlsafe(32)
     endpoint, _created = DepartmentEndpoint.objects.update_or_create(
         unit=unit, defaults={"url": url, "secret_enc": crypto.encrypt(secret), "active": True}
