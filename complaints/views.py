@@ -49,6 +49,19 @@ ERR_DB = "系统繁忙，投诉未能保存，请稍后重试 (the complaint cou
 logger = logging.getLogger(__name__)
 
 
+def _subject(d):
+    """A SubjectMixin form's answers (what, about whom, files) as a service's keyword arguments:
+    the same for a complaint and a monitor's report."""
+    return {
+        "category": d["category"],
+        "text": d["text"],
+        "official": d.get("official"),
+        "unit": d.get("unit"),
+        "title": d.get("title", ""),
+        "files": d.get("attachments") or [],
+    }
+
+
 def _apply_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -69,18 +82,13 @@ def complaint_new(request):
             d = form.cleaned_data
             try:
                 case, receipt = services.case_submit(
-                    category=d["category"],
-                    text=d["text"],
+                    **_subject(d),
                     subject_kind=d["subject_kind"],
-                    official=d.get("official"),
-                    unit=d.get("unit"),
-                    title=d.get("title", ""),
                     anonymous=d["anonymous"],
                     contact_name=d.get("contact_name", ""),
                     contact_phone=d.get("contact_phone", ""),
                     contact_email=d.get("contact_email", ""),
                     notify_email=d.get("notify_email", "") if d["anonymous"] else "",
-                    files=d.get("attachments") or [],
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -323,14 +331,7 @@ def monitor_reports(request):
         d = form.cleaned_data
         try:
             case = services.monitor_report_submit(
-                monitor=request.user,
-                month=d["month"],
-                category=d["category"],
-                text=d["text"],
-                official=d.get("official"),
-                unit=d.get("unit"),
-                title=d.get("title", ""),
-                files=d.get("attachments") or [],
+                **_subject(d), monitor=request.user, month=d["month"]
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
