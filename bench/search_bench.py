@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/search_bench.py            # 1,000,000 documents (the target)
     .venv/bin/python bench/search_bench.py --n 200000 # a smaller run
+    .venv/bin/python bench/search_bench.py --keep     # keep the database, then measure it
+    .venv/bin/python bench/search_bench.py --reuse    #   again without loading (add --keep)
 
 It creates its own database (portal_bench_search), migrates only the search app, loads the
 documents with COPY (segmented with the same jieba code as the backend), then times for 1-, 2-,
@@ -70,6 +72,8 @@ def parse_args():
     parser.add_argument("--db", default="portal_bench_search")
     parser.add_argument("--repeat", type=int, default=20, help="runs of each query")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure a database kept by --keep instead of loading a new one")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
 
@@ -245,13 +249,19 @@ def measure(repeat):
 
 def main():
     args = parse_args()
-    admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
-    admin(args.server, f"CREATE DATABASE {args.db}")
+    if not args.reuse:
+        admin(args.server, f"DROP DATABASE IF EXISTS {args.db}")
+        admin(args.server, f"CREATE DATABASE {args.db}")
     try:
         setup_django(args.server, args.db)
         register_doc_type()
-        print(f"loading {args.n:,} synthetic outcomes into {args.db} ...", flush=True)
-        load(args.n, args.seed)
+        if args.reuse:
+            from search.models import SearchDocument
+
+            print(f"measuring {SearchDocument.objects.count():,} documents kept in {args.db}")
+        else:
+            print(f"loading {args.n:,} synthetic outcomes into {args.db} ...", flush=True)
+            load(args.n, args.seed)
         measure(args.repeat)
     finally:
         from django.db import connections

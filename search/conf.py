@@ -11,8 +11,8 @@ _DEFAULTS = {
     # words cost 200–400 ms when measured on these machines
     "SEARCH_TOTAL_CAP": 1000,
     # PostgreSQL: before asking the GIN index, look for cap + 1 matches among this many rows
-    # (a frequent word is proven to pass the cap in a few ms; 0 turns it off)
-    "SEARCH_COUNT_WINDOW": 20000,
+    # when the statistics say a word is frequent (0 turns it off)
+    "SEARCH_COUNT_WINDOW": 30000,
     "SEARCH_MAX_PER_PAGE": 50,
     "SEARCH_SNIPPET_CHARS": 120,
     "SEARCH_USER_DICT": str(Path(__file__).with_name("userdict.txt")),

@@ -91,7 +91,9 @@ SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day
 # search: totals and facet counts stop at this many matches (shown as "1000+"); exact counts
 # over frequent words cost 200–400 ms when measured here (DESIGN.md, "Chinese text")
 SEARCH_TOTAL_CAP = _int("SEARCH_TOTAL_CAP", 1000)
-SEARCH_COUNT_WINDOW = _int("SEARCH_COUNT_WINDOW", 20000)
+# PostgreSQL: a word the statistics put in at least 2 × (cap + 1) of this many rows is
+# counted by scanning them before (not instead of) the GIN index
+SEARCH_COUNT_WINDOW = _int("SEARCH_COUNT_WINDOW", 30000)
 SEARCH_MAX_PER_PAGE = _int("SEARCH_MAX_PER_PAGE", 50)
 SEARCH_SNIPPET_CHARS = _int("SEARCH_SNIPPET_CHARS", 120)
 SEARCH_ES_TIMEOUT = _int("SEARCH_ES_TIMEOUT", 5)
