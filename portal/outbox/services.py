@@ -38,6 +38,16 @@ def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "
     return message
 
 
+def task_by_name(name: str):
+    """The registered task called `name`. A web process has imported only the tasks modules
+    its own code touched (a worker imports them all at start): import them all first."""
+    from portal.celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def _publish(message: OutboxMessage) -> None:
     from portal.celery import REQUEST_ID_HEADER, app
 
@@ -47,7 +57,7 @@ def _publish(message: OutboxMessage) -> None:
     if request_id:
         options["headers"] = {REQUEST_ID_HEADER: request_id}
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        app.tasks[message.task_name].apply_async(kwargs=kwargs, **options)
+        task_by_name(message.task_name).apply_async(kwargs=kwargs, **options)
         return
     # a connection to the broker named in settings now (not the one cached at start-up), with
     # a short timeout and no retry loop: a dead broker must not hold the person's request

@@ -1,0 +1,47 @@
+"""Every task the code sends by name resolves in a fresh web process (embedded mode runs them
+eagerly there, and no worker has imported the tasks modules)."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = """
+import json, sys
+import django
+django.setup()
+from portal.outbox.services import task_by_name
+missing = []
+for name in json.loads(sys.argv[1]):
+    try:
+        task_by_name(name)
+    except KeyError:
+        missing.append(name)
+print(json.dumps(missing))
+"""
+
+
+def _names_sent_by_name() -> set[str]:
+    from portal.celery import app
+
+    names = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    pattern = re.compile(r'task_name="([a-z_]+(?:\.[a-z_]+)+_task)"')
+    for path in [*ROOT.glob("portal/**/*.py"), *ROOT.glob("complaints/**/*.py"),
+                 *ROOT.glob("search/**/*.py"), *ROOT.glob("cms/**/*.py")]:
+        names |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_task_sent_by_name_is_found_in_a_fresh_web_process():
+    names = sorted(_names_sent_by_name())
+    assert "portal.evaluation.tasks.warnings_check_task" in names  # the one that was lost
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, json.dumps(names)], cwd=ROOT, capture_output=True,
+        text=True, timeout=120,
+        env={"DJANGO_SETTINGS_MODULE": "portal.settings.test", "PATH": "/usr/bin:/bin",
+             "PYTHONPATH": str(ROOT)},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
