@@ -38,12 +38,30 @@ def _active(request) -> bool:
     return request.POST.get("active") == "1"
 
 
+SECRET_SESSION_KEY = "complaints.secret_once"
+
+
 def _secret_once(request, *, title, what, secret, back, extra=None):
-    response = render(
-        request,
-        "complaints/admin/secret_once.html",
-        {"title": title, "what": what, "secret": secret, "back": back, "extra": extra or {}},
-    )
+    """Hand the secret to the page that shows it (post/redirect/get): reloading that page
+    must not register another client or rotate the key again. The secret waits in the
+    server-side session until that page takes it out."""
+    request.session[SECRET_SESSION_KEY] = {
+        "title": str(title), "what": str(what), "secret": secret, "back": back,
+        "extra": {str(k): str(v) for k, v in (extra or {}).items()},
+    }
+    return redirect("complaints:admin_secret_once")
+
+
+@login_required
+@require_GET
+@never_cache
+def secret_once(request):
+    _office_only(request)
+    context = request.session.pop(SECRET_SESSION_KEY, None)
+    if context is None:  # shown already (a reload, the back button): never again
+        messages.info(request, _("密钥只显示一次，已不能再次查看。如已遗失，请重新登记或更换密钥。"))
+        return redirect("complaints:admin_open311_clients")
+    response = render(request, "complaints/admin/secret_once.html", context)
     # a secret must not sit in a cache or be served again from history
     response["Cache-Control"] = "no-store"
     return response

@@ -66,6 +66,7 @@ urlpatterns = [
     path("dept/cases/<int:pk>/extension/", office_views.extension_ask, name="dept_extension"),
     # the office's integration screens (menu in the Wagtail admin) and department notices
     path("office/open311-clients/", admin_views.open311_clients, name="admin_open311_clients"),
+    path("office/secret/", admin_views.secret_once, name="admin_secret_once"),
     path(
         "office/open311-clients/new/",
         admin_views.open311_client_new,

@@ -52,7 +52,7 @@ def _open311_post(client, category, key):
 
 
 def _register_client(office, name="市12345热线"):
-    html = _page(office.post("/office/open311-clients/new/", {"name": name}))
+    html = _page(office.post("/office/open311-clients/new/", {"name": name}, follow=True))
     client = Open311Client.objects.get(name=name)
     key = html.split("<code data-secret>")[1].split("</code>")[0]
     return client, key, html
@@ -66,6 +66,10 @@ def test_office_registers_an_open311_client_sees_the_key_once_and_the_key_works(
 ):
     registered, key, html = _register_client(office)
     assert "api_key" in html and "无法再次查看" in html
+    # reloading the page that showed the key neither shows it again nor registers another
+    again = _page(office.get("/office/secret/", follow=True))
+    assert key not in again and "只显示一次" in again
+    assert Open311Client.objects.count() == 1
     # only the hash is stored, and the list never shows the key again
     assert registered.key_hash == hashlib.sha256(key.encode()).hexdigest()
     listing = _page(office.get("/office/open311-clients/"))
@@ -122,7 +126,8 @@ def test_the_management_command_registers_through_the_same_audited_service(capsy
 
 
 def _register_endpoint(office, dept, url):
-    html = _page(office.post("/office/exchange/endpoints/new/", {"unit": dept.pk, "url": url}))
+    html = _page(office.post("/office/exchange/endpoints/new/", {"unit": dept.pk, "url": url},
+                             follow=True))
     assert "签名密钥" in html and "无法再次查看" in html
     return html.split("<code data-secret>")[1].split("</code>")[0]
 
@@ -178,7 +183,7 @@ def test_rotating_the_secret_refuses_the_old_signature_and_accepts_the_new(
     old = _register_endpoint(office, dept, "http://127.0.0.1:9/none")
     case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
     endpoint = DepartmentEndpoint.objects.get(unit=dept)
-    html = _page(office.post(f"/office/exchange/endpoints/{endpoint.pk}/rotate/"))
+    html = _page(office.post(f"/office/exchange/endpoints/{endpoint.pk}/rotate/", follow=True))
     assert "旧密钥已作废" in html
     new = html.split("<code data-secret>")[1].split("</code>")[0]
     assert new != old

@@ -244,6 +244,7 @@ RULES = {
     ),
     # the office's integration screens (Wagtail admin menu): office only
     "complaints:admin_open311_clients": staff(lambda w: "/office/open311-clients/", office=OK),
+    "complaints:admin_secret_once": staff(lambda w: "/office/secret/", office=OK),
     "complaints:admin_open311_client_new": staff(
         lambda w: "/office/open311-clients/new/", "POST", office=OK, data={"name": "矩阵"}
     ),
