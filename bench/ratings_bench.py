@@ -12,7 +12,10 @@ created afresh, migrated, and 100 officials in 10 units are made. Then, in the s
   bare      POST /bench/bare/ through the same client and middleware: one INSERT, 200 text
 and prints requests per second for each and the ratio. Every request is a new voter (fresh
 device cookie, varied client address). --procs N runs N client processes at once (the per-
-official locks must not serialise them). Drops the database at the end unless --keep.
+official locks must not serialise them). --rounds R (default 5) alternates the two kinds in R
+slices of n/R requests and sums the time of each, so a machine whose load changes during the
+run (other jobs) weighs on both sides alike and the ratio stays meaningful. Drops the
+database at the end unless --keep.
 """
 
 import argparse
@@ -33,6 +36,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="requests of each kind per process")
     parser.add_argument("--procs", type=int, default=1, help="client processes at once")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternate bare and rating slices this many times")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
 
@@ -61,7 +66,11 @@ def _urlconf():
         return HttpResponse("ok")
 
     module = types.ModuleType("bench_ratings_urls")
-    module.urlpatterns = [path("bench/bare/", bare), path("", include("portal.evaluation.urls")),
+    # i18n and captcha: the refused rating of warm_up() renders the profile with its form
+    module.urlpatterns = [path("bench/bare/", bare),
+                          path("i18n/", include("django.conf.urls.i18n")),
+                          path("captcha/", include("captcha.urls")),
+                          path("", include("portal.evaluation.urls")),
                           path("", include(wagtail_urls))]
     sys.modules["bench_ratings_urls"] = module
 
@@ -160,10 +169,29 @@ def run_client(kind, n, official_ids, seed, results):
     results.put((kind, n, elapsed, failures))
 
 
-def measure(kind, n, procs, official_ids):
+def warm_up(official_ids):
+    """Import what the views need before the clients fork (a refused rating renders the
+    profile too, and stores nothing), so no slice pays for first-request imports."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client()
+    with override_settings(ROOT_URLCONF="bench_ratings_urls"):
+        client.post("/bench/bare/", {"official": official_ids[0], "level": 4})
+        response = client.post(f"/rate/{official_ids[0]}/", {**GOOD, "level": "9"})
+        assert response.status_code == 400, response.status_code
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE bench_bare")
+
+
+def measure(kind, n, procs, official_ids, round_no=0):
+    """(requests done, seconds of the slowest client, failures) of one slice."""
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
-    workers = [ctx.Process(target=run_client, args=(kind, n, official_ids, 17 + i, results))
+    workers = [ctx.Process(target=run_client,
+                           args=(kind, n, official_ids, 17 + i + 1000 * round_no, results))
                for i in range(procs)]
     wall = time.perf_counter()
     for w in workers:
@@ -172,9 +200,7 @@ def measure(kind, n, procs, official_ids):
     for w in workers:
         w.join()
     wall = time.perf_counter() - wall
-    total = sum(r[1] for r in rows)
-    failures = sum(r[3] for r in rows)
-    return total / max(r[2] for r in rows), failures, wall
+    return sum(r[1] for r in rows), max(r[2] for r in rows), sum(r[3] for r in rows)
 
 
 def main():
@@ -184,16 +210,25 @@ def main():
     _urlconf()
     from django.db import connection
 
+    warm_up(official_ids)
     connection.close()  # forked clients open their own connections
-    bare_rate, bare_fail, _ = measure("bare", args.n, args.procs, official_ids)
-    rating_rate, rating_fail, _ = measure("ratings", args.n, args.procs, official_ids)
+    rounds = max(1, min(args.rounds, args.n))
+    done = {"bare": [0, 0.0, 0], "ratings": [0, 0.0, 0]}  # requests, seconds, failures
+    for round_no in range(rounds):
+        per = args.n // rounds + (1 if round_no < args.n % rounds else 0)
+        for kind in ("bare", "ratings"):
+            for i, value in enumerate(measure(kind, per, args.procs, official_ids, round_no)):
+                done[kind][i] += value
+    bare_rate, bare_fail = done["bare"][0] / done["bare"][1], done["bare"][2]
+    rating_rate, rating_fail = done["ratings"][0] / done["ratings"][1], done["ratings"][2]
     from django.core.management import call_command
 
     from portal.evaluation.models import Rating
 
     stored = Rating.objects.count()
     call_command("verify_audit", verbosity=0)
-    print(f"clients: {args.procs} process(es) × {args.n} requests of each kind")
+    print(f"clients: {args.procs} process(es) × {args.n} requests of each kind, "
+          f"alternating in {rounds} slices")
     print(f"bare view (one INSERT): {bare_rate:8.0f} req/s   failures {bare_fail}")
     print(f"rating POST:           {rating_rate:8.0f} ratings/s failures {rating_fail}"
           f"   stored {stored}, chains verified")

@@ -69,6 +69,7 @@ class OneQueryCaptchaField(CaptchaField):
                                                         _("Invalid CAPTCHA")))
         return value
 
+
 SCORE_CHOICES = [("", "—"), (5, _("5 很好")), (4, _("4 好")), (3, _("3 一般")),
                  (2, _("2 较差")), (1, _("1 差"))]
 

@@ -119,7 +119,7 @@ class Rating(AppendOnlyModel):
     # which of the voter's RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH ratings of this official
     # this month (1 … N): the unique constraint below enforces the monthly limit in the
     # database, so a rating needs no count query (not hashed: it only mirrors the rule)
-    voter_slot = models.PositiveSmallIntegerField(default=1)
+    voter_slot = models.PositiveSmallIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField("时间")
     seq = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)

@@ -188,3 +188,17 @@ def test_concurrent_ratings_keep_one_per_voter_and_an_unbroken_chain(official):
     assert Rating.objects.filter(voter_key="same").count() == 1
     assert sorted(Rating.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
     call_command("verify_audit", verbosity=0)
+
+
+def test_a_bulk_sql_load_that_does_not_name_the_slot_still_inserts(official, rate):
+    """bench/warnings_bench.py loads ratings with INSERT … SELECT naming the old columns only:
+    the column's database default fills the slot."""
+    rating = rate(official)
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO evaluation_rating (official_id, unit_id, level, reason, anonymous, "
+            "channel, voter_key, network_key, month, created_at, seq, prev_hash, hash) "
+            "VALUES (%s, %s, 4, '', %s, 'web', 'bulk-voter', '', %s, %s, %s, %s, %s)",
+            [official.pk, official.unit_id, True, rating.month, rating.created_at,
+             rating.seq + 1, rating.hash, "f" * 64])
+    assert Rating.objects.get(voter_key="bulk-voter").voter_slot == 1

@@ -3,7 +3,8 @@ on (official, voter_key, month, voter_slot): a rating no longer needs a count qu
 
 Ratings stored while the limit was above 1 can share (official, voter_key, month): they are
 numbered 1…n in chain order before the constraint is added. voter_slot is not part of the
-hashed payload, so the chains stay valid. The index on (official, voter_key, month) is a prefix
+hashed payload, so the chains stay valid. The column keeps a database default of 1, so bulk
+SQL loads that do not name it (bench/warnings_bench.py) still insert. The index on (official, voter_key, month) is a prefix
 of the constraint's index and goes."""
 
 from django.db import migrations, models
@@ -42,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rating',
             name='voter_slot',
-            field=models.PositiveSmallIntegerField(default=1),
+            field=models.PositiveSmallIntegerField(db_default=1, default=1),
         ),
         migrations.RunPython(number_earlier_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
