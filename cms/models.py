@@ -194,17 +194,27 @@ class OfficialPage(Page):
         return context
 
 
-class NewsIndexPage(Page):
+class DatedIndexPage(Page):
+    """A section that lists its newest live child pages (one dated page type) by date."""
+
     parent_page_types = ["cms.HomePage"]
+    listed = 50
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        child = self.allowed_subpage_models()[0]
+        context["items"] = child.objects.child_of(self).live().order_by("-date")[: self.listed]
+        return context
+
+
+class NewsIndexPage(DatedIndexPage):
     subpage_types = ["cms.NewsPage"]
 
     class Meta:
         verbose_name = "动态公告栏目"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["items"] = NewsPage.objects.child_of(self).live().order_by("-date")[:50]
-        return context
 
 
 class NewsPage(Page):
@@ -225,17 +235,11 @@ class NewsPage(Page):
         verbose_name = "动态公告"
 
 
-class PolicyIndexPage(Page):
-    parent_page_types = ["cms.HomePage"]
+class PolicyIndexPage(DatedIndexPage):
     subpage_types = ["cms.PolicyPage"]
 
     class Meta:
         verbose_name = "政策宣传栏目"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["items"] = PolicyPage.objects.child_of(self).live().order_by("-date")[:50]
-        return context
 
 
 class PolicyPage(Page):

@@ -66,9 +66,7 @@ def site_structure_ensure() -> dict[str, Page]:
 def _tree_root_create():
     """A database emptied by a flush has no page tree: create Wagtail's root and locale."""
     from django.conf import settings
-    from wagtail.models import Locale
-
-    from wagtail.models import Collection
+    from wagtail.models import Collection, Locale
 
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if not Collection.objects.exists():  # images and documents need the root collection
