@@ -217,19 +217,28 @@ class NewsIndexPage(DatedIndexPage):
         verbose_name = "动态公告栏目"
 
 
-class NewsPage(Page):
+class DatedPage(Page):
+    """A dated text page of a section (news, policy), searchable by its body."""
+
     date = models.DateField("日期")
-    summary = models.CharField("摘要", max_length=300, blank=True)
     body = RichTextField("正文")
+
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+
+class NewsPage(DatedPage):
+    summary = models.CharField("摘要", max_length=300, blank=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["cms.NewsIndexPage"]
-    subpage_types = []
 
     class Meta:
         verbose_name = "动态公告"
@@ -242,19 +251,15 @@ class PolicyIndexPage(DatedIndexPage):
         verbose_name = "政策宣传栏目"
 
 
-class PolicyPage(Page):
-    date = models.DateField("日期")
+class PolicyPage(DatedPage):
     issuer = models.CharField("发布机关", max_length=100, blank=True)
-    body = RichTextField("正文")
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("issuer"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["cms.PolicyIndexPage"]
-    subpage_types = []
 
     class Meta:
         verbose_name = "政策宣传"
