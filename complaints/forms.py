@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.fields import CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
+from portal.captcha import OneQueryCaptchaField
 
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label
@@ -134,7 +135,7 @@ class ComplaintForm(SubjectMixin):
         required=False,
         error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
     )
-    captcha = CaptchaField(
+    captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,
         error_messages={"invalid": _("验证码错误 (wrong captcha)")},
@@ -220,7 +221,7 @@ class CallbackForm(forms.Form):
 class RecoverForm(forms.Form):
     number = forms.CharField(label=_("受理编号"), max_length=30)
     contact = forms.CharField(label=_("投诉时留的手机号或电子邮箱"), max_length=100)
-    captcha = CaptchaField(
+    captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,
         error_messages={"invalid": _("验证码错误 (wrong captcha)")},

@@ -252,3 +252,24 @@ def test_decompression_bomb_is_refused_not_a_500(client, category, monkeypatch):
     response = client.post("/complaints/new/", _form(category, attachments=[big]))
     assert response.status_code == 400
     assert "file is damaged" in response.content.decode()
+
+
+def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(client, category,
+                                                                         monkeypatch):
+    from captcha.conf import settings as captcha_settings
+    from captcha.models import CaptchaStore
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
+    wrong = CaptchaStore.objects.create(challenge="WXYZ", response="wxyz")
+    refused = client.post("/complaints/new/", _form(category, captcha_0=wrong.hashkey,
+                                                    captcha_1="abcd"))
+    assert refused.status_code == 400 and "验证码错误" in refused.content.decode()
+    assert not Case.objects.exists()
+    assert not CaptchaStore.objects.filter(hashkey=wrong.hashkey).exists()  # one try only
+    right = CaptchaStore.objects.create(challenge="ABCD", response="abcd")
+    accepted = client.post("/complaints/new/", _form(category, captcha_0=right.hashkey,
+                                                     captcha_1=" ABCD "))
+    assert accepted.status_code == 201 and Case.objects.count() == 1
+    replay = client.post("/complaints/new/", _form(category, captcha_0=right.hashkey,
+                                                   captcha_1="abcd"))
+    assert replay.status_code == 400 and Case.objects.count() == 1
