@@ -10,6 +10,18 @@ from cms.services import OfficialData, official_upsert, site_structure_ensure, u
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a request that switched to English leaves
+    English active in the test thread, and the next test must not inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def site_pages(db):
     return site_structure_ensure()
