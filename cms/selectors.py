@@ -73,10 +73,9 @@ class Rules:
 
 
 def portal_rules(site=None) -> Rules:
-    from wagtail.models import Site
-
-    site = site or Site.objects.filter(is_default_site=True).first()
-    row = PortalSettings.objects.filter(site=site).first() if site else None
+    rows = PortalSettings.objects.filter(site=site) if site else (
+        PortalSettings.objects.filter(site__is_default_site=True))  # one query, not two
+    row = rows.first()
     if row is None:
         t = settings.WARNING_THRESHOLDS
         return Rules(

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.evaluation.urls")]
 # 9 and a bad one 13: captcha remove_expired + lookup (+ delete with a real answer), and a
 # count for the monthly limit.
 GOOD_RATING_QUERIES = 7  # official, captcha, savepoint, head lock, insert, head update, release
-BAD_RATING_QUERIES = 11  # + site and portal settings (call-back hours), call-back, outbox
+BAD_RATING_QUERIES = 10  # + portal settings (call-back hours), call-back, outbox
 
 
 def post(client, official, data, addr):
