@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from cms.models import Unit
 from portal.accounts import roles
 from portal.accounts.services import staff_mobile_set
+from portal.text import id_or_none
 
+from . import crypto
 from .models import Delivery, DeliveryStatus, DepartmentEndpoint, Open311Client
 from .services import exchange, notices
 from .services.open311_clients import open311_client_active_set, open311_client_create
@@ -44,9 +46,9 @@ SECRET_SESSION_KEY = "complaints.secret_once"
 def _secret_once(request, *, title, what, secret, back, extra=None):
     """Hand the secret to the page that shows it (post/redirect/get): reloading that page
     must not register another client or rotate the key again. The secret waits in the
-    server-side session until that page takes it out."""
+    server-side session, encrypted like the stored one, until that page takes it out."""
     request.session[SECRET_SESSION_KEY] = {
-        "title": str(title), "what": str(what), "secret": secret, "back": back,
+        "title": str(title), "what": str(what), "secret": crypto.encrypt(secret), "back": back,
         "extra": {str(k): str(v) for k, v in (extra or {}).items()},
     }
     return redirect("complaints:admin_secret_once")
@@ -61,6 +63,7 @@ def secret_once(request):
     if context is None:  # shown already (a reload, the back button): never again
         messages.info(request, _("密钥只显示一次，已不能再次查看。如已遗失，请重新登记或更换密钥。"))
         return redirect("complaints:admin_open311_clients")
+    context["secret"] = crypto.decrypt(context["secret"])
     response = render(request, "complaints/admin/secret_once.html", context)
     # a secret must not sit in a cache or be served again from history
     response["Cache-Control"] = "no-store"
@@ -116,8 +119,8 @@ def open311_client_active(request, pk):
 
 
 def _unit(value):
-    value = (value or "").strip()
-    return Unit.objects.filter(pk=value).first() if value.isdigit() else None
+    pk = id_or_none(value)
+    return Unit.objects.filter(pk=pk).first() if pk is not None else None
 
 
 @login_required

@@ -10,3 +10,13 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def strip_control_chars(value: str) -> str:
     """`value` without the C0 control characters XML 1.0 forbids (tab/LF/CR are kept)."""
     return _CONTROL_CHARS.sub("", value)
+
+
+def id_or_none(value) -> int | None:
+    """A primary key typed by someone (a query parameter, a header), or None. Only ASCII digits:
+    '²' passes str.isdigit() but int() and the ORM refuse it; and below 2**31: 5000 digits pass
+    neither int() nor, at 20, SQLite's integer binding (a 500 either way)."""
+    text = str(value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
+        return int(text)
+    return None

@@ -12,6 +12,7 @@ from django.http import Http404
 from complaints.choices import CaseState, Finding
 from complaints.models import Case
 from portal.accounts import roles
+from portal.text import id_or_none
 from search import api as search_api
 
 from . import masking
@@ -56,7 +57,7 @@ def _labels(field: str, values: list[str]) -> dict[str, str]:
         "department": (Unit.objects, ("department_id", "department_name")),
         "official": (OfficialPage.objects, ("official_id", "official_name")),
     }[field]
-    ids = [int(v) for v in values if str(v).isdigit()]  # ?department=abc is no id
+    ids = [i for i in map(id_or_none, values) if i is not None]  # ?department=abc is no id
     name = "title" if field == "official" else "name"
     labels = {str(k): n for k, n in model.filter(pk__in=ids).values_list("pk", name)}
     for missing in [i for i in ids if str(i) not in labels][:20]:

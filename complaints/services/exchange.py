@@ -22,13 +22,14 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import roles
 from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
+from portal.text import id_or_none
 
 from .. import crypto
 from ..choices import ActorKind, CaseAction
@@ -115,9 +116,16 @@ def endpoint_create(*, unit, url: str, actor) -> tuple[DepartmentEndpoint, str]:
     with transaction.atomic():
         if DepartmentEndpoint.objects.select_for_update().filter(unit=unit).exists():
             raise ValidationError(ERR_ENDPOINT_EXISTS, code="duplicate")
-        endpoint = DepartmentEndpoint.objects.create(
-            unit=unit, url=url, secret_enc=crypto.encrypt(secret), active=True
-        )
+        try:
+            # the check above locks no row when there is none: a registration of the same unit
+            # at the same moment (a double click) passes it too and meets the one-per-unit
+            # constraint here
+            with transaction.atomic():
+                endpoint = DepartmentEndpoint.objects.create(
+                    unit=unit, url=url, secret_enc=crypto.encrypt(secret), active=True
+                )
+        except IntegrityError as exc:
+            raise ValidationError(ERR_ENDPOINT_EXISTS, code="duplicate") from exc
         _endpoint_audit(
             endpoint=endpoint, action="exchange_endpoint.register", actor=actor,
             after={"url": url, "active": True},
@@ -294,7 +302,7 @@ def inbound_receive(*, unit_id: str, signature: str, body: bytes) -> dict:
     """A department system's reply. Checks the signature with that department's secret,
     then applies one transition as that department; the same key twice is applied once."""
     endpoint = DepartmentEndpoint.objects.filter(
-        unit_id=unit_id if str(unit_id).isdigit() else None, active=True
+        unit_id=id_or_none(unit_id), active=True
     ).first()
     if endpoint is None:
         raise PermissionDenied

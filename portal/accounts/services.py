@@ -89,7 +89,7 @@ def staff_mobile_set(*, user, mobile: str, actor):
     if not is_office(actor):
         raise PermissionDenied
     mobile = re.sub(r"[\s-]", "", mobile or "")
-    if mobile and not re.fullmatch(r"1[3-9]\d{9}", mobile):
+    if mobile and not re.fullmatch(r"1[3-9][0-9]{9}", mobile):  # not \d: any Unicode digit
         raise ValidationError(ERR_MOBILE, code="mobile")
     if not user.is_staff:
         raise ValidationError(ERR_MOBILE_NOT_STAFF, code="not_staff")

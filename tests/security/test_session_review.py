@@ -1,0 +1,134 @@
+"""Defects found in the adversarial review of the integration screens, department notices and
+staff mobiles (and the unit-id parsing they share with older public pages): each test failed
+before its fix."""
+
+import itertools
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test import Client
+
+from complaints import crypto
+from complaints.admin_views import SECRET_SESSION_KEY
+from complaints.models import DepartmentEndpoint
+from portal.accounts import roles
+from portal.accounts.services import staff_user_create
+
+pytestmark = pytest.mark.django_db
+_seq = itertools.count(1)
+
+# '²' and '١' pass str.isdigit() but int('²') fails and Django refuses both as an id; 5000
+# digits exceed Python's int() limit; 20 digits overflow SQLite's integer binding
+HOSTILE_IDS = ["²", "١٢", "9" * 5000, "9" * 20]
+
+
+def _user(role, unit=None):
+    return staff_user_create(username=f"rv{next(_seq)}", role=role, password="pw-2026-x",
+                             unit=unit)
+
+
+@pytest.fixture
+def office():
+    client = Client(raise_request_exception=False)
+    client.force_login(_user(roles.OFFICE))
+    return client
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS)
+def test_staff_mobiles_unit_filter_with_a_hostile_id_shows_all_units(office, value):
+    """Was a 500: admin_views._unit passed any str.isdigit() value to the ORM."""
+    response = office.get("/office/staff-mobiles/", {"unit": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS)
+def test_endpoint_registration_with_a_hostile_unit_id_is_a_message(office, value):
+    """Was a 500 (same _unit helper)."""
+    response = office.post("/office/exchange/endpoints/new/",
+                           {"unit": value, "url": "https://oa.example.gov.cn/in"}, follow=True)
+    assert response.status_code == 200
+    assert "请选择一个存在的单位" in response.content.decode()
+    assert DepartmentEndpoint.objects.count() == 0
+
+
+@pytest.mark.parametrize("mobile", ["13٨٠٠١٣٨٠٠٠", "1３８００１３８０００"])
+def test_a_work_mobile_in_non_ascii_digits_is_refused(office, mobile):
+    """Was stored as typed (the check used \\d, which matches any Unicode digit) and would
+    have gone to the SMS provider as such."""
+    handler = _user(roles.DEPARTMENT)
+    response = office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": mobile},
+                           follow=True)
+    assert "请填写11位中国大陆手机号" in response.content.decode()
+    handler.refresh_from_db()
+    assert handler.mobile == ""
+
+
+def test_a_shown_once_secret_waits_in_the_session_encrypted(office, make_unit):
+    """The secret waited in the database session in clear text between the POST and the page
+    that shows it (for good if that page was never opened), beside an endpoint table that
+    stores it encrypted."""
+    unit = make_unit()
+    office.post("/office/exchange/endpoints/new/",
+                {"unit": str(unit.pk), "url": "https://oa.example.gov.cn/in"})
+    endpoint = DepartmentEndpoint.objects.get(unit=unit)
+    secret = crypto.decrypt(endpoint.secret_enc)
+    assert secret not in str(office.session.load())
+    assert SECRET_SESSION_KEY in office.session.load()
+    page = office.get("/office/secret/").content.decode()
+    assert f"<code data-secret>{secret}</code>" in page
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 20])
+@pytest.mark.parametrize("field", ["department", "official"])
+def test_public_results_with_a_hostile_facet_id_are_not_a_500(client, field, value):
+    """Older code, same mistake: /results/?department=² was a 500 for anyone."""
+    client.raise_request_exception = False
+    response = client.get("/results/", {field: value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "9" * 20])
+def test_exchange_inbound_with_a_hostile_department_header_is_refused(client, value):
+    """Older code, same mistake: an X-Department of '²' was a 500 instead of a 403."""
+    client.raise_request_exception = False
+    response = client.post("/dept/exchange/inbound/", b"{}", content_type="application/json",
+                           HTTP_X_DEPARTMENT=value)
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+def test_a_double_submitted_endpoint_registration_is_a_message_not_a_500(make_unit):
+    """Two registrations of one unit at once (a double click, two office users): the
+    "already configured" check locks no row when there is none, so both passed it and the
+    second insert hit the one-per-unit constraint: a 500, and the secret of the first,
+    shown on a page the browser never opened, was lost."""
+    office = Client(raise_request_exception=False)
+    office.force_login(_user(roles.OFFICE))
+    unit = make_unit()
+    inserted, release = threading.Event(), threading.Event()
+
+    def first_registration():
+        try:
+            with transaction.atomic():
+                DepartmentEndpoint.objects.create(unit=unit, url="https://a.example/",
+                                                  secret_enc=crypto.encrypt("s"))
+                inserted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_registration)
+    thread.start()
+    assert inserted.wait(10)
+    threading.Timer(0.5, release.set).start()
+    try:
+        response = office.post("/office/exchange/endpoints/new/",
+                               {"unit": str(unit.pk), "url": "https://b.example/"}, follow=True)
+    finally:
+        release.set()
+        thread.join(10)
+    assert response.status_code == 200
+    assert "该单位已配置公文交换接口" in response.content.decode()
+    assert DepartmentEndpoint.objects.get(unit=unit).url == "https://a.example/"
