@@ -3,6 +3,7 @@ document-exchange endpoints, delivery log, staff work mobiles) and the departmen
 whose label carries the unit's unread count."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
@@ -37,13 +38,13 @@ class DepartmentNoticesMenuItem(MenuItem):
 
 def _integration_items():
     return [
-        OfficeMenuItem("Open311客户端", reverse("complaints:admin_open311_clients"),
+        OfficeMenuItem(_("Open311客户端"), reverse("complaints:admin_open311_clients"),
                        name="open311-clients", icon_name="key", order=10),
-        OfficeMenuItem("公文交换接口", reverse("complaints:admin_endpoints"),
+        OfficeMenuItem(_("公文交换接口"), reverse("complaints:admin_endpoints"),
                        name="exchange-endpoints", icon_name="link", order=20),
-        OfficeMenuItem("公文投递记录", reverse("complaints:admin_deliveries"),
+        OfficeMenuItem(_("公文投递记录"), reverse("complaints:admin_deliveries"),
                        name="exchange-deliveries", icon_name="list-ul", order=30),
-        OfficeMenuItem("工作人员手机号", reverse("complaints:admin_staff_mobiles"),
+        OfficeMenuItem(_("工作人员手机号"), reverse("complaints:admin_staff_mobiles"),
                        name="staff-mobiles", icon_name="mobile-alt", order=40),
     ]
 
@@ -51,7 +52,7 @@ def _integration_items():
 @hooks.register("register_admin_menu_item")
 def register_integrations_menu_item():
     return SubmenuMenuItem(
-        "接口与通知设置", Menu(items=_integration_items()), name="complaints-integrations",
+        _("接口与通知设置"), Menu(items=_integration_items()), name="complaints-integrations",
         icon_name="cogs", order=930,
     )
 
@@ -59,6 +60,6 @@ def register_integrations_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_department_notices_menu_item():
     return DepartmentNoticesMenuItem(
-        "部门通知", reverse("complaints:dept_notices"), name="department-notices",
+        _("部门通知"), reverse("complaints:dept_notices"), name="department-notices",
         icon_name="mail", order=890,
     )

@@ -132,3 +132,30 @@ def test_a_double_submitted_endpoint_registration_is_a_message_not_a_500(make_un
     assert response.status_code == 200
     assert "该单位已配置公文交换接口" in response.content.decode()
     assert DepartmentEndpoint.objects.get(unit=unit).url == "https://a.example/"
+
+
+def _english_sidebar(client, user) -> str:
+    """The Wagtail admin's sidebar menu, as text, for `user` with the admin in English."""
+    import json
+
+    from wagtail.users.models import UserProfile
+
+    UserProfile.get_for_user(user)
+    UserProfile.objects.filter(user=user).update(preferred_language="en")
+    client.force_login(user)
+    html = client.get("/admin/").content.decode()
+    props = html.split('id="wagtail-sidebar-props" type="application/json">')[1]
+    menu = json.dumps(json.loads(props.split("</script>")[0]), ensure_ascii=False)
+    assert "<html lang=\"en\"" in html  # the admin is in English
+    return menu
+
+
+def test_the_new_admin_menu_items_follow_the_admin_language(client, make_unit):
+    """The integration menu and the department notices item were plain Chinese strings: a
+    user whose Wagtail admin is in English (WAGTAILADMIN_PERMITTED_LANGUAGES) saw them
+    untranslated, though the catalog has them."""
+    menu = _english_sidebar(client, _user(roles.OFFICE))
+    assert "Integrations and notices" in menu and "Document delivery log" in menu
+    assert "接口与通知设置" not in menu and "公文投递记录" not in menu
+    menu = _english_sidebar(client, _user(roles.DEPARTMENT, unit=make_unit()))
+    assert "Department notices" in menu and "部门通知" not in menu
