@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import Unit
 from portal.accounts import roles
+from portal.text import id_or_none
 
 from . import selectors, services
 from .choices import (
@@ -53,7 +54,7 @@ def dashboard(request):
 def batch_assign(request):
     if not roles.is_office(request.user):
         raise Http404
-    ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+    ids = [i for i in map(id_or_none, request.POST.getlist("case")) if i is not None]
     cases = list(selectors.case_list_for_user(user=request.user).filter(pk__in=ids))
     try:
         batch = services.batch_assign(
@@ -92,10 +93,10 @@ def bulk_sign(request):
     if not roles.is_department(request.user):
         raise Http404
     done = 0
-    for pk in request.POST.getlist("case"):
-        if not pk.isdigit():
+    for pk in map(id_or_none, request.POST.getlist("case")):
+        if pk is None:
             continue
-        case = selectors.case_get_for_user(user=request.user, pk=int(pk))
+        case = selectors.case_get_for_user(user=request.user, pk=pk)
         try:
             services.case_transition(case=case, action=CaseAction.SIGN, actor=request.user)
             done += 1
@@ -150,7 +151,17 @@ def case_detail(request, pk):
 
 
 def _unit(value):
-    return Unit.objects.filter(pk=value).first() if value and value.isdigit() else None
+    pk = id_or_none(value)
+    return Unit.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def _date(value):
+    """A typed date, or None (then the service asks for one): parse_date raises ValueError
+    for a well-formed impossible date such as 2026-02-30."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
@@ -186,22 +197,18 @@ def case_act(request, pk):
                 reason=p.get("reason", ""),
                 department=_unit(p.get("department")),
                 to_unit=_unit(p.get("to_unit")),
-                deadline=parse_date(p.get("deadline", "") or "") if p.get("deadline") else None,
+                deadline=_date(p.get("deadline")),
                 answer=p.get("answer", ""),
                 finding=p.get("finding", ""),
                 measures=p.get("measures", ""),
                 solved=solved,
                 handling_tier=p.get("handling_tier", ""),
                 handling_action=p.get("handling_action", ""),
-                follow_up_on=parse_date(p.get("follow_up_on", "") or "")
-                if p.get("follow_up_on")
-                else None,
+                follow_up_on=_date(p.get("follow_up_on")),
                 merge_into=merge_into,
                 evidence=request.FILES.getlist("evidence") if action == "answer" else (),
                 urgent=True if p.get("urgent") == "1" else None,
-                rectify_by=parse_date(p.get("rectify_by", "") or "")
-                if p.get("rectify_by")
-                else None,
+                rectify_by=_date(p.get("rectify_by")),
             )
     except ValidationError as exc:
         for msg in exc.messages:

@@ -159,3 +159,41 @@ def test_the_new_admin_menu_items_follow_the_admin_language(client, make_unit):
     assert "接口与通知设置" not in menu and "公文投递记录" not in menu
     menu = _english_sidebar(client, _user(roles.DEPARTMENT, unit=make_unit()))
     assert "Department notices" in menu and "部门通知" not in menu
+
+
+# --- older back-office screens, same mistakes (found while probing the new ones) -------------
+
+
+def _staff(user):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("data", [
+    {"action": "assign", "department": "²"},
+    {"action": "transfer", "to_unit": "9" * 5000},
+    {"action": "assign", "department": "9" * 20},
+    {"action": "extend", "deadline": "2026-02-30"},
+    {"action": "extend", "deadline": "2026-13-01"},
+    {"action": "rectify", "rectify_by": "2026-02-30"},
+    {"action": "close", "follow_up_on": "2026-04-31"},
+])
+def test_a_case_action_with_a_hostile_unit_or_date_is_refused_not_a_500(world, data):
+    """Was a 500: office_views._unit had the same str.isdigit() test, and parse_date raises
+    ValueError for a well-formed impossible date."""
+    case = world["case"]
+    state = case.state
+    response = _staff(world["users"]["office"]).post(f"/office/cases/{case.pk}/act/", data)
+    assert response.status_code in (200, 302, 400)
+    case.refresh_from_db()
+    assert case.state == state
+
+
+def test_batch_assign_and_bulk_sign_skip_hostile_case_ids(world):
+    """Was a 500: int('²') after '²'.isdigit()."""
+    hostile = ["²", "9" * 5000, "9" * 20]
+    response = _staff(world["users"]["office"]).post("/office/batch/", {"case": hostile})
+    assert response.status_code in (200, 302, 400)
+    response = _staff(world["users"]["dept_a"]).post("/dept/sign/", {"case": hostile})
+    assert response.status_code in (200, 302, 400)
