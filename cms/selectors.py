@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
+from portal.text import id_or_none
+
 from .models import NewsPage, OfficialIndexPage, OfficialPage, PolicyPage, PortalSettings, Unit
 
 
@@ -32,10 +34,8 @@ def official_list(*, unit_id=None, query: str = ""):
 
 def roster_grouped(*, index_page=None, unit_id=None, query=""):
     """[(unit, [officials…]), …] for the roster page, built from one query."""
-    # only ASCII digits within the integer column: '²' passes isdigit() but not int(), and a
-    # 20-digit number overflows SQLite's integer binding (a 500 either way)
-    text = str(unit_id) if unit_id else ""
-    unit_id = int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
+    # only ASCII digits within the integer column ('²', 20 or 5000 digits: a 500 otherwise)
+    unit_id = id_or_none(unit_id)
     qs = official_list(unit_id=unit_id, query=query)
     if index_page is not None:
         qs = qs.child_of(index_page)

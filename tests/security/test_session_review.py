@@ -197,3 +197,12 @@ def test_batch_assign_and_bulk_sign_skip_hostile_case_ids(world):
     assert response.status_code in (200, 302, 400)
     response = _staff(world["users"]["dept_a"]).post("/dept/sign/", {"case": hostile})
     assert response.status_code in (200, 302, 400)
+
+
+def test_the_public_roster_with_a_5000_digit_unit_id_is_not_a_500(client, make_official):
+    """Was a 500: the roster's ASCII check ran int() on 5000 digits (over Python's limit)."""
+    official = make_official()
+    client.raise_request_exception = False
+    roster_url = official.get_parent().url
+    assert client.get(roster_url, {"unit": "9" * 5000}).status_code == 200
+    assert official.title in client.get(roster_url, {"unit": "9" * 5000}).content.decode()
