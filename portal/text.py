@@ -1,6 +1,7 @@
 """Pure text helpers shared by apps that must not import each other."""
 
 import re
+import unicodedata
 
 # XML 1.0 forbids C0 control characters except tab, newline and carriage return; feeds and the
 # Open311 XML answer would not be well-formed with them (Django's feed generator refuses them).
@@ -20,3 +21,12 @@ def id_or_none(value) -> int | None:
     if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
         return int(text)
     return None
+
+
+def ascii_digits(value) -> str:
+    """The digits of a phone number or code as typed: full-width digits from a Chinese input
+    method count (１３８ → 138); digits of other scripts (٨) do not, so they can never reach
+    an SMS provider or a hash as something other than what was meant."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+

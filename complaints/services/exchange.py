@@ -242,9 +242,13 @@ def envelope(*, delivery: Delivery) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 
 
+ERR_ENDPOINT_INACTIVE = "接口已停用，待启用后投递 (endpoint switched off)"
+
+
 def delivery_attempt(*, delivery: Delivery, timeout: float = 10) -> bool:
-    """POST the envelope once. True when delivered (or already delivered); raises
-    DeliveryFailed so the task retries with back-off."""
+    """POST the envelope once. True when delivered (or already delivered), False when the
+    endpoint is switched off (nothing sent); raises DeliveryFailed so the task retries with
+    back-off."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update()
@@ -253,6 +257,11 @@ def delivery_attempt(*, delivery: Delivery, timeout: float = 10) -> bool:
         )
         if delivery.status == DeliveryStatus.DELIVERED:
             return True
+        if not delivery.endpoint.active:
+            # the office switched the receiver off: keep the delivery pending, untried, until
+            # it is switched on again (delivery_resume sends it then)
+            Delivery.objects.filter(pk=delivery.pk).update(last_error=ERR_ENDPOINT_INACTIVE)
+            return False
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         delivery.save(update_fields=["attempts", "last_attempt_at"])
@@ -292,7 +301,8 @@ def delivery_resume() -> int:
     """Re-queue every pending delivery (daily, and after an outage)."""
     from ..tasks import document_deliver_task
 
-    ids = list(Delivery.objects.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True))
+    ids = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, endpoint__active=True)
+               .values_list("pk", flat=True))
     for pk in ids:
         document_deliver_task.delay(delivery_id=pk)
     return len(ids)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
+from portal.text import ascii_digits
 
 from .. import crypto
 from ..attachments import attachments_clean
@@ -122,7 +123,7 @@ def receipt_code_new() -> str:
 
 
 def normalise_code(value: str) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    return ascii_digits(value)
 
 
 def normalise_number(value: str) -> str:
@@ -562,8 +563,8 @@ def _contact_matches(case, contact: str) -> str | None:
     if "@" in contact:
         email = crypto.decrypt(case.contact_email_enc).lower()
         return "email" if email and hmac.compare_digest(email, contact) else None
-    phone = "".join(ch for ch in crypto.decrypt(case.contact_phone_enc) if ch.isdigit())
-    given = "".join(ch for ch in contact if ch.isdigit())
+    phone = ascii_digits(crypto.decrypt(case.contact_phone_enc))
+    given = ascii_digits(contact)
     return "phone" if phone and hmac.compare_digest(phone, given) else None
 
 

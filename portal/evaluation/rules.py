@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import ascii_digits
+
 # Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
 # translated lazily, so the page's language picks them (English in locale/en django.po).
 LEVELS_THREE = [(4, _("满意")), (3, _("基本满意")), (2, _("不满意"))]
@@ -42,7 +44,7 @@ def keyed_hash(key: str, purpose: str, value: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    digits = ascii_digits(phone)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits

@@ -437,3 +437,32 @@ def test_other_roles_are_refused_every_screen_and_action(
     handler.refresh_from_db()
     assert handler.mobile == ""
     assert Delivery.objects.get().attempts == 1
+
+
+def test_a_switched_off_endpoint_receives_nothing_until_switched_on_again(
+    office, dept, make_case, office_user, django_capture_on_commit_callbacks
+):
+    from complaints.services.exchange import delivery_attempt, delivery_resume
+
+    receiver = Receiver(fail=1)  # the first delivery fails (503): it stays pending
+    try:
+        _register_endpoint(office, dept, receiver.url)
+        _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
+        delivery = Delivery.objects.get()
+        assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+        endpoint = DepartmentEndpoint.objects.get(unit=dept)
+        office.post(f"/office/exchange/endpoints/{endpoint.pk}/active/", {"active": "0"})
+        # neither "retry now", the task nor the hourly resume sends to a switched-off receiver
+        office.post(f"/office/exchange/deliveries/{delivery.pk}/retry/")
+        assert delivery_attempt(delivery=delivery) is False
+        assert delivery_resume() == 0
+        delivery.refresh_from_db()
+        assert receiver.received == [] and delivery.attempts == 1
+        assert delivery.status == DeliveryStatus.PENDING and "停用" in delivery.last_error
+        office.post(f"/office/exchange/endpoints/{endpoint.pk}/active/", {"active": "1"})
+        with django_capture_on_commit_callbacks(execute=True):
+            assert delivery_resume() == 1
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.DELIVERED and len(receiver.received) == 1
+    finally:
+        receiver.close()

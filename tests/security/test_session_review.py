@@ -206,3 +206,14 @@ def test_the_public_roster_with_a_5000_digit_unit_id_is_not_a_500(client, make_o
     roster_url = official.get_parent().url
     assert client.get(roster_url, {"unit": "9" * 5000}).status_code == 200
     assert official.title in client.get(roster_url, {"unit": "9" * 5000}).content.decode()
+
+
+def test_phone_numbers_and_codes_keep_only_what_was_meant():
+    from complaints.services.intake import normalise_code
+    from portal.evaluation.rules import is_mobile, normalise_phone
+
+    assert normalise_phone("１３８ ００１３ ８０００") == "13800138000"  # full-width, from an IME
+    assert normalise_phone("+86 138-0013-8000") == "13800138000"
+    assert not is_mobile("13٨٠٠١٣٨٠٠٠")  # Arabic-Indic digits are not a number we can text
+    assert normalise_code("１２３４ 5678") == "12345678"
+    assert normalise_code("12٣٤") == "12"
