@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchdb import drop_database, fresh_database  # noqa: E402  (bench/ is the script's folder)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_ratings"
 
 
@@ -75,41 +78,13 @@ def _urlconf():
     sys.modules["bench_ratings_urls"] = module
 
 
-def _admin_dsn():
-    import dj_database_url
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    return cfg, (f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} "
-                 f"user={cfg['USER'] or 'postgres'} dbname=postgres")
-
-
 def setup_database():
     """A fresh database cloned from a migrated template (made on the first run; migrate then
     only applies what is new), so the setup stays short."""
-    import psycopg
-
-    cfg, dsn = _admin_dsn()
-    name, template = cfg["NAME"], cfg["NAME"] + "_tpl"
     t = time.perf_counter()
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        has_template = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [template]).fetchone()
-        if has_template:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        else:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_database()
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    if not has_template:
-        connection.close()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
     print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
     with connection.cursor() as cur:
         cur.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, official_id int, "
@@ -234,13 +209,7 @@ def main():
           f"   stored {stored}, chains verified")
     print(f"ratio rating/bare:     {rating_rate / bare_rate:8.2f}")
     if not args.keep:
-        connection.close()
-        import psycopg
-
-        cfg, dsn = _admin_dsn()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-
+        drop_database()
 
 if __name__ == "__main__":
     main()

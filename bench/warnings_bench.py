@@ -27,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchdb import drop_database, fresh_database  # noqa: E402  (bench/ is the script's folder)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_warnings"
 UNITS = 26_561
 RATINGS = 4_020_000
@@ -38,38 +41,6 @@ def parse_args():
     parser.add_argument("--units", type=int, default=UNITS)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
-
-
-def _admin_dsn():
-    import dj_database_url
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    return cfg, (f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} "
-                 f"user={cfg['USER'] or 'postgres'} dbname=postgres")
-
-
-def fresh_database():
-    import psycopg
-
-    cfg, dsn = _admin_dsn()
-    name, template = cfg["NAME"], cfg["NAME"] + "_tpl"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        has_template = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [template]).fetchone()
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"'
-                                                     if has_template else ""))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    if not has_template:
-        connection.close()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
 
 
 LOAD = """
@@ -202,15 +173,7 @@ def main():
     print(f"ratio ranking / bare:          {rank_t / bare_r:5.2f}")
     print(f"total run {time.perf_counter() - t0:.0f} s")
     if not args.keep:
-        from django.db import connection
-
-        connection.close()
-        import psycopg
-
-        cfg, dsn = _admin_dsn()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}" WITH (FORCE)')
-
+        drop_database()
 
 if __name__ == "__main__":
     main()
