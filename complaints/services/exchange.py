@@ -56,16 +56,6 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def endpoint_register(*, unit, url: str) -> tuple[DepartmentEndpoint, str]:
-    """Register (or re-key) a department endpoint; the secret is returned once. Unaudited
-    set-up helper (tests, fixtures); the office's screen uses endpoint_create."""
-    secret = secrets.token_urlsafe(32)
-    endpoint, _created = DepartmentEndpoint.objects.update_or_create(
-        unit=unit, defaults={"url": url, "secret_enc": crypto.encrypt(secret), "active": True}
-    )
-    return endpoint, secret
-
-
 # --- the office's screens: endpoints and the delivery log ------------------------------------
 
 ERR_URL = _("接收地址无效：请填写以 http:// 或 https:// 开头的完整网址")

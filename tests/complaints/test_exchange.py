@@ -11,7 +11,7 @@ import pytest
 from complaints.choices import CaseAction, CaseState
 from complaints.models import Delivery, DeliveryStatus
 from complaints.services import case_transition
-from complaints.services.exchange import delivery_resume, endpoint_register, sign
+from complaints.services.exchange import delivery_resume, endpoint_create, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_assignment_is_delivered_as_a_signed_envelope_after_the_receiver_recover
 ):
     receiver = Receiver(fail=2)
     try:
-        _, secret = endpoint_register(unit=dept, url=receiver.url)
+        _, secret = endpoint_create(actor=None, unit=dept, url=receiver.url)
         case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
         delivery = Delivery.objects.get(document__case=case)
         assert delivery.status == DeliveryStatus.PENDING and delivery.last_error == "HTTP 503"
@@ -92,7 +92,7 @@ def test_nothing_is_lost_while_the_receiver_is_down(
     make_case, office_user, dept, django_capture_on_commit_callbacks
 ):
     receiver = Receiver(fail=1000)
-    endpoint_register(unit=dept, url=receiver.url)
+    endpoint_create(actor=None, unit=dept, url=receiver.url)
     case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
     delivery = Delivery.objects.get(document__case=case)
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
@@ -108,7 +108,7 @@ def test_department_system_replies_with_a_signed_answer(
     client, make_case, office_user, dept, django_capture_on_commit_callbacks, make_unit
 ):
     receiver = Receiver()
-    _, secret = endpoint_register(unit=dept, url=receiver.url)
+    _, secret = endpoint_create(actor=None, unit=dept, url=receiver.url)
     case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
     receiver.close()
 
@@ -137,7 +137,7 @@ def test_department_system_replies_with_a_signed_answer(
     bad = post({"idempotency_key": "k-3", "action": "answer", "case_number": case.number})
     assert bad.status_code == 400
     other = make_unit(name="县水利局")
-    _, other_secret = endpoint_register(unit=other, url=receiver.url)
+    _, other_secret = endpoint_create(actor=None, unit=other, url=receiver.url)
     stolen = post(
         {"idempotency_key": "k-4", "action": "sign", "case_number": case.number},
         key=other_secret,

@@ -72,9 +72,9 @@ def _open311_client(w):
 
 def _endpoint(w):
     if "endpoint" not in w:
-        from complaints.services.exchange import endpoint_register
+        from complaints.services.exchange import endpoint_create
 
-        w["endpoint"] = endpoint_register(unit=w["unit_a"], url="http://127.0.0.1:9/none")[0]
+        w["endpoint"] = endpoint_create(actor=None, unit=w["unit_a"], url="http://127.0.0.1:9/none")[0]
     return w["endpoint"]
 
 
