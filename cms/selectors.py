@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
-from portal.text import id_or_none
+from portal.core.text import id_or_none
 
 from .models import NewsPage, OfficialIndexPage, OfficialPage, PolicyPage, PortalSettings, Unit
 

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from cms.models import Unit
 from portal.accounts import roles
 from portal.accounts.services import staff_mobile_set
-from portal.text import id_or_none
+from portal.core.text import id_or_none
 
-from . import crypto
+from portal.core import crypto
 from .models import Delivery, DeliveryStatus, DepartmentEndpoint, Open311Client
 from .services import exchange, notices
 from .services.open311_clients import open311_client_active_set, open311_client_create

@@ -1,4 +1,4 @@
-"""The assignment document (交办单) as a PDF with readable Chinese (an embedded CJK font, see portal/pdf.py)."""
+"""The assignment document (交办单) as a PDF with readable Chinese (an embedded CJK font, see portal/core/pdf.py)."""
 
 import io
 
@@ -7,7 +7,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from portal.pdf import cjk_font as _font
+from portal.core.pdf import cjk_font as _font
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
-from portal.captcha import OneQueryCaptchaField
+from portal.core.captcha import OneQueryCaptchaField
 
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label

@@ -1,7 +1,7 @@
 """Clues and cases: netizen complaints, monitors' monthly reports and Open311 requests.
 
 Models only declare; every write goes through complaints.services, reads through selectors.
-Contact fields hold Fernet tokens (complaints.crypto), never plain text.
+Contact fields hold Fernet tokens (portal.core.crypto), never plain text.
 """
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from .choices import (
     PublicationStatus,
     SubjectKind,
 )
-from .storage import private_storage
+from portal.core.storage import private_storage
 
 
 @register_snippet
@@ -370,7 +370,7 @@ class MonitorReminder(models.Model):
 
 class DepartmentEndpoint(models.Model):
     """A department's document-exchange system (电子公文交换). The shared HMAC secret is stored
-    encrypted (complaints.crypto); departments without an endpoint use the back office."""
+    encrypted (portal.core.crypto); departments without an endpoint use the back office."""
 
     unit = models.OneToOneField(
         "cms.Unit", on_delete=models.CASCADE, related_name="exchange_endpoint"

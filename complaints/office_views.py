@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import Unit
 from portal.accounts import roles
-from portal.text import id_or_none
+from portal.core.text import id_or_none
 
 from . import selectors, services
 from .choices import (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.accounts import roles
 from portal.audit.models import AuditEvent
 
-from . import crypto
+from portal.core import crypto
 from .choices import DEPARTMENT_STATES, CaseState
 from .models import Case, Category
 from .workdays import add_working_days

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from . import admin_views, office_views, open311, views
+from . import admin_views, office_views, views
+from .open311 import api as open311
 
 app_name = "complaints"
 

@@ -29,7 +29,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Attachment
-from .ratelimit import client_key
+from portal.core.ratelimit import client_key
 
 
 def _rate(name):

@@ -41,7 +41,7 @@ limit_request_line = 8190
 # (%(q)s: search terms), no user agent (%(a)s) and no referrer (%(f)s). An access log that
 # puts the address next to the time and path of an anonymous complaint would identify the
 # complainant; the public site promises not to record IP addresses. The format below is what
-# gunicorn would print without our logger class; portal.logging.GunicornJsonLogger writes the
+# gunicorn would print without our logger class; portal.core.logging.GunicornJsonLogger writes the
 # same fields JSON-escaped.
 accesslog = "-"
 errorlog = "-"
@@ -50,5 +50,5 @@ access_log_format = (
     '{"method":"%(m)s","path":"%(U)s","status":"%(s)s","bytes":"%(B)s",'
     '"duration_ms":"%(M)s","request_id":"%({x-request-id}o)s"}'
 )
-logger_class = "portal.logging.GunicornJsonLogger"
+logger_class = "portal.core.logging.GunicornJsonLogger"
 proc_name = "portal-web"

@@ -7,7 +7,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
-from portal.logging import request_id_var
+from portal.core.logging import request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -54,7 +54,7 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
     },
     "audit-head-publish-daily": {
-        "task": "portal.tasks.audit_head_publish_task",
+        "task": "portal.reporting.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),
     },
 }
@@ -63,7 +63,7 @@ app.conf.beat_schedule = {
 # --- the request id travels with the tasks a request queues ---------------------------------
 # A task's log lines carry the id of the request that queued it: the id goes into a message
 # header when the task is published, and the worker puts it back into the context variable
-# the log filter reads (portal.logging) for the time the task runs. The outbox stores it with
+# the log filter reads (portal.core.logging) for the time the task runs. The outbox stores it with
 # the message, so a task the relay sends later still carries it.
 
 REQUEST_ID_HEADER = "x_request_id"

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.shortcuts import redirect
 
-from .logging import request_id_var
+from portal.core.logging import request_id_var
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -107,7 +107,7 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         if getattr(settings, "STAFF_2FA_REQUIRED", False) and self._must_verify(request):
-            from .twofactor import next_step_url
+            from portal.accounts.twofactor import next_step_url
 
             return redirect(next_step_url(request))
         return self.get_response(request)
@@ -119,7 +119,7 @@ class StaffTwoFactorMiddleware:
             return False
         if request.path.startswith(TWO_FACTOR_EXEMPT):
             return False
-        from .twofactor import two_factor_required_for
+        from portal.accounts.twofactor import two_factor_required_for
 
         if not two_factor_required_for(user):
             return False

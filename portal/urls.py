@@ -4,7 +4,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health, metrics, twofactor
+from portal.accounts import twofactor
+
+from . import health, metrics
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -19,9 +21,9 @@ urlpatterns = [
     path("", include("portal.evaluation.urls")),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
-    path("transparency/", include("portal.transparency")),  # daily audit-chain head digests
+    path("transparency/", include("portal.reporting.transparency")),  # daily audit-chain head digests
     path("", include("complaints.publication.urls")),
-    path("", include("portal.stats_urls")),
+    path("", include("portal.reporting.urls")),
 ]
 
 if settings.SERVE_FILES:

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from portal.text import strip_control_chars  # noqa: F401  (re-exported for publication)
+from portal.core.text import strip_control_chars  # noqa: F401  (re-exported for publication)
 
 MASK = "*"
 NAME_MASK = "某"

@@ -12,7 +12,7 @@ from django.http import Http404
 from complaints.choices import CaseState, Finding
 from complaints.models import Case
 from portal.accounts import roles
-from portal.text import id_or_none
+from portal.core.text import id_or_none
 from search import api as search_api
 
 from . import masking

@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import roles
 from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
-from portal.text import id_or_none
+from portal.core.text import id_or_none
 
-from .. import crypto
+from portal.core import crypto
 from ..choices import ActorKind, CaseAction
 from ..models import (
     AssignmentDocument,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
-from portal.text import ascii_digits
+from portal.core.text import ascii_digits
 
-from .. import crypto
+from portal.core import crypto
 from ..attachments import attachments_clean
 from ..choices import (
     FINAL_STATES,

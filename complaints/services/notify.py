@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts import roles
-from portal.sms import send_sms
+from portal.core.sms import send_sms
 
-from .. import crypto
+from portal.core import crypto
 from ..choices import DEPARTMENT_STATES, CaseState
 from ..models import Case, MonitorReminder
 from .notices import department_notice_post

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-from portal.sms import send_sms
+from portal.core.sms import send_sms
 
-from .. import crypto
+from portal.core import crypto
 from .intake import recover_token_make
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal.captcha import OneQueryCaptchaField
+from portal.core.captcha import OneQueryCaptchaField
 
 from . import rules
 from .services import RatingData

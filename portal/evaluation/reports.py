@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.models import OfficialPage
-from portal.pdf import cjk_font
+from portal.core.pdf import cjk_font
 
 from .choices import ReportFormat
 from .models import MonthlyReport, MonthlyReportFile, Rating, Warning

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import ascii_digits
+from portal.core.text import ascii_digits
 
 # Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
 # translated lazily, so the page's language picks them (English in locale/en django.po).

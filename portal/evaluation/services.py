@@ -102,7 +102,7 @@ def phone_code_send(*, phone: str) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
     cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses
-    from portal.sms import send_sms
+    from portal.core.sms import send_sms
 
     send_sms(phone=rules.normalise_phone(phone),
              text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。")

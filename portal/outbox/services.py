@@ -25,7 +25,7 @@ REQUEST_ID_KEY = "_request_id"
 
 def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
     """Store the task in the current transaction; send it after commit (best effort)."""
-    from portal.logging import request_id_var
+    from portal.core.logging import request_id_var
 
     kwargs = dict(kwargs or {})
     if request_id_var.get():

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal.evaluation",
     "complaints",
     "complaints.publication",
+    "portal.reporting",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -81,12 +82,12 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",  # first: every log line carries the request id
     "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "portal.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
+    "portal.core.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "portal.throttle.SignInThrottleMiddleware",  # staff password guesses per network/username
+    "portal.core.throttle.SignInThrottleMiddleware",  # staff password guesses per network/username
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -174,7 +175,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "test-artifacts" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 OFFICE_NOTIFY_EMAILS = env_list("OFFICE_NOTIFY_EMAILS", "xiaoneng-office@localhost")
-SMS_BACKEND = env("SMS_BACKEND", "portal.sms.ConsoleBackend")
+SMS_BACKEND = env("SMS_BACKEND", "portal.core.sms.ConsoleBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 
@@ -234,9 +235,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
 # --- operations (deploy/, issue 8) ----------------------------------------------------------
-# LOG_FORMAT=json: one JSON object per line with the request id (portal/logging.py)
+# LOG_FORMAT=json: one JSON object per line with the request id (portal/core/logging.py)
 LOG_FORMAT = env("LOG_FORMAT", "plain")
-from portal.logging import logging_config  # noqa: E402
+from portal.core.logging import logging_config  # noqa: E402
 
 LOGGING = logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))
 # the worker logs through LOGGING too, so its lines are JSON with the task id
@@ -252,7 +253,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "效能测评与投诉平台")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# TrueType CJK fonts to embed in generated PDFs, first found wins (portal/pdf.py)
+# TrueType CJK fonts to embed in generated PDFs, first found wins (portal/core/pdf.py)
 PDF_CJK_FONT_PATHS = env_list(
     "PDF_CJK_FONT_PATHS",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc,/usr/share/fonts/truetype/arphic/uming.ttc,"

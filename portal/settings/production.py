@@ -40,7 +40,7 @@ STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "")
 
 # JSON logs by default (one object per line, request id, never a client address)
-from portal.logging import logging_config  # noqa: E402
+from portal.core.logging import logging_config  # noqa: E402
 
 LOG_FORMAT = env("LOG_FORMAT", "json")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))

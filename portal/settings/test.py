@@ -10,7 +10,7 @@ PASSWORD_HASHERS = [
 RECEIPT_HASH_ITERATIONS = 1000
 CAPTCHA_TEST_MODE = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-SMS_BACKEND = "portal.sms.LocmemBackend"
+SMS_BACKEND = "portal.core.sms.LocmemBackend"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
 if not env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

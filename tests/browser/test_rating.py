@@ -4,7 +4,7 @@ import pytest
 
 from portal.evaluation.models import Rating
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.evaluation.urls"),
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.portal.evaluation.urls"),
               pytest.mark.django_db(transaction=True)]
 
 

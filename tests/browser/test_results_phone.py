@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.results import factories as f
+from tests.complaints.publication import factories as f
 
 pytestmark = pytest.mark.browser
 

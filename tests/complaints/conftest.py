@@ -16,7 +16,7 @@ _seq = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _clean_outboxes(settings):
-    from portal import sms
+    from portal.core import sms
 
     sms.outbox.clear()
     settings.CELERY_TASK_ALWAYS_EAGER = True

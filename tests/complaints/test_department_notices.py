@@ -8,7 +8,7 @@ from complaints.choices import CaseAction, Finding
 from complaints.models import DepartmentNotice
 from complaints.services import case_deadline_sweep, case_notify, case_transition
 from complaints.workdays import add_working_days
-from portal import sms
+from portal.core import sms
 from portal.accounts import roles
 from portal.accounts.services import staff_mobile_set
 

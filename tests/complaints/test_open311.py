@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from complaints import crypto
+from portal.core import crypto
 from complaints.models import Case
 from complaints.services import open311_client_register
 

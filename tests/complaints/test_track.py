@@ -170,7 +170,7 @@ def test_recovery_with_a_wrong_contact_sends_nothing_and_says_the_same(
         contact_phone="13900001111",
     )
     mail.outbox.clear()
-    from portal import sms
+    from portal.core import sms
 
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

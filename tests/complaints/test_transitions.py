@@ -494,7 +494,7 @@ def test_named_complainant_is_told_each_status_change_by_email_and_sms(
     from django.core import mail
 
     from complaints.services import case_submit
-    from portal import sms
+    from portal.core import sms
 
     case, _ = case_submit(
         category=category,

@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from portal.logging import JsonFormatter, RequestIdFilter, logging_config, request_id_var
+from portal.core.logging import JsonFormatter, RequestIdFilter, logging_config, request_id_var
 
 
 @pytest.fixture
@@ -90,4 +90,4 @@ def test_gunicorn_access_log_format_has_no_client_address_or_query():
     fmt = namespace["access_log_format"]
     for atom in ("%(h)s", "%(q)s", "%(a)s", "%(f)s", "%(r)s", "{x-forwarded-for}"):
         assert atom not in fmt
-    assert namespace["logger_class"] == "portal.logging.GunicornJsonLogger"
+    assert namespace["logger_class"] == "portal.core.logging.GunicornJsonLogger"

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from reportlab.pdfgen import canvas
 
-from portal.pdf import EMBEDDED, cjk_font
+from portal.core.pdf import EMBEDDED, cjk_font
 
 
 def test_pdfs_embed_a_truetype_cjk_font_when_one_is_installed():

@@ -10,7 +10,7 @@ import pytest
 from kombu import Connection
 
 from portal.celery import REQUEST_ID_HEADER, app
-from portal.logging import JsonFormatter, RequestIdFilter, request_id_var
+from portal.core.logging import JsonFormatter, RequestIdFilter, request_id_var
 from portal.outbox.models import OutboxMessage
 from portal.outbox.services import REQUEST_ID_KEY, outbox_relay
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from portal.audit.models import DailyHeadDigest
 from portal.audit.services import audit_append
-from portal.tasks import audit_head_publish_task
-from portal.transparency import audit_head_publish, verify_daily_digests
+from portal.reporting.tasks import audit_head_publish_task
+from portal.reporting.transparency import audit_head_publish, verify_daily_digests
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
         rating_submit,
         ticket_issue,
     )
-    from tests.results.factories import case_closed, publish
+    from tests.complaints.publication.factories import case_closed, publish
 
     n = next(_seq)
     unit_a = make_unit(name=f"县人社局{n}")

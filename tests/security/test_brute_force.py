@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from portal.throttle import attempts_per_hour_bound, rate_per_hour
+from portal.core.throttle import attempts_per_hour_bound, rate_per_hour
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_sms_code_guesses_are_limited_per_client(world, settings, capsys):
 def test_sms_code_is_burned_after_a_few_wrong_guesses_from_many_addresses(world, settings):
     settings.PHONE_VERIFICATION = True
     official, phone = world["official_a"], "13900139001"
-    from portal import sms
+    from portal.core import sms
     from portal.evaluation.services import phone_code_send
 
     sms.outbox.clear()

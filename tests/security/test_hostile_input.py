@@ -257,7 +257,7 @@ def test_query_strings_never_500_and_are_escaped(world, value):
 def test_a_nul_byte_in_a_query_string_is_not_a_500(world, url):
     """PostgreSQL refuses NUL in text: a %00 reaching a query gave DataError, a 500, on the
     first four URLs (the officials name filter, the results facet filters, the officials
-    autocomplete, the Open311 request-id lookup). portal/input_guard.py now refuses NUL in
+    autocomplete, the Open311 request-id lookup). portal/core/input_guard.py now refuses NUL in
     any GET/POST value at the edge with a 400, for every view."""
     assert fresh_client().get(url).status_code < 500
 
@@ -272,7 +272,7 @@ def test_roster_unit_filter_never_500(world, value):
     digit such as '²' (ValueError) reached the query and gave a 500. It now takes ASCII digits
     within range only and ignores anything else."""
     response = fresh_client().get(f"/officials/?unit={value}")
-    # NUL is refused for every view at the edge (portal/input_guard.py)
+    # NUL is refused for every view at the edge (portal/core/input_guard.py)
     assert response.status_code == (400 if value == "%00" else 200)
 
 
@@ -351,7 +351,7 @@ def test_open311_post_refuses_nul_and_broken_unicode_without_500(world, api_key,
 
 
 def test_published_text_with_payloads_is_escaped_in_pages_feeds_and_pdf(world, make_unit):
-    from tests.results.factories import case_closed, publish
+    from tests.complaints.publication.factories import case_closed, publish
 
     office = world["users"]["office"]
     unit = make_unit(name='=HYPERLINK("http://evil.example")<script>alert(1)</script>')
@@ -393,7 +393,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def test_csv_and_xlsx_exports_neutralise_formula_cells(world, make_unit):
-    from tests.results.factories import case_closed
+    from tests.complaints.publication.factories import case_closed
 
     for i, payload in enumerate(FORMULA):
         unit = make_unit(name=f"{payload}单位{i}")
@@ -433,7 +433,7 @@ def test_a_control_character_in_a_complaint_does_not_break_the_results_feeds(wor
     outcome is published the feeds must still render. They once gave a 500: Django's feed
     generator raises UnserializableContentError for XML 1.0 control characters (U+0001-U+001F
     except tab, newline, CR) in an item's title or description; they are now stripped."""
-    from tests.results.factories import case_closed, publish
+    from tests.complaints.publication.factories import case_closed, publish
 
     client = fresh_client()
     response = client.post("/complaints/new/", complaint_data(

@@ -1,5 +1,5 @@
 """A NUL byte anywhere in the request's parameters is refused with a 400 at the edge
-(portal/input_guard.py), in the Open311 error format under /open311/, on every database."""
+(portal/core/input_guard.py), in the Open311 error format under /open311/, on every database."""
 
 import xml.etree.ElementTree as ET
 
@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from complaints.models import Case
-from portal.input_guard import MSG_INVALID
-from portal.text import strip_control_chars
+from portal.core.input_guard import MSG_INVALID
+from portal.core.text import strip_control_chars
 
 pytestmark = pytest.mark.django_db
 

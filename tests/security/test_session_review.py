@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from complaints import crypto
+from portal.core import crypto
 from complaints.admin_views import SECRET_SESSION_KEY
 from complaints.models import DepartmentEndpoint
 from portal.accounts import roles

@@ -281,7 +281,7 @@ def test_kiosk_ratings_need_the_kiosk_token_of_that_official(official, make_offi
 
 
 def test_phone_code_is_sent_by_sms_and_works_once():
-    from portal import sms
+    from portal.core import sms
 
     services.phone_code_send(phone="13800138000")
     code = sms.outbox[-1]["text"].split("验证码是")[1][:6]

@@ -83,10 +83,10 @@ def logging_config(*, fmt: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "portal.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "portal.core.logging.RequestIdFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-            "json": {"()": "portal.logging.JsonFormatter"},
+            "json": {"()": "portal.core.logging.JsonFormatter"},
         },
         "handlers": {
             "console": {

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from portal import sms
+from portal.core import sms
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 from portal.evaluation.choices import Channel

@@ -25,14 +25,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from portal.text import strip_control_chars
+from portal.core.text import strip_control_chars
 
-from .choices import CaseSource, CaseState, PublicationStatus, open311_status
-from .models import Case, Category, Open311Client
-from .ratelimit import client_key
-from .selectors import category_list
-from .services import case_submit
-from .services.intake import complaint_text_error
+from ..choices import CaseSource, CaseState, PublicationStatus, open311_status
+from ..models import Case, Category, Open311Client
+from portal.core.ratelimit import client_key
+from ..selectors import category_list
+from ..services import case_submit
+from ..services.intake import complaint_text_error
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.models import User
-from portal.twofactor import totp_devices_reset
+from portal.accounts.twofactor import totp_devices_reset
 
 
 class Command(BaseCommand):

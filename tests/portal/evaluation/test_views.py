@@ -7,14 +7,14 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from portal import sms
+from portal.core import sms
 from portal.accounts import roles
 from portal.evaluation import services
 from portal.evaluation.models import Rating
 
 from .conftest import BAD, GOOD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.evaluation.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
 
 
 def post(client, official, data, **extra):

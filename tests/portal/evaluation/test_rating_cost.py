@@ -18,7 +18,7 @@ from portal.evaluation.models import Rating
 
 from .conftest import BAD, GOOD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.evaluation.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
 
 # Measured with CaptureQueriesContext (the test's own SAVEPOINT/RELEASE pair included; in
 # production they are the transaction's BEGIN/COMMIT). Before this change a good rating took

@@ -90,7 +90,7 @@ def test_callback_queue_flags_overdue_items(official, rate, office_user):
 
 # --- pages ----------------------------------------------------------------------------------
 
-urls = pytest.mark.urls("tests.evaluation.urls")
+urls = pytest.mark.urls("tests.portal.evaluation.urls")
 
 
 @urls

@@ -9,7 +9,7 @@ from portal.evaluation.models import Rating
 
 from .conftest import GOOD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.evaluation.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
 
 
 @pytest.fixture(autouse=True)

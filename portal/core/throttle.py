@@ -9,7 +9,7 @@ min(network limit, username limit) tries per hour on one account from one networ
 username limit bounds a distributed attack on one account.
 
 Why keyed hashes: the rate-limit store (the cache) never holds a raw address or username; the
-keys are HMACs with VOTER_HASH_KEY, like complaints.ratelimit.
+keys are HMACs with VOTER_HASH_KEY, like portal.core.ratelimit.
 """
 
 import hashlib

@@ -1,5 +1,5 @@
 """Closed cases made by walking the complaints app's real state machine, and publication
-through the real services (used by tests/results and tests/stats)."""
+through the real services (used by tests/complaints/publication and tests/portal/reporting)."""
 
 import inspect
 from datetime import timedelta

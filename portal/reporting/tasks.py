@@ -5,6 +5,6 @@ from celery import shared_task
 
 @shared_task
 def audit_head_publish_task():
-    from portal.transparency import audit_head_publish
+    from portal.reporting.transparency import audit_head_publish
 
     audit_head_publish()

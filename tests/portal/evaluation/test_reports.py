@@ -16,7 +16,7 @@ from portal.evaluation.services import callback_record
 from .test_warnings import bad
 
 pytestmark = pytest.mark.django_db
-urls = pytest.mark.urls("tests.evaluation.urls")
+urls = pytest.mark.urls("tests.portal.evaluation.urls")
 
 
 def good(official, n, day):

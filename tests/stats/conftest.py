@@ -1,2 +1,0 @@
-# the statistics read the same published outcomes as the results pages: same fixtures
-from tests.results.conftest import _clean_cache, on_commit  # noqa: F401
