@@ -180,10 +180,9 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.PENDING:
             raise ValidationError(ERR_NOT_PENDING, code="state")
-        outbox_enqueue(
-            task_name="complaints.tasks.document_deliver_task",
-            kwargs={"delivery_id": delivery.pk},
-        )
+        from ..tasks import document_deliver_task
+
+        outbox_enqueue(document_deliver_task, kwargs={"delivery_id": delivery.pk})
         _endpoint_audit(
             endpoint=delivery.endpoint, action="exchange_delivery.retry", actor=actor,
             after={"delivery": delivery.pk, "attempts": delivery.attempts},
@@ -201,9 +200,9 @@ def delivery_create(*, document: AssignmentDocument) -> Delivery | None:
     delivery = Delivery.objects.create(
         document=document, endpoint=endpoint, idempotency_key=uuid.uuid4()
     )
-    outbox_enqueue(
-        task_name="complaints.tasks.document_deliver_task", kwargs={"delivery_id": delivery.pk}
-    )
+    from ..tasks import document_deliver_task
+
+    outbox_enqueue(document_deliver_task, kwargs={"delivery_id": delivery.pk})
     return delivery
 
 

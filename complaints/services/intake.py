@@ -333,10 +333,9 @@ def _attachments_store(*, case, cleaned, message=None, evidence=False):
 def _notify(*, case, event):
     # through the outbox: the notice is stored with the change and sent after commit, so a
     # broker outage neither loses it nor turns a saved complaint into an error page
-    outbox_enqueue(
-        task_name="complaints.tasks.case_notify_task",
-        kwargs={"case_id": case.pk, "event": event},
-    )
+    from ..tasks import case_notify_task
+
+    outbox_enqueue(case_notify_task, kwargs={"case_id": case.pk, "event": event})
 
 
 def monitor_report_submit(
@@ -579,10 +578,9 @@ def receipt_recover_request(*, number: str, contact: str) -> None:
     channel = _contact_matches(case, contact)
     if channel is None:
         return
-    outbox_enqueue(
-        task_name="complaints.tasks.receipt_recover_send_task",
-        kwargs={"case_id": case.pk, "channel": channel},
-    )
+    from ..tasks import receipt_recover_send_task
+
+    outbox_enqueue(receipt_recover_send_task, kwargs={"case_id": case.pk, "channel": channel})
 
 
 def recover_token_make(*, case) -> str:

@@ -304,10 +304,9 @@ def rating_submit(
         _callback_maybe(rating=rating, named=not data.anonymous, now=now)
         if rating.is_bad:
             # stored with the rating (outbox): a broker outage cannot lose a warning check
-            outbox_enqueue(
-                task_name="portal.evaluation.tasks.warnings_check_task",
-                kwargs={"official_id": rating.official_id},
-            )
+            from .tasks import warnings_check_task
+
+            outbox_enqueue(warnings_check_task, kwargs={"official_id": rating.official_id})
         official_id = rating.official_id
         transaction.on_commit(lambda: cache.delete(aggregates_cache_key(official_id)))
     return rating

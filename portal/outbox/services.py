@@ -23,10 +23,12 @@ BROKER_TIMEOUT_SECONDS = 2
 REQUEST_ID_KEY = "_request_id"
 
 
-def outbox_enqueue(*, task_name: str, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
-    """Store the task in the current transaction; send it after commit (best effort)."""
+def outbox_enqueue(task, *, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
+    """Store `task` (a Celery task object, never a name typed by hand) with its keyword
+    arguments in the current transaction; send it after commit (best effort)."""
     from portal.core.logging import request_id_var
 
+    task_name = task.name
     kwargs = dict(kwargs or {})
     if request_id_var.get():
         kwargs[REQUEST_ID_KEY] = request_id_var.get()

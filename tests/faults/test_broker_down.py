@@ -9,6 +9,7 @@ from django.db import transaction
 
 from complaints.models import Case, Category
 from complaints.services import case_submit
+from complaints.tasks import case_notify_task
 from portal.outbox.models import OutboxMessage
 from portal.outbox.services import outbox_enqueue, outbox_relay
 
@@ -22,8 +23,7 @@ def _submit_with_task(queue_name, n):
         name="办事效率", code="efficiency")
     with transaction.atomic():
         case, _ = case_submit(category=category, text=f"窗口推诿扯皮第{n}次。")
-        outbox_enqueue(task_name="complaints.tasks.case_notify_task",
-                       kwargs={"case_id": case.pk, "event": "submitted"}, queue=queue_name)
+        outbox_enqueue(case_notify_task, kwargs={"case_id": case.pk, "event": "submitted"}, queue=queue_name)
     return case
 
 
@@ -80,8 +80,7 @@ def test_a_rolled_back_write_leaves_no_task(settings, queue):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = BROKER
     with pytest.raises(RuntimeError), transaction.atomic():
-        outbox_enqueue(task_name="complaints.tasks.case_notify_task",
-                       kwargs={"case_id": 1, "event": "submitted"}, queue=queue)
+        outbox_enqueue(case_notify_task, kwargs={"case_id": 1, "event": "submitted"}, queue=queue)
         raise RuntimeError("the write fails")
     assert not OutboxMessage.objects.filter(queue=queue).exists()
     assert queue_length(queue) == 0

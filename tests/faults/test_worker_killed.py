@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from portal.outbox.models import OutboxMessage, TaskRun
 from portal.outbox.services import outbox_enqueue
-from portal.outbox.testing_tasks import attempts_path
+from portal.outbox.testing_tasks import attempts_path, outbox_fault_effect_task
 
 from .conftest import BROKER
 
@@ -65,8 +65,7 @@ def test_a_task_killed_mid_way_is_redelivered_and_its_effect_happens_once(
     settings.CELERY_BROKER_URL = BROKER
     key = f"fault-{uuid.uuid4().hex}"
     with transaction.atomic():
-        outbox_enqueue(task_name="portal.outbox.testing_tasks.outbox_fault_effect_task",
-                       kwargs={"key": key, "hold_seconds": 120}, queue=queue)
+        outbox_enqueue(outbox_fault_effect_task, kwargs={"key": key, "hold_seconds": 120}, queue=queue)
     assert OutboxMessage.objects.get(queue=queue).sent_at is not None
 
     log1 = open(tmp_path / "worker1.log", "w")  # noqa: SIM115

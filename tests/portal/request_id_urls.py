@@ -29,7 +29,7 @@ def queue_directly(request):
 @csrf_exempt
 def queue_through_outbox(request):
     with transaction.atomic():
-        outbox_enqueue(task_name=request_id_probe_task.name, kwargs={"n": 2})
+        outbox_enqueue(request_id_probe_task, kwargs={"n": 2})
     return HttpResponse("stored")
 
 

@@ -1,4 +1,4 @@
-"""Every task the code sends by name resolves in a fresh web process (embedded mode runs them
+"""Every task the outbox or beat can name resolves in a fresh web process (embedded mode runs them
 eagerly there, and no worker has imported the tasks modules)."""
 
 import json
@@ -24,13 +24,13 @@ print(json.dumps(missing))
 
 
 def _names_sent_by_name() -> set[str]:
+    """Every name an outbox row or beat can hold: the beat schedule and every task a worker
+    registers (the outbox stores the task's name; the relay finds the task by it)."""
     from portal.celery import app
 
+    app.loader.import_default_modules()
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    pattern = re.compile(r'task_name="([a-z_]+(?:\.[a-z_]+)+_task)"')
-    for path in [*ROOT.glob("portal/**/*.py"), *ROOT.glob("complaints/**/*.py"),
-                 *ROOT.glob("search/**/*.py"), *ROOT.glob("cms/**/*.py")]:
-        names |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    names |= {name for name in app.tasks if not name.startswith("celery.")}
     return names
 
 
