@@ -23,7 +23,7 @@ from portal.core.text import id_or_none
 from portal.core import crypto
 from .models import Delivery, DeliveryStatus, DepartmentEndpoint, Open311Client
 from .services import exchange, notices
-from .services.open311_clients import open311_client_active_set, open311_client_create
+from .open311.clients import open311_client_active_set, open311_client_create
 
 
 def _office_only(request):

@@ -1,13 +1,18 @@
 """Attachment checks: the type is decided by the content (magic bytes), not the file name;
-images are re-encoded so EXIF (GPS position, camera serial) never reaches the disk."""
+images are re-encoded so EXIF (GPS position, camera serial) never reaches the disk. Storing
+the cleaned files: a random file name, in the case's private storage."""
 
 import hashlib
 import io
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import Attachment
 
 ERR_TOO_MANY = _("附件最多 %(n)s 个 (at most %(n)s attachments)")
 ERR_TOO_BIG = _("附件“%(name)s”超过 %(mb)s MB (file too large)")
@@ -90,3 +95,18 @@ def attachments_clean(uploads) -> list[tuple[bytes, str, str, str]]:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def attachments_store(*, case, cleaned, message=None, evidence=False) -> None:
+    """Save files that attachments_clean accepted, on the case (and its message)."""
+    for data, ctype, ext, digest in cleaned:
+        att = Attachment(
+            case=case,
+            message=message,
+            content_type=ctype,
+            size=len(data),
+            sha256=digest,
+            evidence=evidence,
+        )
+        att.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(data), save=False)
+        att.save()

@@ -1,7 +1,8 @@
 """Choices of the complaints app and the case state machine's allowed transitions.
 
 `TRANSITIONS` is the only description of which action moves a case from which state to which;
-`complaints.services.case_transition` is the only code that applies it.
+`complaints.services.workflow.state.case_state_change` is the only code that applies it
+(each action has its own service in complaints.services.workflow).
 """
 
 from django.db import models

@@ -47,8 +47,50 @@ def _default_categories():
     ]
 
 
+def _step(case, action, *, office, handler, dept, units, solved):
+    """One action of a demo path, through its own workflow service."""
+    from .services import workflow
+
+    if action == "accept":
+        return workflow.case_accept(case=case, actor=office)
+    if action == "reject":
+        return workflow.case_reject(
+            case=case, actor=office, reason="不属于效能投诉受理范围，已告知向有关部门反映。"
+        )
+    if action == "assign":
+        return workflow.case_assign(case=case, actor=office, department=dept)
+    if action == "sign":
+        return workflow.case_sign(case=case, actor=handler)
+    if action == "start":
+        return workflow.case_start(case=case, actor=handler)
+    if action == "transfer_request":
+        return workflow.case_transfer_request(
+            case=case,
+            actor=handler,
+            to_unit=next(u for u in units if u.pk != dept.pk),
+            reason="该事项属于其他单位职责。",
+        )
+    if action == "answer":
+        return workflow.case_answer(
+            case=case,
+            actor=handler,
+            answer="经核查，情况基本属实，已对经办人进行批评教育并整改。",
+            finding="partly",
+            measures="窗口实行一次性告知制度",
+        )
+    if action == "approve":
+        return workflow.case_approve(case=case, actor=office)
+    return workflow.case_close(
+        case=case,
+        actor=office,
+        solved=solved,
+        handling_tier=HandlingTier.GENERAL,
+        handling_action="supervision_notice",
+    )
+
+
 def seed(progress=None, per_state: int = 3):
-    from .services import case_submit, case_transition, monitor_report_submit
+    from .services.intake import case_submit, monitor_report_submit
 
     User = get_user_model()
     office = User.objects.filter(username="office").first()
@@ -82,33 +124,10 @@ def seed(progress=None, per_state: int = 3):
             dept = official.unit if official else unit
             handler = handlers.get(dept.pk) or User.objects.filter(unit=dept).first()
             for action in steps:
-                kw = {"case": case, "action": action}
-                if action in ("sign", "start", "answer", "transfer_request"):
-                    if handler is None:
-                        break
-                    kw["actor"] = handler
-                else:
-                    kw["actor"] = office
-                if action == "reject":
-                    kw["reason"] = "不属于效能投诉受理范围，已告知向有关部门反映。"
-                elif action == "assign":
-                    kw["department"] = dept
-                elif action == "transfer_request":
-                    kw["to_unit"] = next(u for u in units if u.pk != dept.pk)
-                    kw["reason"] = "该事项属于其他单位职责。"
-                elif action == "answer":
-                    kw.update(
-                        answer="经核查，情况基本属实，已对经办人进行批评教育并整改。",
-                        finding="partly",
-                        measures="窗口实行一次性告知制度",
-                    )
-                elif action == "close":
-                    kw.update(
-                        solved=i % 2 == 0,
-                        handling_tier=HandlingTier.GENERAL,
-                        handling_action="supervision_notice",
-                    )
-                case = case_transition(**kw)
+                if action in ("sign", "start", "answer", "transfer_request") and handler is None:
+                    break
+                case = _step(case, action, office=office, handler=handler, dept=dept,
+                             units=units, solved=i % 2 == 0)
             made += 1
             if bar:
                 bar.update(1)

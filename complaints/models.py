@@ -95,7 +95,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
-    """One clue and its handling (投诉件). `state` changes only through services.case_transition."""
+    """One clue and its handling (投诉件). `state` changes only through services.workflow.state.case_state_change."""
 
     number = models.CharField("受理编号", max_length=20, unique=True)
     source = models.CharField("来源", max_length=10, choices=CaseSource.choices)

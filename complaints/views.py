@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from portal.accounts import roles
 
-from . import selectors, services
+from . import selectors
 from .choices import FINAL_STATES, CaseState, MessageAuthor
 from .forms import (
     CallbackForm,
@@ -29,6 +29,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import Attachment
+from .services import intake, receipts, thread
 from portal.core.ratelimit import client_key
 
 
@@ -81,7 +82,7 @@ def complaint_new(request):
         elif form.is_valid():
             d = form.cleaned_data
             try:
-                case, receipt = services.case_submit(
+                case, receipt = intake.case_submit(
                     **_subject(d),
                     subject_kind=d["subject_kind"],
                     anonymous=d["anonymous"],
@@ -130,19 +131,19 @@ def track(request):
             status = 429
         elif form.is_valid():
             try:
-                case = services.case_track_open(
+                case = receipts.case_track_open(
                     number=form.cleaned_data["number"], code=form.cleaned_data["code"]
                 )
-            except services.TrackFailed as exc:
+            except receipts.TrackFailed as exc:
                 form.add_error(None, str(exc.message))
                 status = 423 if exc.locked_until else 400
             else:
-                return redirect("complaints:track_case", token=services.track_token_make(case=case))
+                return redirect("complaints:track_case", token=receipts.track_token_make(case=case))
     return render(request, "complaints/track.html", {"form": form}, status=status)
 
 
 def _tracked(token):
-    case = services.track_token_open(token=token)
+    case = receipts.track_token_open(token=token)
     if case is None:
         raise Http404
     return case
@@ -210,7 +211,7 @@ def track_message(request, token):
         token,
         MessageForm,
         "message_form",
-        lambda case, d: services.message_post(
+        lambda case, d: thread.message_post(
             case=case,
             author_kind=MessageAuthor.COMPLAINANT,
             text=d["text"],
@@ -227,7 +228,7 @@ def track_callback(request, token):
         token,
         CallbackForm,
         "callback_form",
-        lambda case, d: services.callback_answer(
+        lambda case, d: thread.callback_answer(
             case=case, result=d["result"], comment=d["comment"]
         ),
     )
@@ -241,7 +242,7 @@ def track_retaliation(request, token):
         token,
         RetaliationForm,
         "retaliation_form",
-        lambda case, d: services.retaliation_report(case=case, text=d["text"]),
+        lambda case, d: thread.retaliation_report(case=case, text=d["text"]),
     )
 
 
@@ -252,10 +253,11 @@ def track_attachment(request, token, pk):
     att = Attachment.objects.filter(case=case, pk=pk, evidence=False).first()
     if att is None:
         raise Http404
-    return _file_response(att)
+    return attachment_response(att)
 
 
-def _file_response(att):
+def attachment_response(att):
+    """An attachment as a download (never rendered inline), for every view that serves one."""
     response = FileResponse(att.file.open("rb"), content_type=att.content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{att.case.number}-{att.pk}.{att.file.name.rsplit(".", 1)[-1]}"'
@@ -273,7 +275,7 @@ def recover(request):
         if getattr(request, "limited", False):
             form.add_error(None, _(ERR_RATE))
         elif form.is_valid():
-            services.receipt_recover_request(
+            receipts.receipt_recover_request(
                 number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
             )
             return render(request, "complaints/recover_sent.html")
@@ -292,7 +294,7 @@ def recover_open(request, token):
     if request.method == "GET":
         return render(request, "complaints/recover_open.html", {"token": token})
     try:
-        case, receipt = services.receipt_reissue(token=token)
+        case, receipt = receipts.receipt_reissue(token=token)
     except ValidationError as exc:
         return render(
             request,
@@ -310,7 +312,7 @@ def verify(request):
     form = VerifyForm(request.POST or request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
-        result = services.receipt_verify(**form.cleaned_data)
+        result = receipts.receipt_verify(**form.cleaned_data)
     return render(request, "complaints/verify.html", {"form": form, "result": result})
 
 
@@ -330,7 +332,7 @@ def monitor_reports(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            case = services.monitor_report_submit(
+            case = intake.monitor_report_submit(
                 **_subject(d), monitor=request.user, month=d["month"]
             )
         except ValidationError as exc:

@@ -31,8 +31,7 @@ from ..choices import CaseSource, CaseState, PublicationStatus, open311_status
 from ..models import Case, Category, Open311Client
 from portal.core.ratelimit import client_key
 from ..selectors import category_list
-from ..services import case_submit
-from ..services.intake import complaint_text_error
+from ..services.intake import case_submit, complaint_text_error
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000

@@ -114,7 +114,7 @@ def outcome_publish(
         if case.publication != PublicationStatus.READY:
             # publishing is the office's decision that the case may be public: record it on
             # the case too, so the complaints back office shows 可公开
-            from complaints.services import case_publication_set
+            from complaints.services.workflow.closing import case_publication_set
 
             case = case_publication_set(case=case, actor=actor, ready=True)
         outcome = PublishedOutcome.objects.select_for_update().filter(case=case).first()

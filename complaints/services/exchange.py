@@ -1,60 +1,30 @@
-"""Document exchange (电子公文交换): each assignment document also goes to the department's own
-system as a signed JSON envelope (HMAC-SHA256, idempotency key) with its PDF; a department
-system replies (sign / answer) to the inbound endpoint, which checks the signature.
+"""Document exchange (电子公文交换), the office's side: each assignment document also goes to
+the department's own system (services.delivery sends it; services.inbound takes the replies).
 
 Delivery survives a receiver that is down: the Delivery row stays pending, the Celery task
-retries with exponential back-off, and the daily resume task re-queues what is still pending.
-Contact data of the complainant never leaves the portal in an envelope.
+retries with exponential back-off, and the daily resume task re-queues what is still pending
+(every queueing goes through the outbox).
 
 The office manages endpoints and the delivery log through endpoint_create / _url_change /
 _secret_rotate / _active_set and delivery_retry, each audited on the unit's
 "exchange-endpoint:<unit id>" chain; a secret is returned once and stored encrypted.
 """
 
-import base64
-import hashlib
-import hmac
-import json
 import secrets
-import urllib.error
-import urllib.request
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import roles
 from portal.audit.services import audit_append
-from portal.outbox.services import outbox_enqueue
-from portal.core.text import id_or_none
-
 from portal.core import crypto
-from ..choices import ActorKind, CaseAction
-from ..models import (
-    AssignmentDocument,
-    Case,
-    Delivery,
-    DeliveryStatus,
-    DepartmentEndpoint,
-    InboundMessage,
-)
-from .workflow import case_transition
+from portal.outbox.services import outbox_enqueue
 
-SIGNATURE_HEADER = "X-Signature"
-KEY_HEADER = "X-Idempotency-Key"
-INBOUND_ACTIONS = {"sign": CaseAction.SIGN, "start": CaseAction.START, "answer": CaseAction.ANSWER}
-
-
-class DeliveryFailed(Exception):
-    pass
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
+from ..models import AssignmentDocument, Delivery, DeliveryStatus, DepartmentEndpoint
+from ..tasks.followups import document_deliver_task
 
 # --- the office's screens: endpoints and the delivery log ------------------------------------
 
@@ -180,8 +150,6 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.PENDING:
             raise ValidationError(ERR_NOT_PENDING, code="state")
-        from ..tasks import document_deliver_task
-
         outbox_enqueue(document_deliver_task, kwargs={"delivery_id": delivery.pk})
         _endpoint_audit(
             endpoint=delivery.endpoint, action="exchange_delivery.retry", actor=actor,
@@ -200,138 +168,15 @@ def delivery_create(*, document: AssignmentDocument) -> Delivery | None:
     delivery = Delivery.objects.create(
         document=document, endpoint=endpoint, idempotency_key=uuid.uuid4()
     )
-    from ..tasks import document_deliver_task
-
     outbox_enqueue(document_deliver_task, kwargs={"delivery_id": delivery.pk})
     return delivery
 
 
-def envelope(*, delivery: Delivery) -> bytes:
-    from ..documents import document_pdf
-
-    doc = delivery.document
-    case = doc.case
-    payload = {
-        "idempotency_key": str(delivery.idempotency_key),
-        "document": {
-            "number": doc.number,
-            "department": doc.department.name,
-            "deadline": doc.deadline.isoformat(),
-            "body": doc.body,
-            "issued_at": timezone.localtime(doc.issued_at).isoformat(timespec="seconds"),
-        },
-        "case": {
-            "number": case.number,
-            "category": case.category.name,
-            "text": case.text,
-            "submitted_at": timezone.localtime(case.submitted_at).isoformat(timespec="seconds"),
-        },
-        "pdf_base64": base64.b64encode(document_pdf(doc)).decode(),
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-
-
-ERR_ENDPOINT_INACTIVE = "接口已停用，待启用后投递 (endpoint switched off)"
-
-
-def delivery_attempt(*, delivery: Delivery, timeout: float = 10) -> bool:
-    """POST the envelope once. True when delivered (or already delivered), False when the
-    endpoint is switched off (nothing sent); raises DeliveryFailed so the task retries with
-    back-off."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .select_related("document__case__category", "document__department", "endpoint")
-            .get(pk=delivery.pk)
-        )
-        if delivery.status == DeliveryStatus.DELIVERED:
-            return True
-        if not delivery.endpoint.active:
-            # the office switched the receiver off: keep the delivery pending, untried, until
-            # it is switched on again (delivery_resume sends it then)
-            Delivery.objects.filter(pk=delivery.pk).update(last_error=ERR_ENDPOINT_INACTIVE)
-            return False
-        delivery.attempts += 1
-        delivery.last_attempt_at = timezone.now()
-        delivery.save(update_fields=["attempts", "last_attempt_at"])
-    body = envelope(delivery=delivery)
-    secret = crypto.decrypt(delivery.endpoint.secret_enc)
-    request = urllib.request.Request(
-        delivery.endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            SIGNATURE_HEADER: sign(secret, body),
-            KEY_HEADER: str(delivery.idempotency_key),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            ok = 200 <= response.status < 300
-            error = "" if ok else f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        ok, error = False, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        ok, error = False, str(getattr(exc, "reason", exc))[:300]
-    with transaction.atomic():
-        fields = ["last_error"]
-        delivery.last_error = error
-        if ok:
-            delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, timezone.now()
-            fields += ["status", "delivered_at"]
-        Delivery.objects.filter(pk=delivery.pk).update(**{f: getattr(delivery, f) for f in fields})
-    if not ok:
-        raise DeliveryFailed(error)
-    return True
-
-
 def delivery_resume() -> int:
     """Re-queue every pending delivery (daily, and after an outage)."""
-    from ..tasks import document_deliver_task
-
     ids = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, endpoint__active=True)
                .values_list("pk", flat=True))
     for pk in ids:
-        document_deliver_task.delay(delivery_id=pk)
+        # through the outbox like every other queueing: a broker outage keeps the task
+        outbox_enqueue(document_deliver_task, kwargs={"delivery_id": pk})
     return len(ids)
-
-
-def inbound_receive(*, unit_id: str, signature: str, body: bytes) -> dict:
-    """A department system's reply. Checks the signature with that department's secret,
-    then applies one transition as that department; the same key twice is applied once."""
-    endpoint = DepartmentEndpoint.objects.filter(
-        unit_id=id_or_none(unit_id), active=True
-    ).first()
-    if endpoint is None:
-        raise PermissionDenied
-    secret = crypto.decrypt(endpoint.secret_enc)
-    if not hmac.compare_digest(sign(secret, body), signature or ""):
-        raise PermissionDenied
-    try:
-        data = json.loads(body)
-        key, action = str(data["idempotency_key"]), data["action"]
-        number = data["case_number"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValidationError("malformed body") from exc
-    if action not in INBOUND_ACTIONS:
-        raise ValidationError("unknown action")
-    done = InboundMessage.objects.filter(idempotency_key=key).first()
-    if done is not None:
-        return {"case_number": number, "state": done.result, "replayed": True}
-    case = Case.objects.filter(number=number, department_id=endpoint.unit_id).first()
-    if case is None:
-        raise PermissionDenied  # another department's case: indistinguishable from unknown
-    with transaction.atomic():
-        case = case_transition(
-            case=case,
-            action=INBOUND_ACTIONS[action],
-            actor_kind=ActorKind.DEPARTMENT,
-            answer=data.get("answer", ""),
-            finding=data.get("finding", ""),
-            measures=data.get("measures", ""),
-        )
-        InboundMessage.objects.create(
-            idempotency_key=key, endpoint=endpoint, case=case, action=action, result=case.state
-        )
-    return {"case_number": case.number, "state": case.state, "replayed": False}

@@ -104,7 +104,7 @@ SEARCH_ES_RETRY_SECONDS = _int("SEARCH_ES_RETRY_SECONDS", 30)
 SIGN_IN_RATE_LIMIT_NETWORK = os.environ.get("SIGN_IN_RATE_LIMIT_NETWORK", "30/h")
 SIGN_IN_RATE_LIMIT_USERNAME = os.environ.get("SIGN_IN_RATE_LIMIT_USERNAME", "10/h")
 
-# receipt codes: PBKDF2 rounds (see complaints.services.intake.receipt_hash_make for why)
+# receipt codes: PBKDF2 rounds (see complaints.services.receipts.receipt_hash_make for why)
 RECEIPT_HASH_ITERATIONS = _int("RECEIPT_HASH_ITERATIONS", 100_000)
 
 # publication and statistics

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from complaints.choices import CaseAction
 from complaints.models import Category, DepartmentEndpoint
-from complaints.services import case_submit, case_transition
+from complaints.services import case_submit
+from complaints.services.workflow import case_accept, case_assign
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 
@@ -57,8 +57,8 @@ def test_department_reads_the_notice_of_a_new_assignment_on_a_phone(
                                 unit=dept)
     category, _ = Category.objects.get_or_create(code="efficiency", defaults={"name": "办事效率"})
     case, _receipt = case_submit(category=category, text="食品经营许可证办理超过承诺时限。")
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office)
-    case_transition(case=case, action=CaseAction.ASSIGN, actor=office, department=dept,
+    case = case_accept(case=case, actor=office)
+    case_assign(case=case, actor=office, department=dept,
                     deadline=timezone.localdate() + timedelta(days=10))
     page = phone_page
     _sign_in(page, handler)

@@ -8,9 +8,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from complaints.choices import CaseAction, CaseState
+from complaints.choices import CaseState
 from complaints.models import Delivery, DeliveryStatus, DepartmentEndpoint, Open311Client
-from complaints.services import case_transition
+from complaints.services.workflow import case_accept, case_assign
 from portal.accounts import roles
 from portal.audit.models import AuditEvent
 from tests.complaints.test_exchange import Receiver
@@ -134,15 +134,15 @@ def _register_endpoint(office, dept, url):
 
 def _assign(make_case, office_user, dept, capture):
     case, _ = make_case()
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
+    case = case_accept(case=case, actor=office_user)
     with capture(execute=True):
-        return case_transition(
-            case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept
+        return case_assign(
+            case=case, actor=office_user, department=dept
         )
 
 
 def _inbound(client, dept, secret, case, key):
-    from complaints.services.exchange import sign
+    from complaints.services.delivery import sign
 
     body = json.dumps(
         {"idempotency_key": key, "action": "sign", "case_number": case.number}
@@ -398,7 +398,7 @@ def test_other_roles_are_refused_every_screen_and_action(
     client, make_user, dept, role, office_user, django_capture_on_commit_callbacks, make_case
 ):
     from complaints.services.exchange import endpoint_create
-    from complaints.services.open311_clients import open311_client_create
+    from complaints.open311.clients import open311_client_create
 
     registered, _key = open311_client_create(name="热线", actor=office_user)
     endpoint, _secret = endpoint_create(unit=dept, url="http://127.0.0.1:9/x", actor=office_user)
@@ -442,7 +442,8 @@ def test_other_roles_are_refused_every_screen_and_action(
 def test_a_switched_off_endpoint_receives_nothing_until_switched_on_again(
     office, dept, make_case, office_user, django_capture_on_commit_callbacks
 ):
-    from complaints.services.exchange import delivery_attempt, delivery_resume
+    from complaints.services.delivery import delivery_attempt
+    from complaints.services.exchange import delivery_resume
 
     receiver = Receiver(fail=1)  # the first delivery fails (503): it stays pending
     try:

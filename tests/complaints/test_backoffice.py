@@ -2,9 +2,9 @@
 
 import pytest
 
-from complaints.choices import CaseAction, CaseState
+from complaints.choices import CaseState
 from complaints.models import AssignmentDocument
-from complaints.services import case_transition
+from complaints.services.workflow import case_accept, case_assign
 from portal.accounts import roles
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +16,9 @@ def setup(make_case, make_user, make_unit, office_user):
     handler_a = make_user(roles.DEPARTMENT, unit=dept_a)
     handler_b = make_user(roles.DEPARTMENT, unit=dept_b)
     case, _ = make_case(anonymous=False, contact_name="赵六", contact_phone="13512345678")
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(
-        case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept_a
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(
+        case=case, actor=office_user, department=dept_a
     )
     return {"case": case, "a": handler_a, "b": handler_b, "office": office_user}
 
@@ -128,9 +128,9 @@ def test_office_bundles_typical_problems_into_a_weekly_batch(
     cases = []
     for unit in (unit_a, unit_b):
         case, _ = make_case(unit=unit)
-        cases.append(case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user))
+        cases.append(case_accept(case=case, actor=office_user))
     general, _ = make_case()
-    general = case_transition(case=general, action=CaseAction.ACCEPT, actor=office_user)
+    general = case_accept(case=general, actor=office_user)
     client.force_login(office_user)
     response = client.post(
         "/office/batch/", {"case": [c.pk for c in cases], "title": "第47周"}, follow=True
@@ -158,9 +158,9 @@ def test_department_b_cannot_download_department_a_attachments(
     dept_a, dept_b = make_unit(name="县税务局"), make_unit(name="县公安局")
     photo = SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")
     case, _ = make_case(files=[photo])
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(
-        case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept_a
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(
+        case=case, actor=office_user, department=dept_a
     )
     att = case.attachments.get()
     client.force_login(make_user(roles.DEPARTMENT, unit=dept_b))

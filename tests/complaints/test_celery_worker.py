@@ -14,9 +14,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from complaints.choices import CaseAction
 from complaints.models import Case
-from complaints.services import case_transition
+from complaints.services.workflow import case_accept, case_assign
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_TEST_BROKER", "redis://127.0.0.1:6379/15")
@@ -56,10 +55,9 @@ def test_beat_sweep_task_on_a_real_worker_supervises_an_overdue_case(
     # task went to the app's Redis database while the worker listened on the test one
     monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
     case, _ = make_case()
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(
         case=case,
-        action=CaseAction.ASSIGN,
         actor=office_user,
         department=make_unit(),
         deadline=timezone.localdate() - timedelta(days=3),

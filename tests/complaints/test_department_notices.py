@@ -6,7 +6,14 @@ from django.core import mail
 
 from complaints.choices import CaseAction, Finding
 from complaints.models import DepartmentNotice
-from complaints.services import case_deadline_sweep, case_notify, case_transition
+from complaints.services import case_deadline_sweep, case_notify
+from complaints.services.workflow import (
+    case_accept,
+    case_answer,
+    case_assign,
+    case_return,
+    case_sign,
+)
 from complaints.workdays import add_working_days
 from portal.core import sms
 from portal.accounts import roles
@@ -46,10 +53,10 @@ def handler_b(make_user, dept_b, office_user):
 
 def _assign(make_case, office_user, dept, capture, urgent=None):
     case, _ = make_case()
-    case = case_transition(case=case, action=A.ACCEPT, actor=office_user)
+    case = case_accept(case=case, actor=office_user)
     with capture(execute=True):
-        return case_transition(
-            case=case, action=A.ASSIGN, actor=office_user, department=dept, urgent=urgent
+        return case_assign(
+            case=case, actor=office_user, department=dept, urgent=urgent
         )
 
 
@@ -98,13 +105,13 @@ def test_a_returned_case_gets_an_in_app_notice_but_no_sms_unless_urgent(
     make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
 ):
     case = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
-    case = case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(
-        case=case, action=A.ANSWER, actor=handler_a, answer="已整改", finding=Finding.TRUE
+    case = case_sign(case=case, actor=handler_a)
+    case = case_answer(
+        case=case, actor=handler_a, answer="已整改", finding=Finding.TRUE
     )
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(case=case, action=A.RETURN, actor=office_user, reason="答复不完整")
+        case_return(case=case, actor=office_user, reason="答复不完整")
     assert _texts_to("13911112222") == []
     assert DepartmentNotice.objects.filter(case=case, event="state:in_progress").exists()
 

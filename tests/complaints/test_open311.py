@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from portal.core import crypto
 from complaints.models import Case
-from complaints.services import open311_client_register
+from complaints.open311.clients import open311_client_create
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -17,7 +17,7 @@ BASE = "/open311/v2"
 
 @pytest.fixture
 def api_key(db, category):
-    _, key = open311_client_register(name="市12345热线")
+    _, key = open311_client_create(name="市12345热线")
     return key
 
 
@@ -198,9 +198,8 @@ def test_keyless_posting_follows_the_setting(client, category, settings):
 
 
 def test_get_requests_filters(client, category, api_key, office_user):
-    from complaints.choices import CaseAction
     from complaints.models import Category
-    from complaints.services import case_transition
+    from complaints.services.workflow import case_reject
 
     other = Category.objects.get(code="service-attitude")
     ids = []
@@ -216,7 +215,7 @@ def test_get_requests_filters(client, category, api_key, office_user):
         )
         ids.append(r.json()[0]["service_request_id"])
     closed = Case.objects.get(number=ids[2])
-    case_transition(case=closed, action=CaseAction.REJECT, actor=office_user, reason="重复")
+    case_reject(case=closed, actor=office_user, reason="重复")
     Case.objects.filter(number=ids[0]).update(submitted_at=timezone.now() - timedelta(days=10))
 
     def listed(**params):

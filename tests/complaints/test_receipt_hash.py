@@ -1,6 +1,6 @@
 from django.contrib.auth.hashers import check_password
 
-from complaints.services.intake import receipt_hash_make
+from complaints.services.receipts import receipt_hash_make
 
 
 def test_receipt_codes_are_hashed_with_the_configured_rounds(settings):

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from complaints.choices import CaseAction, CaseState
+from complaints.choices import CaseState
 from complaints.selectors import case_list_for_user, case_similar
-from complaints.services import case_transition, retaliation_report
+from complaints.services import retaliation_report
+from complaints.services.workflow import case_accept, case_answer, case_assign
 from complaints.similarity import jaccard, text_features
 from portal.accounts import roles
 
@@ -51,8 +52,8 @@ def test_retaliation_report_becomes_an_urgent_case_the_office_keeps(
         contact_name="孙七",
         contact_phone="13600000000",
     )
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(case=case, action=CaseAction.ASSIGN, actor=office_user, department=dept)
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(case=case, actor=office_user, department=dept)
     url = client.post("/complaints/track/", {"number": case.number, "code": receipt.code})[
         "Location"
     ]
@@ -64,11 +65,10 @@ def test_retaliation_report_becomes_an_urgent_case_the_office_keeps(
     assert linked.department is None
     assert linked not in case_list_for_user(user=handler)
     with pytest.raises(ValidationError):
-        case_transition(case=linked, action=CaseAction.ASSIGN, actor=office_user, department=dept)
+        case_assign(case=linked, actor=office_user, department=dept)
     # the office answers it itself; the complainant opens it with the same code
-    linked = case_transition(
+    linked = case_answer(
         case=linked,
-        action=CaseAction.ANSWER,
         actor=office_user,
         answer="已约谈城管局负责人，停止针对性检查。",
         finding="true",
@@ -85,17 +85,17 @@ def test_retaliation_report_becomes_an_urgent_case_the_office_keeps(
 @pytest.mark.django_db
 def test_office_cannot_answer_a_case_it_assigned(make_case, office_user, make_unit):
     case, _ = make_case()
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(
-        case=case, action=CaseAction.ASSIGN, actor=office_user, department=make_unit()
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(
+        case=case, actor=office_user, department=make_unit()
     )
     from complaints.models import Case
 
     Case.objects.filter(pk=case.pk).update(state=CaseState.SIGNED)  # as if the dept signed
     case.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        case_transition(
-            case=case, action=CaseAction.ANSWER, actor=office_user, answer="x", finding="true"
+        case_answer(
+            case=case, actor=office_user, answer="x", finding="true"
         )
 
 

@@ -2,9 +2,17 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints.choices import ActorKind, CaseAction, CaseState, MessageAuthor
+from complaints.choices import ActorKind, CaseState, MessageAuthor
 from complaints.models import Case
-from complaints.services import case_transition, message_post
+from complaints.services import message_post
+from complaints.services.workflow import (
+    case_accept,
+    case_answer,
+    case_approve,
+    case_assign,
+    case_reject,
+    case_sign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +83,17 @@ def _to_callback(case, office_user, make_user, unit):
     from portal.accounts import roles
 
     dept = make_user(roles.DEPARTMENT, unit=unit)
-    case = case_transition(case=case, action=CaseAction.ACCEPT, actor=office_user)
-    case = case_transition(case=case, action=CaseAction.ASSIGN, actor=office_user, department=unit)
-    case = case_transition(case=case, action=CaseAction.SIGN, actor=dept)
-    case = case_transition(
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(case=case, actor=office_user, department=unit)
+    case = case_sign(case=case, actor=dept)
+    case = case_answer(
         case=case,
-        action=CaseAction.ANSWER,
         actor=dept,
         answer="已批评教育经办人，并当场办结。",
         finding="true",
         measures="窗口增设引导员",
     )
-    return case_transition(case=case, action=CaseAction.APPROVE, actor=office_user), dept
+    return case_approve(case=case, actor=office_user), dept
 
 
 def test_published_answer_and_satisfied_callback(client, make_case, office_user, make_user, unit):
@@ -111,10 +118,10 @@ def test_not_satisfied_reopens_the_case_once(client, make_case, office_user, mak
     client.post(url + "callback/", {"result": "not_satisfied", "comment": "问题没有解决"})
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS and case.reopen_count == 1
-    case = case_transition(
-        case=case, action=CaseAction.ANSWER, actor=dept, answer="再次核查并整改。", finding="partly"
+    case = case_answer(
+        case=case, actor=dept, answer="再次核查并整改。", finding="partly"
     )
-    case = case_transition(case=case, action=CaseAction.APPROVE, actor=office_user)
+    case = case_approve(case=case, actor=office_user)
     client.post(url + "callback/", {"result": "not_satisfied"})
     case.refresh_from_db()
     # the second 'not satisfied' stays with the office to decide; no second automatic reopen
@@ -204,9 +211,8 @@ def test_anonymous_opt_in_email_gets_update_notices_without_content(
     case, _ = make_case(notify_email="anon-notice@example.com")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(
+        case_reject(
             case=case,
-            action=CaseAction.REJECT,
             actor=office_user,
             reason="不属于效能投诉受理范围，请向法院起诉。",
         )
@@ -218,8 +224,8 @@ def test_anonymous_opt_in_email_gets_update_notices_without_content(
 
 def test_rejected_complaint_shows_the_reason_to_the_complainant(client, make_case, office_user):
     case, receipt = make_case()
-    case_transition(
-        case=case, action=CaseAction.REJECT, actor=office_user, reason="已进入诉讼程序，不予受理。"
+    case_reject(
+        case=case, actor=office_user, reason="已进入诉讼程序，不予受理。"
     )
     url = _open(client, case.number, receipt.code)["Location"]
     html = client.get(url).content.decode()
@@ -231,4 +237,4 @@ def test_complainant_actor_kind_cannot_take_office_actions(make_case):
 
     case, _ = make_case()
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=CaseAction.ACCEPT, actor_kind=ActorKind.COMPLAINANT)
+        case_accept(case=case, actor_kind=ActorKind.COMPLAINANT)

@@ -13,9 +13,23 @@ from complaints.services import (
     InvalidTransition,
     case_deadline_sweep,
     case_publication_set,
-    case_transition,
     extension_decide,
     extension_request,
+)
+from complaints.services.workflow import (
+    case_accept,
+    case_answer,
+    case_approve,
+    case_assign,
+    case_close,
+    case_merge,
+    case_reject,
+    case_reopen,
+    case_return,
+    case_sign,
+    case_start,
+    case_transfer_refuse,
+    case_transfer_request,
 )
 from portal.accounts import roles
 from portal.audit.models import AuditEvent
@@ -51,8 +65,8 @@ def _actions(case):
 
 def _assigned(make_case, office, dept):
     case, _ = make_case()
-    case = case_transition(case=case, action=A.ACCEPT, actor=office)
-    return case_transition(case=case, action=A.ASSIGN, actor=office, department=dept)
+    case = case_accept(case=case, actor=office)
+    return case_assign(case=case, actor=office, department=dept)
 
 
 def test_every_action_in_the_map_leads_somewhere_and_names_who_may_take_it():
@@ -67,21 +81,19 @@ def test_full_path_to_closure_with_solved_recorded_separately(
     assert case.state == CaseState.ASSIGNED and case.department == dept_a and case.deadline
     doc = AssignmentDocument.objects.get(case=case)
     assert doc.department == dept_a and doc.deadline == case.deadline and "〔" in doc.number
-    case = case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(case=case, action=A.START, actor=handler_a)
-    case = case_transition(
+    case = case_sign(case=case, actor=handler_a)
+    case = case_start(case=case, actor=handler_a)
+    case = case_answer(
         case=case,
-        action=A.ANSWER,
         actor=handler_a,
         answer="已整改",
         finding="partly",
         measures="约谈窗口负责人",
     )
-    case = case_transition(case=case, action=A.APPROVE, actor=office_user)
+    case = case_approve(case=case, actor=office_user)
     assert case.state == CaseState.CALLBACK
-    case = case_transition(
+    case = case_close(
         case=case,
-        action=A.CLOSE,
         actor=office_user,
         solved=False,
         handling_tier=HandlingTier.EARLY_SIGN,
@@ -108,23 +120,23 @@ def test_full_path_to_closure_with_solved_recorded_separately(
 def test_reject_needs_a_reason_and_ends_the_case(make_case, office_user):
     case, _ = make_case()
     with pytest.raises(ValidationError):
-        case_transition(case=case, action=A.REJECT, actor=office_user)
-    case = case_transition(case=case, action=A.REJECT, actor=office_user, reason="不属受理范围")
+        case_reject(case=case, actor=office_user)
+    case = case_reject(case=case, actor=office_user, reason="不属受理范围")
     assert case.state == CaseState.REJECTED
     with pytest.raises(InvalidTransition):
-        case_transition(case=case, action=A.ACCEPT, actor=office_user)
+        case_accept(case=case, actor=office_user)
 
 
 def test_return_for_rework_goes_back_to_the_department(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
-    case = case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(
-        case=case, action=A.ANSWER, actor=handler_a, answer="不属实", finding="false"
+    case = case_sign(case=case, actor=handler_a)
+    case = case_answer(
+        case=case, actor=handler_a, answer="不属实", finding="false"
     )
     with pytest.raises(ValidationError):
-        case_transition(case=case, action=A.RETURN, actor=office_user)
-    case = case_transition(
-        case=case, action=A.RETURN, actor=office_user, reason="未附核查材料，请补充。"
+        case_return(case=case, actor=office_user)
+    case = case_return(
+        case=case, actor=office_user, reason="未附核查材料，请补充。"
     )
     assert case.state == CaseState.IN_PROGRESS and case.state_reason.startswith("未附核查")
 
@@ -134,27 +146,26 @@ def test_transfer_must_name_the_responsible_unit_and_the_case_moves_there(
 ):
     case = _assigned(make_case, office_user, dept_a)
     with pytest.raises(ValidationError):
-        case_transition(
-            case=case, action=A.TRANSFER_REQUEST, actor=handler_a, reason="不是我们的事"
+        case_transfer_request(
+            case=case, actor=handler_a, reason="不是我们的事"
         )
     with pytest.raises(ValidationError):
-        case_transition(
-            case=case, action=A.TRANSFER_REQUEST, actor=handler_a, to_unit=dept_a, reason="x"
+        case_transfer_request(
+            case=case, actor=handler_a, to_unit=dept_a, reason="x"
         )
-    case = case_transition(
+    case = case_transfer_request(
         case=case,
-        action=A.TRANSFER_REQUEST,
         actor=handler_a,
         to_unit=dept_b,
         reason="属于自然资源局职责",
     )
     assert case.state == CaseState.TRANSFER_REQUESTED and case.proposed_department == dept_b
-    case = case_transition(case=case, action=A.ASSIGN, actor=office_user)  # to the named unit
+    case = case_assign(case=case, actor=office_user)  # to the named unit
     assert case.department == dept_b and case.state == CaseState.ASSIGNED
     assert case.documents.count() == 2
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(case=case, action=A.SIGN, actor=handler_b)
+        case_sign(case=case, actor=handler_a)
+    case = case_sign(case=case, actor=handler_b)
     assert case.state == CaseState.SIGNED
 
 
@@ -162,11 +173,11 @@ def test_refused_transfer_stays_with_the_first_department(
     make_case, office_user, handler_a, dept_a, dept_b
 ):
     case = _assigned(make_case, office_user, dept_a)
-    case = case_transition(
-        case=case, action=A.TRANSFER_REQUEST, actor=handler_a, to_unit=dept_b, reason="不归我们"
+    case = case_transfer_request(
+        case=case, actor=handler_a, to_unit=dept_b, reason="不归我们"
     )
-    case = case_transition(
-        case=case, action=A.TRANSFER_REFUSE, actor=office_user, reason="属你单位审批事项"
+    case = case_transfer_refuse(
+        case=case, actor=office_user, reason="属你单位审批事项"
     )
     assert case.state == CaseState.ASSIGNED and case.department == dept_a
 
@@ -175,8 +186,8 @@ def test_merge_duplicates(make_case, office_user):
     first, _ = make_case()
     second, _ = make_case()
     with pytest.raises(ValidationError):
-        case_transition(case=second, action=A.MERGE, actor=office_user)
-    second = case_transition(case=second, action=A.MERGE, actor=office_user, merge_into=first)
+        case_merge(case=second, actor=office_user)
+    second = case_merge(case=second, actor=office_user, merge_into=first)
     assert second.state == CaseState.MERGED and second.merged_into == first
 
 
@@ -184,30 +195,30 @@ def test_reopen_only_once(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
     for _ in range(2):
         case = (
-            case_transition(case=case, action=A.SIGN, actor=handler_a)
+            case_sign(case=case, actor=handler_a)
             if (case.state == CaseState.ASSIGNED)
             else case
         )
-        case = case_transition(
-            case=case, action=A.ANSWER, actor=handler_a, answer="答复", finding="true"
+        case = case_answer(
+            case=case, actor=handler_a, answer="答复", finding="true"
         )
-        case = case_transition(case=case, action=A.APPROVE, actor=office_user)
+        case = case_approve(case=case, actor=office_user)
         if case.reopen_count == 0:
-            case = case_transition(case=case, action=A.REOPEN, actor=office_user)
+            case = case_reopen(case=case, actor=office_user)
             assert case.state == CaseState.IN_PROGRESS
     with pytest.raises(InvalidTransition):
-        case_transition(case=case, action=A.REOPEN, actor=office_user)
+        case_reopen(case=case, actor=office_user)
 
 
 @pytest.mark.parametrize(
     "state,action",
     [
-        (CaseState.SUBMITTED, A.SIGN),
-        (CaseState.SUBMITTED, A.ASSIGN),
-        (CaseState.SUBMITTED, A.CLOSE),
-        (CaseState.SUBMITTED, A.ANSWER),
-        (CaseState.SUBMITTED, A.APPROVE),
-        (CaseState.SUBMITTED, A.REOPEN),
+        (CaseState.SUBMITTED, case_sign),
+        (CaseState.SUBMITTED, case_assign),
+        (CaseState.SUBMITTED, case_close),
+        (CaseState.SUBMITTED, case_answer),
+        (CaseState.SUBMITTED, case_approve),
+        (CaseState.SUBMITTED, case_reopen),
     ],
 )
 def test_invalid_transitions_are_refused_with_a_clear_message(
@@ -215,7 +226,7 @@ def test_invalid_transitions_are_refused_with_a_clear_message(
 ):
     case, _ = make_case()
     with pytest.raises((InvalidTransition, PermissionDenied)) as info:
-        case_transition(case=case, action=action, actor=office_user)
+        action(case=case, actor=office_user)
     if info.type is InvalidTransition:
         assert "not allowed in this state" in info.value.messages[0]
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
@@ -227,28 +238,27 @@ def test_departments_cannot_take_office_actions_or_touch_other_departments_cases
 ):
     case, _ = make_case()
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=A.ACCEPT, actor=handler_a)
+        case_accept(case=case, actor=handler_a)
     case = _assigned(make_case, office_user, dept_a)
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=A.SIGN, actor=handler_b)
+        case_sign(case=case, actor=handler_b)
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=A.SIGN, actor=office_user)  # the office does not sign
+        case_sign(case=case, actor=office_user)  # the office does not sign
     with pytest.raises(PermissionDenied):
-        case_transition(case=case, action=A.SIGN, actor=make_user(roles.LEADER))
+        case_sign(case=case, actor=make_user(roles.LEADER))
 
 
 def test_close_records_tier_action_and_whether_it_was_solved(
     make_case, office_user, handler_a, dept_a
 ):
     case = _assigned(make_case, office_user, dept_a)
-    case = case_transition(case=case, action=A.SIGN, actor=handler_a)
-    case = case_transition(case=case, action=A.ANSWER, actor=handler_a, answer="a", finding="true")
-    case = case_transition(case=case, action=A.APPROVE, actor=office_user)
+    case = case_sign(case=case, actor=handler_a)
+    case = case_answer(case=case, actor=handler_a, answer="a", finding="true")
+    case = case_approve(case=case, actor=office_user)
     with pytest.raises(ValidationError):
-        case_transition(case=case, action=A.CLOSE, actor=office_user)
-    case = case_transition(
+        case_close(case=case, actor=office_user)
+    case = case_close(
         case=case,
-        action=A.CLOSE,
         actor=office_user,
         solved=True,
         handling_tier="violation",
@@ -347,7 +357,7 @@ def test_two_people_acting_on_one_case_at_once_cannot_corrupt_it(
 
         try:
             barrier.wait()
-            case_transition(case=case, action=action, actor=user, **kw)
+            action(case=case, actor=user, **kw)
             outcomes.append("ok")
         except (InvalidTransition, ValidationError) as exc:
             outcomes.append(type(exc).__name__)
@@ -355,10 +365,10 @@ def test_two_people_acting_on_one_case_at_once_cannot_corrupt_it(
             connections.close_all()
 
     threads = [
-        threading.Thread(target=act, args=(handler_1, A.SIGN)),
+        threading.Thread(target=act, args=(handler_1, case_sign)),
         threading.Thread(
             target=act,
-            args=(handler_2, A.TRANSFER_REQUEST),
+            args=(handler_2, case_transfer_request),
             kwargs={"to_unit": office_user.unit or _other_unit(), "reason": "x"},
         ),
     ]
@@ -395,7 +405,7 @@ def test_two_identical_sign_clicks_at_once_sign_exactly_once(
 
         try:
             barrier.wait()
-            case_transition(case=case, action=A.SIGN, actor=user)
+            case_sign(case=case, actor=user)
             outcomes.append("ok")
         except InvalidTransition:
             outcomes.append("refused")
@@ -419,9 +429,9 @@ def _other_unit():
 
 def _callback_case(make_case, office_user, handler, dept):
     case = _assigned(make_case, office_user, dept)
-    case = case_transition(case=case, action=A.SIGN, actor=handler)
-    case = case_transition(case=case, action=A.ANSWER, actor=handler, answer="a", finding="true")
-    return case_transition(case=case, action=A.APPROVE, actor=office_user)
+    case = case_sign(case=case, actor=handler)
+    case = case_answer(case=case, actor=handler, answer="a", finding="true")
+    return case_approve(case=case, actor=office_user)
 
 
 def test_warning_letter_needs_a_rectification_deadline_and_follow_up_is_reminded(
@@ -431,17 +441,15 @@ def test_warning_letter_needs_a_rectification_deadline_and_follow_up_is_reminded
 
     case = _callback_case(make_case, office_user, handler_a, dept_a)
     with pytest.raises(ValidationError):
-        case_transition(
+        case_close(
             case=case,
-            action=A.CLOSE,
             actor=office_user,
             solved=True,
             handling_tier="general",
             handling_action="warning_letter",
         )
-    case = case_transition(
+    case = case_close(
         case=case,
-        action=A.CLOSE,
         actor=office_user,
         solved=True,
         handling_tier="general",
@@ -465,11 +473,11 @@ def test_urgent_assignment_notifies_the_department_at_once(
     from django.core import mail
 
     case, _ = make_case()
-    case = case_transition(case=case, action=A.ACCEPT, actor=office_user)
+    case = case_accept(case=case, actor=office_user)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_transition(
-            case=case, action=A.ASSIGN, actor=office_user, department=dept_a, urgent=True
+        case = case_assign(
+            case=case, actor=office_user, department=dept_a, urgent=True
         )
     assert case.urgent
     assert any(m.subject.startswith("【紧急】") and m.to == ["a@example.com"] for m in mail.outbox)
@@ -507,6 +515,6 @@ def test_named_complainant_is_told_each_status_change_by_email_and_sms(
     mail.outbox.clear()
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(case=case, action=A.ACCEPT, actor=office_user)
+        case_accept(case=case, actor=office_user)
     assert any("已受理" in m.body and m.to == ["zhou@example.com"] for m in mail.outbox)
     assert any("已受理" in m["text"] and m["phone"] == "13711112222" for m in sms.outbox)

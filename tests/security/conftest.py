@@ -43,15 +43,15 @@ def category(db):
 
 @pytest.fixture
 def world(db, make_unit, make_official, category, django_capture_on_commit_callbacks):
-    from complaints.choices import CaseAction, CaseSource
+    from complaints.choices import CaseSource
     from complaints.models import AssignmentDocument
     from complaints.services import (
         case_submit,
-        case_transition,
         monitor_report_submit,
         recover_token_make,
         track_token_make,
     )
+    from complaints.services.workflow import case_accept, case_assign, case_sign
     from complaints.services.workflow import extension_request
     from portal.evaluation.models import CallBack
     from portal.evaluation.services import (
@@ -94,9 +94,9 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
             contact_phone="13512345678",
             files=[SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")],
         )
-        case_transition(case=case, action=CaseAction.ACCEPT, actor=office)
-        case_transition(case=case, action=CaseAction.ASSIGN, actor=office, department=unit_a)
-        case_transition(case=case, action=CaseAction.SIGN, actor=dept_a)
+        case_accept(case=case, actor=office)
+        case_assign(case=case, actor=office, department=unit_a)
+        case_sign(case=case, actor=dept_a)
         case.refresh_from_db()
         extension = extension_request(case=case, actor=dept_a, working_days=2, reason="需要调查")
         report = monitor_report_submit(

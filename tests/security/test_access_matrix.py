@@ -64,9 +64,9 @@ def case_of_a(url, method="GET", *, leader=OK, data=None):
 # objects the office's integration screens need (the shared world has none): made on first use
 def _open311_client(w):
     if "open311_client" not in w:
-        from complaints.services import open311_client_register
+        from complaints.open311.clients import open311_client_create
 
-        w["open311_client"] = open311_client_register(name="矩阵测试客户端")[0]
+        w["open311_client"] = open311_client_create(name="矩阵测试客户端")[0]
     return w["open311_client"]
 
 

@@ -281,9 +281,9 @@ def test_roster_unit_filter_never_500(world, value):
 
 @pytest.fixture
 def api_key(db):
-    from complaints.services import open311_client_register
+    from complaints.open311.clients import open311_client_create
 
-    return open311_client_register(name="hostile-test")[1]
+    return open311_client_create(name="hostile-test")[1]
 
 
 @fast

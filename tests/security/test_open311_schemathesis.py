@@ -32,9 +32,9 @@ def _keep_test_connection():
 
 @pytest.fixture
 def open311_setup(db, category, _keep_test_connection):
-    from complaints.services import open311_client_register
+    from complaints.open311.clients import open311_client_create
 
-    return {"api_key": open311_client_register(name="schemathesis")[1],
+    return {"api_key": open311_client_create(name="schemathesis")[1],
             "service_code": category.code}
 
 

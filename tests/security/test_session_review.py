@@ -209,7 +209,7 @@ def test_the_public_roster_with_a_5000_digit_unit_id_is_not_a_500(client, make_o
 
 
 def test_phone_numbers_and_codes_keep_only_what_was_meant():
-    from complaints.services.intake import normalise_code
+    from complaints.services.receipts import normalise_code
     from portal.evaluation.rules import is_mobile, normalise_phone
 
     assert normalise_phone("１３８ ００１３ ８０００") == "13800138000"  # full-width, from an IME

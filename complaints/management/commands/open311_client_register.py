@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("name")
 
     def handle(self, *args, name, **options):
-        from complaints.services.open311_clients import open311_client_create
+        from complaints.open311.clients import open311_client_create
 
         try:
             client, key = open311_client_create(name=name)

@@ -6,10 +6,18 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from complaints.choices import CaseAction, Finding, HandlingAction, HandlingTier
+from complaints.choices import Finding, HandlingAction, HandlingTier
 from complaints.models import Category
 from complaints.publication import selectors, services
-from complaints.services import case_submit, case_transition
+from complaints.services import case_submit
+from complaints.services.workflow import (
+    case_accept,
+    case_answer,
+    case_approve,
+    case_assign,
+    case_close,
+    case_sign,
+)
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 
@@ -53,13 +61,12 @@ def case_answered(
         unit=None if official else unit,
         **submit,
     )
-    case_transition(case=case, action=CaseAction.ACCEPT, actor=actor)
-    case_transition(case=case, action=CaseAction.ASSIGN, actor=actor, department=unit)
+    case_accept(case=case, actor=actor)
+    case_assign(case=case, actor=actor, department=unit)
     handler = department_user(unit)
-    case_transition(case=case, action=CaseAction.SIGN, actor=handler)
-    case_transition(
+    case_sign(case=case, actor=handler)
+    case_answer(
         case=case,
-        action=CaseAction.ANSWER,
         actor=handler,
         answer=answer,
         finding=finding,
@@ -81,13 +88,12 @@ def case_closed(
 ):
     actor = actor or office()
     case = case_answered(unit=unit, text=text, actor=actor, **kw)
-    case_transition(case=case, action=CaseAction.APPROVE, actor=actor)
+    case_approve(case=case, actor=actor)
     extra = {}
     if action == HandlingAction.WARNING_LETTER and "rectify_by" in _transition_args():
         extra["rectify_by"] = timezone.localdate() + timedelta(days=10)  # 限期整改
-    case_transition(
+    case_close(
         case=case,
-        action=CaseAction.CLOSE,
         actor=actor,
         solved=solved,
         handling_tier=tier,
@@ -99,7 +105,7 @@ def case_closed(
 
 
 def _transition_args():
-    return inspect.signature(case_transition).parameters
+    return inspect.signature(case_close).parameters
 
 
 def publish(case, *, actor=None, **overrides):

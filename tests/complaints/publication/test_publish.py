@@ -3,10 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from complaints.choices import CaseAction, PublicationStatus
+from complaints.choices import PublicationStatus
 from complaints.publication import selectors, services
 from complaints.publication.models import PublishedOutcome
-from complaints.services import case_publication_set, case_transition
+from complaints.services import case_publication_set
+from complaints.services.workflow import case_approve, case_reopen
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 from portal.audit.models import AuditEvent
@@ -144,8 +145,8 @@ def test_only_the_office_publishes_and_unpublishes(unit, on_commit):
 def test_reopened_case_is_not_closed_and_cannot_be_published(unit):
     office = f.office()
     case = f.case_answered(unit=unit, text="路灯不亮三个月没人管", actor=office)
-    case_transition(case=case, action=CaseAction.APPROVE, actor=office)
-    case_transition(case=case, action=CaseAction.REOPEN, actor=office, reason="不满意")
+    case_approve(case=case, actor=office)
+    case_reopen(case=case, actor=office, reason="不满意")
     case.refresh_from_db()
     with pytest.raises(ValidationError):
         f.publish(case, actor=office)

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints.choices import CaseAction, CaseSource, Finding, HandlingAction, HandlingTier
+from complaints.choices import CaseSource, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
-from complaints.services import case_submit, case_transition, monitor_report_submit
+from complaints.services import case_submit, monitor_report_submit
+from complaints.services.workflow import case_accept, case_assign
 from portal.reporting import stats
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
@@ -66,10 +67,9 @@ def world(make_unit, make_official):
     )
     f.case_answered(unit=roads, text="路面坑洼", finding=Finding.FALSE, actor=office)
     c4, _ = case_submit(category=f.category(), text="窗口排队太久", unit=permits)
-    case_transition(case=c4, action=CaseAction.ACCEPT, actor=office)
-    case_transition(
+    case_accept(case=c4, actor=office)
+    case_assign(
         case=c4,
-        action=CaseAction.ASSIGN,
         actor=office,
         department=permits,
         deadline=timezone.localdate() - timedelta(days=1),

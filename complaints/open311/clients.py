@@ -1,7 +1,10 @@
 """Open311 clients as the office manages them: register (the api_key is shown once, only its
-SHA-256 is kept), switch on and off. Each change is an audit event in the same transaction.
-The key itself is made by intake.open311_client_register, which the management command and the
-office screen both reach through open311_client_create."""
+SHA-256 is kept), switch on and off. Each change is an audit event in the same transaction;
+the office screen and the management command (actor None: the operator on the server) both
+register through open311_client_create."""
+
+import hashlib
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +14,6 @@ from portal.accounts import roles
 from portal.audit.services import audit_append
 
 from ..models import Open311Client
-from .intake import open311_client_register
 
 ERR_NAME = _("请填写客户端名称（不超过100个字）")
 
@@ -43,7 +45,10 @@ def open311_client_create(*, name: str, actor=None) -> tuple[Open311Client, str]
     if not name or len(name) > 100:
         raise ValidationError(ERR_NAME, code="name")
     with transaction.atomic():
-        client, key = open311_client_register(name=name)
+        key = secrets.token_urlsafe(24)
+        client = Open311Client.objects.create(
+            name=name, key_hash=hashlib.sha256(key.encode()).hexdigest()
+        )
         _audit(client=client, action="open311_client.register", actor=actor,
                after={"name": name, "active": True})
     return client, key
