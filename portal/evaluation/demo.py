@@ -104,7 +104,7 @@ def _seed_office_trail(created, rng, now):
     from portal.accounts.models import User
 
     office = User.objects.filter(username="office").first()
-    ids = list(Rating.objects.filter(level__lte=2).order_by("created_at")
+    ids = list(Rating.objects.bad().order_by("created_at")
                .values_list("pk", "created_at"))
     callbacks = [CallBack(rating_id=pk, kind=CallBackKind.BAD, created_at=at,
                           due_at=at + timedelta(hours=24)) for pk, at in ids[-40:]]

@@ -17,7 +17,7 @@ from cms.models import OfficialPage
 from portal.core.pdf import cjk_font
 
 from .choices import ReportFormat
-from .models import MonthlyReport, MonthlyReportFile, Rating, Warning
+from .models import MonthlyReport, MonthlyReportFile, Rating, Warning, bad_rating_q
 from .scores import unit_scores
 
 REASONS_PER_OFFICIAL = 3
@@ -36,14 +36,14 @@ def report_data(*, month: date) -> dict:
     end = _next_month(month)
     active = Rating.objects.active()
     in_month = active.filter(month=month)
-    totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2)))
-    per_official = list(in_month.filter(level__lte=2).values("official_id")
+    totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
+    per_official = list(in_month.bad().values("official_id")
                         .annotate(bad=Count("id")).order_by("-bad", "official_id"))
     ids = [r["official_id"] for r in per_official]
     names = {o.pk: (o.title, o.unit.name, o.post) for o in
              OfficialPage.objects.filter(pk__in=ids).select_related("unit")}
     reasons = defaultdict(list)
-    for r in (in_month.filter(level__lte=2, official_id__in=ids).exclude(reason="")
+    for r in (in_month.bad().filter(official_id__in=ids).exclude(reason="")
               .values("official_id", "reason").annotate(n=Count("id"))
               .order_by("official_id", "-n", "reason")):
         if len(reasons[r["official_id"]]) < REASONS_PER_OFFICIAL:

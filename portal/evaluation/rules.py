@@ -28,9 +28,24 @@ def levels_for(scale: str) -> list[tuple[int, str]]:
     return LEVELS_FIVE if scale == "five" else LEVELS_THREE
 
 
+# 差评 is 不满意 and below: the one threshold every count, filter and aggregate uses (through
+# is_bad / bad_levels here and Rating.objects.bad() / bad_rating_q() in models). A level below
+# the configured scale (a 1 kept from a five-level period) still counts as 差评.
+BAD_LEVEL_MAX = 2
+
+
 def is_bad(level: int) -> bool:
     """差评: 不满意, and on the five-level scale the bottom two levels."""
-    return level <= 2
+    return level <= BAD_LEVEL_MAX
+
+
+# 好评 for the 刷好评 check (suspicious.py): 满意 and above; 基本满意 is neither good nor bad.
+GOOD_LEVEL_MIN = 4
+
+
+def bad_levels(scale: str) -> list[int]:
+    """The levels of `scale` ("three" or "five") that are 差评, highest first."""
+    return [level for level, _ in levels_for(scale) if is_bad(level)]
 
 
 def month_start(day: date) -> date:

@@ -9,13 +9,20 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from portal.accounts import roles
 
 from . import rules
-from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
+from .models import (
+    AppealStatus,
+    CallBack,
+    Rating,
+    RatingAppeal,
+    RatingRevocation,
+    bad_rating_q,
+)
 from .services import aggregates_cache_key
 
 TREND_MONTHS = 12
@@ -55,7 +62,7 @@ def official_aggregates(*, official_id: int) -> dict:
     trend_rows = {
         row["month"]: row
         for row in active.filter(month__gte=months[0]).values("month").annotate(
-            n=Count("id"), bad=Count("id", filter=Q(level__lte=2))
+            n=Count("id"), bad=Count("id", filter=bad_rating_q())
         )
     }
     trend = [{"month": m, "n": trend_rows.get(m, {}).get("n", 0),
@@ -148,7 +155,7 @@ def rating_list_for_user(*, user, official_id=None, bad_only=False, limit=200):
     if official_id:
         qs = qs.filter(official_id=official_id)
     if bad_only:
-        qs = qs.filter(level__lte=2)
+        qs = qs.bad()
     return list(qs[:limit])
 
 

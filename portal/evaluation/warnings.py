@@ -27,8 +27,8 @@ def _day_end(day: date) -> datetime:
 def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     """[(official_id, month_count, year_count)] of 不满意 votes not revoked, up to `day`."""
     month, year_start = day.replace(day=1), date(day.year, 1, 1)
-    qs = Rating.objects.active().filter(level__lte=2, month__gte=year_start, month__lte=month,
-                                        created_at__lt=_day_end(day))
+    qs = Rating.objects.active().bad().filter(month__gte=year_start, month__lte=month,
+                                              created_at__lt=_day_end(day))
     if official_ids is not None:
         qs = qs.filter(official_id__in=official_ids)
     rows = (qs.values("official_id")

@@ -34,6 +34,19 @@ def test_bottom_two_levels_count_as_bad(level, bad):
     assert rules.is_bad(level) is bad
 
 
+@pytest.mark.parametrize(
+    ("scale", "bad", "not_bad"),
+    [
+        ("three", [2], [4, 3]),
+        ("five", [2, 1], [5, 4, 3]),
+        ("unknown", [2], [4, 3]),  # anything but "five" is the three-level scale
+    ],
+)
+def test_bad_levels_under_each_scale(scale, bad, not_bad):
+    assert rules.bad_levels(scale) == bad
+    assert [lv for lv, _ in rules.levels_for(scale) if not rules.is_bad(lv)] == not_bad
+
+
 def test_three_level_scale_is_default_and_five_level_scale_has_two_bad_levels():
     with translation.override("zh-hans"):
         assert [str(n) for _, n in rules.levels_for("three")] == ["满意", "基本满意", "不满意"]
