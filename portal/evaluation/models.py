@@ -265,7 +265,7 @@ class StaffPhone(models.Model):  # noqa: DJ008  (no natural name; shown by id)
 # --- issue 4: warnings, unit scores, reports -------------------------------------------------
 
 
-class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+class OfficialWarning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     """预警: raised once per official, level and period (re-runs are idempotent)."""
 
     official = models.ForeignKey(
@@ -278,6 +278,8 @@ class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     created_at = models.DateTimeField()
 
     class Meta:
+        # renamed from Warning (it shadowed the builtin); the table keeps its name
+        db_table = "evaluation_warning"
         verbose_name = "预警"
         verbose_name_plural = "预警"
         constraints = [
@@ -289,7 +291,7 @@ class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
 
 
 class WarningAction(models.Model):  # noqa: DJ008  (no natural name; shown by id)
-    warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="actions")
+    warning = models.ForeignKey(OfficialWarning, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField("处置", max_length=10, choices=WarningActionKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField("时间")

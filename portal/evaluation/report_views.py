@@ -16,7 +16,7 @@ from portal.accounts import roles
 
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
-from .models import MonthlyReport, Warning
+from .models import MonthlyReport, OfficialWarning
 from .reports import monthly_report_build, previous_month
 from .warnings import warning_action_record
 
@@ -49,7 +49,7 @@ def _office_or_leader(user):
 @login_required
 def warnings_page(request):
     _office_or_leader(request.user)
-    items = (Warning.objects.select_related("official", "official__unit")
+    items = (OfficialWarning.objects.select_related("official", "official__unit")
              .prefetch_related("actions").order_by("-created_at")[:300])
     return render(request, "evaluation/office/warnings.html", {
         "warnings": items, "form": WarningActionForm(), "is_office": roles.is_office(request.user),
@@ -61,7 +61,7 @@ def warnings_page(request):
 @require_POST
 def warning_action(request, pk):
     _office(request.user)
-    warning = get_object_or_404(Warning, pk=pk)
+    warning = get_object_or_404(OfficialWarning, pk=pk)
     form = WarningActionForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data

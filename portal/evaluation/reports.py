@@ -17,7 +17,7 @@ from cms.models import OfficialPage
 from portal.core.pdf import cjk_font
 
 from .choices import ReportFormat
-from .models import MonthlyReport, MonthlyReportFile, Rating, Warning, bad_rating_q
+from .models import MonthlyReport, MonthlyReportFile, OfficialWarning, Rating, bad_rating_q
 from .scores import unit_scores
 
 REASONS_PER_OFFICIAL = 3
@@ -49,7 +49,7 @@ def report_data(*, month: date) -> dict:
         if len(reasons[r["official_id"]]) < REASONS_PER_OFFICIAL:
             reasons[r["official_id"]].append(f"{r['reason']}（{r['n']}）")
     warnings = defaultdict(list)
-    for w in Warning.objects.filter(
+    for w in OfficialWarning.objects.filter(
             Q(period_kind="month", period_start=month)
             | Q(period_kind="year", created_at__date__gte=month, created_at__date__lt=end)
     ).filter(official_id__in=ids).order_by("official_id", "level"):

@@ -17,7 +17,7 @@ from cms.selectors import portal_rules
 
 from . import rules
 from .choices import WarningPeriod
-from .models import Rating, Warning
+from .models import OfficialWarning, Rating
 
 
 def _day_end(day: date) -> datetime:
@@ -38,7 +38,7 @@ def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     return list(rows)
 
 
-def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warning]:
+def warnings_compute(*, day: date | None = None, official_ids=None) -> list[OfficialWarning]:
     """Raise every warning crossed by `day` (default today). Returns the newly raised ones."""
     day = day or timezone.localdate()
     thresholds = portal_rules().warning_thresholds
@@ -51,16 +51,16 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warn
         for level, kind in rules.warning_levels(month_count=m, year_count=y,
                                                 thresholds=thresholds):
             start = day.replace(day=1) if kind == "month" else date(day.year, 1, 1)
-            candidates.append(Warning(
+            candidates.append(OfficialWarning(
                 official_id=official_id, level=level, period_kind=kind, period_start=start,
                 count=m if kind == WarningPeriod.MONTH else y, created_at=now,
             ))
     if not candidates:
         return []
     with transaction.atomic():
-        Warning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
+        OfficialWarning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
         # rows stamped with this run's time are the ones this run inserted
-        new = list(Warning.objects.filter(created_at=now).order_by("official_id", "level"))
+        new = list(OfficialWarning.objects.filter(created_at=now).order_by("official_id", "level"))
         if new:
             transaction.on_commit(lambda: _notify(new))
     return new
@@ -83,7 +83,7 @@ def _notify(new):
     )
 
 
-def warning_action_record(*, warning: Warning, actor, kind: str, done_at=None, minutes=None,
+def warning_action_record(*, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None,
                           note: str = ""):
     """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
     from django.core.exceptions import PermissionDenied

@@ -1,9 +1,9 @@
 import pytest
 from django.core.cache import cache
 
-from portal.core import sms
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.core import sms
 from portal.evaluation import rules
 from portal.evaluation.choices import Channel
 from portal.evaluation.services import RatingData, rating_submit

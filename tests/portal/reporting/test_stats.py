@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from complaints.choices import CaseAction, CaseSource, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from complaints.services import case_submit, case_transition, monitor_report_submit
-from portal.reporting import stats
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 from portal.evaluation import rules
 from portal.evaluation.choices import Channel
 from portal.evaluation.services import RatingData, rating_revoke, rating_submit
+from portal.reporting import stats
 from tests.complaints.publication import factories as f
 
 pytestmark = pytest.mark.django_db
