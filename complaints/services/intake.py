@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
 from portal.outbox.services import outbox_enqueue
+from portal.core.dates import month_start
+from portal.core.phone import is_mobile, mobile_or_none, phone_normalise
 from portal.core.text import ascii_digits
 
 from portal.core import crypto
@@ -43,6 +45,7 @@ ERR_TEXT_LONG = _("投诉内容不能超过 %(n)s 字 (text too long)")
 ERR_CATEGORY = _("请选择有效的投诉类别 (unknown category)")
 ERR_OFFICIAL = _("请选择被投诉人员 (choose the official)")
 ERR_UNIT = _("请选择被投诉单位 (choose the unit)")
+ERR_MOBILE = _("请输入11位手机号 (11-digit mobile number)")
 ERR_NAMED_CONTACT = _("实名投诉请填写姓名和手机号或电子邮箱 (name and phone or e-mail required)")
 ERR_CODE = _("受理编号或查询码错误 (wrong tracking number or receipt code)")
 ERR_LOCKED = _("查询失败次数过多，该编号已暂时锁定，请 %(minutes)s 分钟后再试 (locked, try later)")
@@ -246,6 +249,8 @@ def case_submit(
         and not (contact_name.strip() and (contact_phone.strip() or contact_email.strip()))
     ):
         raise ValidationError({"contact_name": ERR_NAMED_CONTACT})
+    if contact_phone.strip() and not is_mobile(contact_phone):
+        raise ValidationError({"contact_phone": ERR_MOBILE})
     cleaned = attachments_clean(files)
     now = timezone.now()
     code = receipt_code_new() if with_receipt else None
@@ -282,7 +287,7 @@ def case_submit(
             case.notify_email_enc = crypto.encrypt(notify_email.strip())
         else:
             case.contact_name_enc = crypto.encrypt(contact_name.strip())
-            case.contact_phone_enc = crypto.encrypt(contact_phone.strip())
+            case.contact_phone_enc = crypto.encrypt(mobile_or_none(contact_phone) or "")
             case.contact_email_enc = crypto.encrypt(contact_email.strip())
         case.save()
         _attachments_store(case=case, cleaned=cleaned)
@@ -361,7 +366,7 @@ def monitor_report_submit(
         contact_email=monitor.email,
         source=CaseSource.MONITOR,
         monitor=monitor,
-        report_month=month.replace(day=1),
+        report_month=month_start(month),
         files=files,
         with_receipt=False,
     )
@@ -562,8 +567,8 @@ def _contact_matches(case, contact: str) -> str | None:
     if "@" in contact:
         email = crypto.decrypt(case.contact_email_enc).lower()
         return "email" if email and hmac.compare_digest(email, contact) else None
-    phone = ascii_digits(crypto.decrypt(case.contact_phone_enc))
-    given = ascii_digits(contact)
+    phone = phone_normalise(crypto.decrypt(case.contact_phone_enc))
+    given = phone_normalise(contact)
     return "phone" if phone and hmac.compare_digest(phone, given) else None
 
 

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from cms.models import Unit
 from portal.accounts import roles
+from portal.core.dates import previous_month
 
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
 from .models import MonthlyReport, OfficialWarning
-from .reports import monthly_report_build, previous_month
+from .reports import monthly_report_build
 from .warnings import warning_action_record
 
 

@@ -7,11 +7,8 @@ import hashlib
 import hmac
 import ipaddress
 import math
-from datetime import date
 
 from django.utils.translation import gettext_lazy as _
-
-from portal.core.text import ascii_digits
 
 # Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
 # translated lazily, so the page's language picks them (English in locale/en django.po).
@@ -48,26 +45,10 @@ def bad_levels(scale: str) -> list[int]:
     return [level for level, _ in levels_for(scale) if is_bad(level)]
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def keyed_hash(key: str, purpose: str, value: str) -> str:
     """HMAC-SHA256 with the server secret; `purpose` separates voter keys from staff hashes so
     the two cannot be joined to re-identify a staff member's ratings."""
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_phone(phone: str) -> str:
-    digits = ascii_digits(phone)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
-
-
-def is_mobile(phone: str) -> bool:
-    p = normalise_phone(phone)
-    return len(p) == 11 and p.startswith("1")
 
 
 def network_prefix(ip: str) -> str:

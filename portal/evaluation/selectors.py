@@ -4,7 +4,6 @@ Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, t
 queue order and what is overdue, who may read the back-office lists.
 """
 
-from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +12,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from portal.accounts import roles
+from portal.core.dates import months_back
 
 from . import rules
 from .models import (
@@ -26,14 +26,6 @@ from .models import (
 from .services import aggregates_cache_key
 
 TREND_MONTHS = 12
-
-
-def _months_back(today: date, n: int) -> list[date]:
-    months, y, m = [], today.year, today.month
-    for _ in range(n):
-        months.append(date(y, m, 1))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return list(reversed(months))
 
 
 def official_aggregates(*, official_id: int) -> dict:
@@ -58,7 +50,7 @@ def official_aggregates(*, official_id: int) -> dict:
         scored = sum(r[f"n_{d}"] for r in per_level.values())
         total = sum(r[f"avg_{d}"] * r[f"n_{d}"] for r in per_level.values() if r[f"n_{d}"])
         averages[d] = round(total / scored, 2) if scored else None
-    months = _months_back(timezone.localdate(), TREND_MONTHS)
+    months = months_back(timezone.localdate(), TREND_MONTHS)
     trend_rows = {
         row["month"]: row
         for row in active.filter(month__gte=months[0]).values("month").annotate(

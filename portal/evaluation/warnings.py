@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.selectors import portal_rules
+from portal.core.dates import month_start, year_start
 
 from . import rules
 from .choices import WarningPeriod
@@ -26,8 +27,8 @@ def _day_end(day: date) -> datetime:
 
 def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     """[(official_id, month_count, year_count)] of 不满意 votes not revoked, up to `day`."""
-    month, year_start = day.replace(day=1), date(day.year, 1, 1)
-    qs = Rating.objects.active().bad().filter(month__gte=year_start, month__lte=month,
+    month, first_of_year = month_start(day), year_start(day)
+    qs = Rating.objects.active().bad().filter(month__gte=first_of_year, month__lte=month,
                                               created_at__lt=_day_end(day))
     if official_ids is not None:
         qs = qs.filter(official_id__in=official_ids)
@@ -50,7 +51,7 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Offi
                                         min_month=min_month, min_year=min_year):
         for level, kind in rules.warning_levels(month_count=m, year_count=y,
                                                 thresholds=thresholds):
-            start = day.replace(day=1) if kind == "month" else date(day.year, 1, 1)
+            start = month_start(day) if kind == "month" else year_start(day)
             candidates.append(OfficialWarning(
                 official_id=official_id, level=level, period_kind=kind, period_start=start,
                 count=m if kind == WarningPeriod.MONTH else y, created_at=now,

@@ -42,6 +42,7 @@ from cms.models import Unit
 from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from complaints.publication.signals import stats_version
+from portal.core.dates import months_back
 from portal.evaluation.models import Rating, bad_rating_q
 
 # 满意: a rating not revoked and not 差评 (portal.evaluation.rules.is_bad)
@@ -149,19 +150,11 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
     }
 
 
-def _months_back(today: date, n: int) -> list[date]:
-    months, y, m = [], today.year, today.month
-    for _ in range(n):
-        months.append(date(y, m, 1))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return months[::-1]
-
-
 def satisfaction_trend(*, months: int | None = None, today: date | None = None) -> list[dict]:
     """Per calendar month: ratings not revoked, satisfied among them, the rate."""
     today = today or timezone.localdate()
     months = months or getattr(settings, "STATS_TREND_MONTHS", 12)
-    span = _months_back(today, months)
+    span = months_back(today, months)
     rows = (
         Rating.objects.filter(month__gte=span[0], month__lte=span[-1])
         .values("month")

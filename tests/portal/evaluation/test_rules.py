@@ -89,12 +89,6 @@ def test_keyed_hash_separates_purposes():
     assert "13800000000" not in rules.keyed_hash("k", "voter-phone", "13800000000")
 
 
-@pytest.mark.parametrize(("phone", "ok"), [("13800138000", True), ("+86 138 0013 8000", True),
-                                           ("1380013800", False), ("23800138000", False)])
-def test_mobile_numbers(phone, ok):
-    assert rules.is_mobile(phone) is ok
-
-
 def test_satisfaction_rate_counts_everything_but_bad_ratings():
     assert rules.satisfaction_rate({4: 6, 3: 2, 2: 2}) == 0.8
     assert rules.satisfaction_rate({}) is None
