@@ -1,4 +1,3 @@
-from datetime import date
 
 import pytest
 from django.utils import translation
@@ -103,6 +102,3 @@ def test_unit_score(bad, violations, score):
 def test_removal_flag_needs_two_years_running_in_the_ten_worst():
     assert rules.removal_flags({2025: {1, 2}, 2026: {2, 3}}, 2026) == {2}
 
-
-def test_month_start():
-    assert rules.month_start(date(2026, 12, 31)) == date(2026, 12, 1)
