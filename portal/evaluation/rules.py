@@ -15,9 +15,6 @@ from django.utils.translation import gettext_lazy as _
 LEVELS_THREE = [(4, _("满意")), (3, _("基本满意")), (2, _("不满意"))]
 LEVELS_FIVE = [(5, _("非常满意")), (4, _("满意")), (3, _("基本满意")), (2, _("不满意")),
                (1, _("非常不满意"))]
-LEVEL_NAMES = dict(LEVELS_FIVE)
-LEVEL_NAMES_EN = {5: "very satisfied", 4: "satisfied", 3: "basically satisfied",
-                  2: "dissatisfied", 1: "very dissatisfied"}
 WARNING_ORDER = ("III", "II", "I")  # lowest to highest
 
 

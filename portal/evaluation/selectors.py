@@ -120,12 +120,6 @@ def callback_queue(*, user, include_done=False):
     return items
 
 
-def callback_get_for_office(*, user, pk):
-    if not roles.is_office(user):
-        raise PermissionDenied
-    return CallBack.objects.select_related("rating", "rating__official").get(pk=pk)
-
-
 def rating_get_for_user(*, user, pk) -> Rating:
     """Office sees every rating; a department account only its own unit's (else 404)."""
     qs = Rating.objects.select_related("official", "unit")
