@@ -152,7 +152,7 @@ def main():
     fresh_database()
     load(args)
     from portal.evaluation import scores
-    from portal.evaluation.models import Warning
+    from portal.evaluation.models import OfficialWarning
     from portal.evaluation.warnings import warnings_compute
 
     day = date(2025, 12, 31)
@@ -162,7 +162,7 @@ def main():
     bare_r, _ = timed("bare GROUP BY (ranking)", bare(BARE_RANKING))
     rank_t, ranking = timed("yearly ranking 2025", lambda: scores.ranking(year=2025))
     by_level = {}
-    for w in Warning.objects.values_list("level", "period_kind"):
+    for w in OfficialWarning.objects.values_list("level", "period_kind"):
         by_level[w] = by_level.get(w, 0) + 1
     print(f"warnings raised: {len(new):,} {dict(sorted(by_level.items()))}; re-run raised "
           f"{len(again)}")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -11,6 +12,19 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .pinyin import name_initials, name_pinyin
+
+# Wagtail hooks that fill the pages' context: `fn(*, request, page) -> dict`, merged in
+# registration order. cms' own readers register in cms/wagtail_hooks.py (so models never
+# import selectors, which import models); apps above cms add theirs in their wagtail_hooks.py.
+HOME_PAGE_CONTEXT = "cms_home_page_context"
+ROSTER_PAGE_CONTEXT = "cms_roster_page_context"
+OFFICIAL_PROFILE_CONTEXT = "official_profile_context"
+
+
+def _hooked_context(hook_name: str, context: dict, *, request, page) -> dict:
+    for fn in hooks.get_hooks(hook_name):
+        context.update(fn(request=request, page=page))
+    return context
 
 
 class UnitKind(models.TextChoices):
@@ -81,13 +95,8 @@ class HomePage(Page):
         verbose_name = "首页"
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = selectors.news_latest(limit=5)
-        context["latest_policies"] = selectors.policy_latest(limit=5)
-        context["roster_url"] = selectors.roster_url()
-        return context
+        return _hooked_context(HOME_PAGE_CONTEXT, context, request=request, page=self)
 
 
 class OfficialIndexPage(Page):
@@ -104,18 +113,8 @@ class OfficialIndexPage(Page):
         verbose_name = "测评对象名册"
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        unit_id = request.GET.get("unit") or None
-        query = (request.GET.get("q") or "").strip()[:50]
-        context.update(
-            units=selectors.unit_list(),
-            groups=selectors.roster_grouped(index_page=self, unit_id=unit_id, query=query),
-            selected_unit=unit_id,
-            query=query,
-        )
-        return context
+        return _hooked_context(ROSTER_PAGE_CONTEXT, context, request=request, page=self)
 
 
 class OfficialPage(Page):
@@ -184,14 +183,10 @@ class OfficialPage(Page):
         super().full_clean(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from . import hooks_registry
-
         context = super().get_context(request, *args, **kwargs)
-        # evaluation adds the rating form and aggregates through a registered provider,
-        # so cms does not import the domain apps above it.
-        for provider in hooks_registry.official_context_providers:
-            context.update(provider(request=request, official=self))
-        return context
+        # evaluation adds the rating form and aggregates through this hook (its
+        # wagtail_hooks.py), so cms does not import the domain apps above it.
+        return _hooked_context(OFFICIAL_PROFILE_CONTEXT, context, request=request, page=self)
 
 
 class DatedIndexPage(Page):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cms.models import OfficialPage, Unit
+from portal.core.dates import month_start
 
 from .choices import HandlingTier
 from .models import Case, Category
@@ -132,7 +133,7 @@ def seed(progress=None, per_state: int = 3):
             if bar:
                 bar.update(1)
     monitors = list(User.objects.filter(username__startswith="monitor").order_by("username")[:5])
-    month = timezone.localdate().replace(day=1)
+    month = month_start(timezone.localdate())
     for n, monitor in enumerate(monitors):
         monitor_report_submit(
             monitor=monitor,

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
 from portal.core.captcha import OneQueryCaptchaField
+from portal.core.dates import months_back
+from portal.core.phone import is_mobile, mobile_or_none
 
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label
+from .services.intake import ERR_MOBILE
 
 
 class LabelledCaptchaInput(CaptchaTextInput):
@@ -116,11 +119,10 @@ class ComplaintForm(SubjectMixin):
         widget=forms.RadioSelect,
     )
     contact_name = forms.CharField(label=_("姓名"), required=False, max_length=50)
-    contact_phone = forms.RegexField(
+    contact_phone = forms.CharField(
         label=_("手机号"),
         required=False,
-        regex=r"^1\d{10}$",
-        error_messages={"invalid": _("请输入11位手机号 (11-digit mobile number)")},
+        max_length=20,
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
         ),
@@ -156,6 +158,12 @@ class ComplaintForm(SubjectMixin):
         "notify_email",
         "captcha",
     ]
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data.get("contact_phone", "")
+        if phone and not is_mobile(phone):
+            raise forms.ValidationError(ERR_MOBILE, code="invalid")
+        return mobile_or_none(phone) or ""
 
     def clean(self):
         data = super().clean()
@@ -237,12 +245,8 @@ class VerifyForm(forms.Form):
 
 def _month_choices():
     today = timezone.localdate()
-    months = []
-    year, month = today.year, today.month
-    for _i in range(3):
-        months.append((f"{year:04d}-{month:02d}", f"{year}年{month}月"))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return months
+    return [(f"{m.year:04d}-{m.month:02d}", f"{m.year}年{m.month}月")
+            for m in reversed(months_back(today, 3))]
 
 
 class MonitorReportForm(SubjectMixin):

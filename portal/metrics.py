@@ -34,7 +34,7 @@ COUNTED_MODELS = (
     "audit.AuditEvent",
     "evaluation.Rating",
     "evaluation.CallBack",
-    "evaluation.Warning",
+    "evaluation.OfficialWarning",
     "complaints.Case",
     "complaints.Attachment",
     "publication.PublishedOutcome",

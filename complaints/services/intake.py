@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.roles import is_monitor
 from portal.audit.services import audit_append
 from portal.core import crypto
+from portal.core.dates import month_start
+from portal.core.phone import is_mobile, mobile_or_none
 
 from ..attachments import attachments_clean, attachments_store
 from ..choices import ActorKind, CaseSource, CaseState, SubjectKind
@@ -34,6 +36,7 @@ ERR_TEXT_LONG = _("投诉内容不能超过 %(n)s 字 (text too long)")
 ERR_CATEGORY = _("请选择有效的投诉类别 (unknown category)")
 ERR_OFFICIAL = _("请选择被投诉人员 (choose the official)")
 ERR_UNIT = _("请选择被投诉单位 (choose the unit)")
+ERR_MOBILE = _("请输入11位手机号 (11-digit mobile number)")
 ERR_NAMED_CONTACT = _("实名投诉请填写姓名和手机号或电子邮箱 (name and phone or e-mail required)")
 ERR_MONTH = _("请选择报告月份 (month required)")
 
@@ -119,6 +122,8 @@ def case_submit(
         and not (contact_name.strip() and (contact_phone.strip() or contact_email.strip()))
     ):
         raise ValidationError({"contact_name": ERR_NAMED_CONTACT})
+    if contact_phone.strip() and not is_mobile(contact_phone):
+        raise ValidationError({"contact_phone": ERR_MOBILE})
     cleaned = attachments_clean(files)
     now = timezone.now()
     code = receipt_code_new() if with_receipt else None
@@ -155,7 +160,7 @@ def case_submit(
             case.notify_email_enc = crypto.encrypt(notify_email.strip())
         else:
             case.contact_name_enc = crypto.encrypt(contact_name.strip())
-            case.contact_phone_enc = crypto.encrypt(contact_phone.strip())
+            case.contact_phone_enc = crypto.encrypt(mobile_or_none(contact_phone) or "")
             case.contact_email_enc = crypto.encrypt(contact_email.strip())
         case.save()
         attachments_store(case=case, cleaned=cleaned)
@@ -197,7 +202,7 @@ def monitor_report_submit(
         contact_email=monitor.email,
         source=CaseSource.MONITOR,
         monitor=monitor,
-        report_month=month.replace(day=1),
+        report_month=month_start(month),
         files=files,
         with_receipt=False,
     )

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts import roles
+from portal.core import crypto
+from portal.core.dates import month_start
 from portal.core.sms import send_sms
 
-from portal.core import crypto
 from ..choices import DEPARTMENT_STATES, CaseState
 from ..models import Case, MonitorReminder
 from .notices import department_notice_post
@@ -146,7 +147,7 @@ def monitor_reminder_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     if today.day < settings.MONITOR_REPORT_REMINDER_DAY:
         return 0
-    month = today.replace(day=1)
+    month = month_start(today)
     User = get_user_model()
     monitors = (
         User.objects.filter(groups__name=roles.MONITOR, is_active=True)

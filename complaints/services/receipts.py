@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
 from portal.core import crypto
+from portal.core.phone import phone_normalise
 from portal.core.text import ascii_digits
 from portal.outbox.services import outbox_enqueue
 
@@ -216,8 +217,8 @@ def _contact_matches(case, contact: str) -> str | None:
     if "@" in contact:
         email = crypto.decrypt(case.contact_email_enc).lower()
         return "email" if email and hmac.compare_digest(email, contact) else None
-    phone = ascii_digits(crypto.decrypt(case.contact_phone_enc))
-    given = ascii_digits(contact)
+    phone = phone_normalise(crypto.decrypt(case.contact_phone_enc))
+    given = phone_normalise(contact)
     return "phone" if phone and hmac.compare_digest(phone, given) else None
 
 

@@ -1,11 +1,11 @@
 """Account writes: creating the role groups and staff accounts; staff work mobiles."""
 
-import re
-
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.phone import is_mobile, phone_normalise
 
 from .models import User
 from .roles import ALL_ROLES, DEPARTMENT, EDITOR, MONITOR, OFFICE
@@ -88,8 +88,8 @@ def staff_mobile_set(*, user, mobile: str, actor):
 
     if not is_office(actor):
         raise PermissionDenied
-    mobile = re.sub(r"[\s-]", "", mobile or "")
-    if mobile and not re.fullmatch(r"1[3-9][0-9]{9}", mobile):  # not \d: any Unicode digit
+    mobile = phone_normalise(mobile)
+    if mobile and not is_mobile(mobile):
         raise ValidationError(ERR_MOBILE, code="mobile")
     if not user.is_staff:
         raise ValidationError(ERR_MOBILE_NOT_STAFF, code="not_staff")

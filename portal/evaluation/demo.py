@@ -5,7 +5,7 @@ demo; a few officials get enough 不满意 this month to show warnings; some rat
 """
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from cms.models import OfficialPage
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.services import _roundtrip
+from portal.core.dates import add_months, month_start
 
 from . import rules
 from .choices import CallBackKind, Channel
@@ -21,13 +22,6 @@ from .models import CallBack, Rating, RatingChainHead, RatingRevocation
 REASONS = ["办事拖拉，多次往返", "态度生硬", "推诿扯皮", "窗口长时间无人", "材料要求反复变化",
            "答复不清楚", "没有一次性告知"]
 TOTAL = 3000
-
-
-def _month_back(day: date, n: int) -> date:
-    y, m = day.year, day.month - n
-    while m <= 0:
-        y, m = y - 1, m + 12
-    return date(y, m, 1)
 
 
 def seed(progress=None):
@@ -43,9 +37,9 @@ def seed(progress=None):
     for _ in range(TOTAL):
         official_id, unit_id = rng.choice(officials)
         months_back = rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
-        start = _month_back(today, months_back)
+        start = add_months(today, -months_back)
         last_day = (today if months_back == 0 else
-                    (_month_back(today, months_back - 1) - timedelta(days=1)))
+                    (add_months(today, 1 - months_back) - timedelta(days=1)))
         day = start + timedelta(days=rng.randrange((last_day - start).days + 1))
         level = rng.choices([4, 3, 2], weights=[80, 13, 7])[0]
         plan.append((official_id, unit_id, level, _at(day, rng, now)))
@@ -71,7 +65,7 @@ def seed(progress=None):
             anonymous=True, channel=rng.choice([Channel.WEB, Channel.WEB, Channel.QR,
                                                 Channel.KIOSK]),
             voter_key=f"{rng.getrandbits(256):064x}",
-            month=rules.month_start(timezone.localdate(created_at)), created_at=created_at,
+            month=month_start(timezone.localdate(created_at)), created_at=created_at,
             seq=seq, prev_hash=prev,
         )
         rating.hash = link_hash(prev, _roundtrip(rating.payload()))
@@ -104,7 +98,7 @@ def _seed_office_trail(created, rng, now):
     from portal.accounts.models import User
 
     office = User.objects.filter(username="office").first()
-    ids = list(Rating.objects.filter(level__lte=2).order_by("created_at")
+    ids = list(Rating.objects.bad().order_by("created_at")
                .values_list("pk", "created_at"))
     callbacks = [CallBack(rating_id=pk, kind=CallBackKind.BAD, created_at=at,
                           due_at=at + timedelta(hours=24)) for pk, at in ids[-40:]]

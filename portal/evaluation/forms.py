@@ -94,11 +94,6 @@ class CallBackForm(forms.Form):
         return None if value in ("", None) else value == "1"
 
 
-class TicketForm(forms.Form):
-    official = forms.TypedChoiceField(label="测评对象（可选）", coerce=int, required=False,
-                                      empty_value=None)
-
-
 class StaffPhonesForm(forms.Form):
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     phones = forms.CharField(label="工作人员手机号（每行一个）", widget=forms.Textarea)

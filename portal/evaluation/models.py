@@ -10,6 +10,7 @@ from datetime import UTC
 from django.conf import settings
 from django.db import models
 
+from . import rules
 from .choices import (
     CallBackKind,
     Channel,
@@ -48,6 +49,17 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.label} is append-only")
 
 
+def bad_rating_q(prefix: str = "") -> models.Q:
+    """差评 as a Q, for aggregates and annotations (`Count("id", filter=bad_rating_q())`);
+    `prefix` reaches a rating across a relation (`bad_rating_q("rating__")`)."""
+    return models.Q(**{f"{prefix}level__lte": rules.BAD_LEVEL_MAX})
+
+
+def good_rating_q(prefix: str = "") -> models.Q:
+    """好评 (满意 and above) as a Q, for the 刷好评 check."""
+    return models.Q(**{f"{prefix}level__gte": rules.GOOD_LEVEL_MIN})
+
+
 class RatingQuerySet(AppendOnlyQuerySet):
     def active(self):
         """Not revoked: revoked ratings drop out of every count. NOT EXISTS, not a LEFT JOIN
@@ -57,8 +69,8 @@ class RatingQuerySet(AppendOnlyQuerySet):
         return self.filter(~models.Exists(revoked))
 
     def bad(self):
-        """差评: 不满意 (and 非常不满意 on the five-level scale)."""
-        return self.filter(level__lte=2)
+        """差评: 不满意 (and 非常不满意 on the five-level scale); rules.is_bad in SQL."""
+        return self.filter(bad_rating_q())
 
 
 class RatingChainHead(models.Model):  # noqa: DJ008  (no natural name; shown by id)
@@ -147,7 +159,7 @@ class Rating(AppendOnlyModel):
 
     @property
     def is_bad(self):
-        return self.level <= 2
+        return rules.is_bad(self.level)
 
     def payload(self) -> dict:
         return {
@@ -253,7 +265,7 @@ class StaffPhone(models.Model):  # noqa: DJ008  (no natural name; shown by id)
 # --- issue 4: warnings, unit scores, reports -------------------------------------------------
 
 
-class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
+class OfficialWarning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     """预警: raised once per official, level and period (re-runs are idempotent)."""
 
     official = models.ForeignKey(
@@ -266,6 +278,8 @@ class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     created_at = models.DateTimeField()
 
     class Meta:
+        # renamed from Warning (it shadowed the builtin); the table keeps its name
+        db_table = "evaluation_warning"
         verbose_name = "预警"
         verbose_name_plural = "预警"
         constraints = [
@@ -277,7 +291,7 @@ class Warning(models.Model):  # noqa: DJ008  (no natural name; shown by id)
 
 
 class WarningAction(models.Model):  # noqa: DJ008  (no natural name; shown by id)
-    warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="actions")
+    warning = models.ForeignKey(OfficialWarning, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField("处置", max_length=10, choices=WarningActionKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField("时间")

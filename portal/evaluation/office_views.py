@@ -16,7 +16,7 @@ from portal.accounts import roles
 
 from . import selectors, services
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
-from .models import CallBack, Rating, RatingAppeal, Warning
+from .models import CallBack, OfficialWarning, Rating, RatingAppeal
 
 
 def _office(user):
@@ -37,7 +37,7 @@ def dashboard(request):
         "bad_ratings": selectors.rating_list_for_user(user=request.user, bad_only=True,
                                                       limit=50),
         "callback_form": CallBackForm(),
-        "warnings": Warning.objects.select_related("official").order_by("-created_at")[:10],
+        "warnings": OfficialWarning.objects.select_related("official").order_by("-created_at")[:10],
     })
 
 

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from cms.models import Unit
 from portal.accounts import roles
+from portal.core.dates import previous_month
 
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
-from .models import MonthlyReport, Warning
-from .reports import monthly_report_build, previous_month
+from .models import MonthlyReport, OfficialWarning
+from .reports import monthly_report_build
 from .warnings import warning_action_record
 
 
@@ -49,7 +50,7 @@ def _office_or_leader(user):
 @login_required
 def warnings_page(request):
     _office_or_leader(request.user)
-    items = (Warning.objects.select_related("official", "official__unit")
+    items = (OfficialWarning.objects.select_related("official", "official__unit")
              .prefetch_related("actions").order_by("-created_at")[:300])
     return render(request, "evaluation/office/warnings.html", {
         "warnings": items, "form": WarningActionForm(), "is_office": roles.is_office(request.user),
@@ -61,7 +62,7 @@ def warnings_page(request):
 @require_POST
 def warning_action(request, pk):
     _office(request.user)
-    warning = get_object_or_404(Warning, pk=pk)
+    warning = get_object_or_404(OfficialWarning, pk=pk)
     form = WarningActionForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data

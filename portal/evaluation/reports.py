@@ -6,7 +6,7 @@ reasons; unit scores for the year to the end of the month) and the export format
 
 import io
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -14,42 +14,35 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.models import OfficialPage
+from portal.core.dates import month_start, next_month, previous_month
 from portal.core.pdf import cjk_font
 
 from .choices import ReportFormat
-from .models import MonthlyReport, MonthlyReportFile, Rating, Warning
+from .models import MonthlyReport, MonthlyReportFile, OfficialWarning, Rating, bad_rating_q
 from .scores import unit_scores
 
 REASONS_PER_OFFICIAL = 3
 
 
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def previous_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
 def report_data(*, month: date) -> dict:
     """The report's numbers for `month` (first day), all from grouped queries."""
-    end = _next_month(month)
+    end = next_month(month)
     active = Rating.objects.active()
     in_month = active.filter(month=month)
-    totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2)))
-    per_official = list(in_month.filter(level__lte=2).values("official_id")
+    totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
+    per_official = list(in_month.bad().values("official_id")
                         .annotate(bad=Count("id")).order_by("-bad", "official_id"))
     ids = [r["official_id"] for r in per_official]
     names = {o.pk: (o.title, o.unit.name, o.post) for o in
              OfficialPage.objects.filter(pk__in=ids).select_related("unit")}
     reasons = defaultdict(list)
-    for r in (in_month.filter(level__lte=2, official_id__in=ids).exclude(reason="")
+    for r in (in_month.bad().filter(official_id__in=ids).exclude(reason="")
               .values("official_id", "reason").annotate(n=Count("id"))
               .order_by("official_id", "-n", "reason")):
         if len(reasons[r["official_id"]]) < REASONS_PER_OFFICIAL:
             reasons[r["official_id"]].append(f"{r['reason']}（{r['n']}）")
     warnings = defaultdict(list)
-    for w in Warning.objects.filter(
+    for w in OfficialWarning.objects.filter(
             Q(period_kind="month", period_start=month)
             | Q(period_kind="year", created_at__date__gte=month, created_at__date__lt=end)
     ).filter(official_id__in=ids).order_by("official_id", "level"):
@@ -76,7 +69,7 @@ def report_data(*, month: date) -> dict:
 
 def monthly_report_build(*, month: date | None = None) -> MonthlyReport:
     """Build and keep the report of `month` (default: the month just ended). Idempotent."""
-    month = (month or previous_month(timezone.localdate())).replace(day=1)
+    month = month_start(month or previous_month(timezone.localdate()))
     existing = MonthlyReport.objects.filter(month=month).first()
     if existing:
         return existing

@@ -7,20 +7,14 @@ import hashlib
 import hmac
 import ipaddress
 import math
-from datetime import date
 
 from django.utils.translation import gettext_lazy as _
-
-from portal.core.text import ascii_digits
 
 # Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
 # translated lazily, so the page's language picks them (English in locale/en django.po).
 LEVELS_THREE = [(4, _("满意")), (3, _("基本满意")), (2, _("不满意"))]
 LEVELS_FIVE = [(5, _("非常满意")), (4, _("满意")), (3, _("基本满意")), (2, _("不满意")),
                (1, _("非常不满意"))]
-LEVEL_NAMES = dict(LEVELS_FIVE)
-LEVEL_NAMES_EN = {5: "very satisfied", 4: "satisfied", 3: "basically satisfied",
-                  2: "dissatisfied", 1: "very dissatisfied"}
 WARNING_ORDER = ("III", "II", "I")  # lowest to highest
 
 
@@ -28,31 +22,30 @@ def levels_for(scale: str) -> list[tuple[int, str]]:
     return LEVELS_FIVE if scale == "five" else LEVELS_THREE
 
 
+# 差评 is 不满意 and below: the one threshold every count, filter and aggregate uses (through
+# is_bad / bad_levels here and Rating.objects.bad() / bad_rating_q() in models). A level below
+# the configured scale (a 1 kept from a five-level period) still counts as 差评.
+BAD_LEVEL_MAX = 2
+
+
 def is_bad(level: int) -> bool:
     """差评: 不满意, and on the five-level scale the bottom two levels."""
-    return level <= 2
+    return level <= BAD_LEVEL_MAX
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
+# 好评 for the 刷好评 check (suspicious.py): 满意 and above; 基本满意 is neither good nor bad.
+GOOD_LEVEL_MIN = 4
+
+
+def bad_levels(scale: str) -> list[int]:
+    """The levels of `scale` ("three" or "five") that are 差评, highest first."""
+    return [level for level, _ in levels_for(scale) if is_bad(level)]
 
 
 def keyed_hash(key: str, purpose: str, value: str) -> str:
     """HMAC-SHA256 with the server secret; `purpose` separates voter keys from staff hashes so
     the two cannot be joined to re-identify a staff member's ratings."""
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_phone(phone: str) -> str:
-    digits = ascii_digits(phone)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
-
-
-def is_mobile(phone: str) -> bool:
-    p = normalise_phone(phone)
-    return len(p) == 11 and p.startswith("1")
 
 
 def network_prefix(ip: str) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from cms.models import Unit
@@ -20,7 +20,7 @@ from portal.accounts import roles
 from portal.audit.services import audit_append
 
 from . import rules
-from .models import CallBack, Rating, RatingRevocation, UnitViolation
+from .models import CallBack, Rating, RatingRevocation, UnitViolation, bad_rating_q
 
 
 @dataclass(slots=True, eq=False)
@@ -53,14 +53,14 @@ def unit_scores(*, year: int, until: date | None = None, units=None) -> list[Uni
     rows = {pk: UnitRow(unit_id=pk, name=name) for pk, name in units}
     ratings = (Rating.objects.active().filter(month__gte=start, month__lt=end)
                .values("unit_id")
-               .annotate(n=Count("id"), bad=Count("id", filter=Q(level__lte=2))))
+               .annotate(n=Count("id"), bad=Count("id", filter=bad_rating_q())))
     for r in ratings:
         row = rows.get(r["unit_id"])
         if row:
             row.received, row.bad = r["n"], r["bad"]
     revoked = RatingRevocation.objects.filter(rating_id=OuterRef("rating_id"))
-    verified = (CallBack.objects.filter(~Exists(revoked), verified_true=True,
-                                        rating__level__lte=2, rating__month__gte=start,
+    verified = (CallBack.objects.filter(~Exists(revoked), bad_rating_q("rating__"),
+                                        verified_true=True, rating__month__gte=start,
                                         rating__month__lt=end)
                 .values("rating__unit_id").annotate(n=Count("id")))
     for r in verified:

@@ -4,29 +4,28 @@ Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, t
 queue order and what is overdue, who may read the back-office lists.
 """
 
-from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from portal.accounts import roles
+from portal.core.dates import months_back
 
 from . import rules
-from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
+from .models import (
+    AppealStatus,
+    CallBack,
+    Rating,
+    RatingAppeal,
+    RatingRevocation,
+    bad_rating_q,
+)
 from .services import aggregates_cache_key
 
 TREND_MONTHS = 12
-
-
-def _months_back(today: date, n: int) -> list[date]:
-    months, y, m = [], today.year, today.month
-    for _ in range(n):
-        months.append(date(y, m, 1))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return list(reversed(months))
 
 
 def official_aggregates(*, official_id: int) -> dict:
@@ -51,11 +50,11 @@ def official_aggregates(*, official_id: int) -> dict:
         scored = sum(r[f"n_{d}"] for r in per_level.values())
         total = sum(r[f"avg_{d}"] * r[f"n_{d}"] for r in per_level.values() if r[f"n_{d}"])
         averages[d] = round(total / scored, 2) if scored else None
-    months = _months_back(timezone.localdate(), TREND_MONTHS)
+    months = months_back(timezone.localdate(), TREND_MONTHS)
     trend_rows = {
         row["month"]: row
         for row in active.filter(month__gte=months[0]).values("month").annotate(
-            n=Count("id"), bad=Count("id", filter=Q(level__lte=2))
+            n=Count("id"), bad=Count("id", filter=bad_rating_q())
         )
     }
     trend = [{"month": m, "n": trend_rows.get(m, {}).get("n", 0),
@@ -121,12 +120,6 @@ def callback_queue(*, user, include_done=False):
     return items
 
 
-def callback_get_for_office(*, user, pk):
-    if not roles.is_office(user):
-        raise PermissionDenied
-    return CallBack.objects.select_related("rating", "rating__official").get(pk=pk)
-
-
 def rating_get_for_user(*, user, pk) -> Rating:
     """Office sees every rating; a department account only its own unit's (else 404)."""
     qs = Rating.objects.select_related("official", "unit")
@@ -148,7 +141,7 @@ def rating_list_for_user(*, user, official_id=None, bad_only=False, limit=200):
     if official_id:
         qs = qs.filter(official_id=official_id)
     if bad_only:
-        qs = qs.filter(level__lte=2)
+        qs = qs.bad()
     return list(qs[:limit])
 
 

@@ -22,6 +22,8 @@ from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.services import _roundtrip, audit_append
+from portal.core.dates import month_start
+from portal.core.phone import is_mobile, phone_normalise
 from portal.outbox.services import outbox_enqueue
 
 from . import rules
@@ -72,7 +74,7 @@ def _refuse(message, code):
 
 def voter_key_for_phone(phone: str) -> str:
     return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-phone",
-                            rules.normalise_phone(phone))
+                            phone_normalise(phone))
 
 
 def voter_key_for_device(*, device: str, client_ip: str) -> str:
@@ -87,31 +89,31 @@ def network_key_for(client_ip: str) -> str:
 
 
 def staff_phone_hash(phone: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", rules.normalise_phone(phone))
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", phone_normalise(phone))
 
 
 def _code_key(phone):
     return "eval:phone-code:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code",
-                                                 rules.normalise_phone(phone))
+                                                 phone_normalise(phone))
 
 
 def phone_code_send(*, phone: str) -> None:
     """Send a 6-digit one-time code by SMS; kept in the cache under a keyed hash of the phone."""
-    if not rules.is_mobile(phone):
+    if not is_mobile(phone):
         _refuse(MSG_PHONE, "phone")
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
     cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses
     from portal.core.sms import send_sms
 
-    send_sms(phone=rules.normalise_phone(phone),
+    send_sms(phone=phone_normalise(phone),
              text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。")
 
 
 def _code_failures_key(phone):
     # keyed hash, never the raw phone; counted per phone whatever address the guesses come from
     return "eval:phone-code-fail:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code-fail",
-                                                      rules.normalise_phone(phone))
+                                                      phone_normalise(phone))
 
 
 def phone_code_burned(*, phone: str) -> bool:
@@ -142,7 +144,7 @@ def phone_code_check(*, phone: str, code: str) -> bool:
 
 def staff_phones_import(*, unit, phones) -> int:
     """Store a unit's staff mobiles as keyed hashes only. Returns how many were new."""
-    hashes = {staff_phone_hash(p) for p in phones if rules.is_mobile(p)}
+    hashes = {staff_phone_hash(p) for p in phones if is_mobile(p)}
     existing = set(StaffPhone.objects.filter(unit=unit, phone_hash__in=hashes)
                    .values_list("phone_hash", flat=True))
     StaffPhone.objects.bulk_create(
@@ -236,7 +238,7 @@ def _validate(data: RatingData, *, channel):
                 _refuse(MSG_SCORE, "score")
     if rules.is_bad(data.level) and not data.reason.strip():
         _refuse(MSG_REASON, "reason")
-    if not data.anonymous and (not data.name.strip() or not rules.is_mobile(data.phone)):
+    if not data.anonymous and (not data.name.strip() or not is_mobile(data.phone)):
         _refuse(MSG_NAMED, "named")
 
 
@@ -260,7 +262,7 @@ def rating_submit(
         _refuse(MSG_TOKEN_OTHER, "token-other")
 
     now = timezone.now()
-    month = rules.month_start(timezone.localdate(now))
+    month = month_start(timezone.localdate(now))
     limit = settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH
     with transaction.atomic():
         head = _chain_head_locked(official.pk)
@@ -298,7 +300,7 @@ def rating_submit(
         if not data.anonymous:
             RatingContact.objects.create(
                 rating=rating, name=data.name.strip(),
-                phone_encrypted=_fernet().encrypt(rules.normalise_phone(data.phone).encode())
+                phone_encrypted=_fernet().encrypt(phone_normalise(data.phone).encode())
                 .decode(),
             )
         _callback_maybe(rating=rating, named=not data.anonymous, now=now)

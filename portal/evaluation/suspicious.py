@@ -8,11 +8,11 @@ counting until the office decides (revokes or not).
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Rating
+from .models import Rating, good_rating_q
 
 
 def suspicious_list(*, now=None) -> list[dict]:
@@ -31,7 +31,7 @@ def suspicious_list(*, now=None) -> list[dict]:
     day_start = now - timedelta(days=1)
     runs = (Rating.objects.active().filter(created_at__gte=day_start)
             .values("official_id", "official__title")
-            .annotate(good=Count("id", filter=Q(level__gte=4)), day=TruncDate("created_at"))
+            .annotate(good=Count("id", filter=good_rating_q()), day=TruncDate("created_at"))
             .filter(good__gte=settings.SUSPICIOUS_GOOD_RUN).order_by("-good"))
     for row in runs[:200]:
         flags.append({"kind": "good-run", "by": "", "official_id": row["official_id"],

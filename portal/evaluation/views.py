@@ -123,8 +123,9 @@ def rate(request, official_id):
     return _with_device_cookie(request, redirect(official.url + "#rating"))
 
 
-def profile_context(*, request, official) -> dict:
-    """Provider for cms' official profile (cms.hooks_registry): form and public aggregates."""
+def profile_context(*, request, page) -> dict:
+    """cms' official profile (hook official_profile_context): form and public aggregates."""
+    official = page
     form = getattr(request, "_evaluation_form", None) or RatingForm()
     return {
         "rating_block_template": "evaluation/_profile_block.html",

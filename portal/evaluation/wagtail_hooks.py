@@ -1,10 +1,14 @@
-"""Admin menu entries for the office (ratings back office) and leaders (reports)."""
+"""Admin menu entries for the office (ratings back office) and leaders (reports); the rating
+block on cms' official profile page."""
 
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.models import OFFICIAL_PROFILE_CONTEXT
 from portal.accounts import roles
+
+from .views import profile_context
 
 
 class OfficeMenuItem(MenuItem):
@@ -15,6 +19,9 @@ class OfficeMenuItem(MenuItem):
 class ReportsMenuItem(MenuItem):
     def is_shown(self, request):
         return roles.is_office(request.user) or roles.is_leader(request.user)
+
+
+hooks.register(OFFICIAL_PROFILE_CONTEXT, profile_context)
 
 
 @hooks.register("register_admin_menu_item")

@@ -14,10 +14,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.selectors import portal_rules
+from portal.core.dates import month_start, year_start
 
 from . import rules
 from .choices import WarningPeriod
-from .models import Rating, Warning
+from .models import OfficialWarning, Rating
 
 
 def _day_end(day: date) -> datetime:
@@ -26,9 +27,9 @@ def _day_end(day: date) -> datetime:
 
 def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     """[(official_id, month_count, year_count)] of 不满意 votes not revoked, up to `day`."""
-    month, year_start = day.replace(day=1), date(day.year, 1, 1)
-    qs = Rating.objects.active().filter(level__lte=2, month__gte=year_start, month__lte=month,
-                                        created_at__lt=_day_end(day))
+    month, first_of_year = month_start(day), year_start(day)
+    qs = Rating.objects.active().bad().filter(month__gte=first_of_year, month__lte=month,
+                                              created_at__lt=_day_end(day))
     if official_ids is not None:
         qs = qs.filter(official_id__in=official_ids)
     rows = (qs.values("official_id")
@@ -38,7 +39,7 @@ def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     return list(rows)
 
 
-def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warning]:
+def warnings_compute(*, day: date | None = None, official_ids=None) -> list[OfficialWarning]:
     """Raise every warning crossed by `day` (default today). Returns the newly raised ones."""
     day = day or timezone.localdate()
     thresholds = portal_rules().warning_thresholds
@@ -50,17 +51,17 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Warn
                                         min_month=min_month, min_year=min_year):
         for level, kind in rules.warning_levels(month_count=m, year_count=y,
                                                 thresholds=thresholds):
-            start = day.replace(day=1) if kind == "month" else date(day.year, 1, 1)
-            candidates.append(Warning(
+            start = month_start(day) if kind == "month" else year_start(day)
+            candidates.append(OfficialWarning(
                 official_id=official_id, level=level, period_kind=kind, period_start=start,
                 count=m if kind == WarningPeriod.MONTH else y, created_at=now,
             ))
     if not candidates:
         return []
     with transaction.atomic():
-        Warning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
+        OfficialWarning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
         # rows stamped with this run's time are the ones this run inserted
-        new = list(Warning.objects.filter(created_at=now).order_by("official_id", "level"))
+        new = list(OfficialWarning.objects.filter(created_at=now).order_by("official_id", "level"))
         if new:
             transaction.on_commit(lambda: _notify(new))
     return new
@@ -83,7 +84,7 @@ def _notify(new):
     )
 
 
-def warning_action_record(*, warning: Warning, actor, kind: str, done_at=None, minutes=None,
+def warning_action_record(*, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None,
                           note: str = ""):
     """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
     from django.core.exceptions import PermissionDenied

@@ -11,7 +11,7 @@ How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部
   ratings          网上测评人次    every Rating received (revoked ones included: they happened)
   revoked          撤销            ratings with a RatingRevocation
   revocation_rate  撤销率          revoked / ratings
-  satisfaction     满意率          not-revoked ratings that are not 差评 (level > 2) / not revoked
+  satisfaction     满意率          not-revoked ratings that are not 差评 (rules.is_bad) / not revoked
   monitoring       监测信息        cases with source = monitor (monitors' monthly posts)
   suggestions      网民意见建议    cases from netizens (web, Open311), merged duplicates excluded
   replies          部门回复        of those, cases a department has answered (answered_at set)
@@ -42,9 +42,11 @@ from cms.models import Unit
 from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from complaints.publication.signals import stats_version
-from portal.evaluation.models import Rating
+from portal.core.dates import months_back
+from portal.evaluation.models import Rating, bad_rating_q
 
-BAD_LEVEL_MAX = 2  # 差评: level <= 2 (portal.evaluation.rules.is_bad)
+# 满意: a rating not revoked and not 差评 (portal.evaluation.rules.is_bad)
+SATISFIED = Q(revocation__isnull=True) & ~bad_rating_q()
 
 FIGURES = [
     # key, label, kind ("count" or "rate"), how it is counted
@@ -108,7 +110,7 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         ratings=Count("id"),
         revoked=Count("id", filter=Q(revocation__isnull=False)),
         active=Count("id", filter=Q(revocation__isnull=True)),
-        satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+        satisfied=Count("id", filter=SATISFIED),
     )
     netizen = Q(source__in=[CaseSource.WEB, CaseSource.OPEN311])
     closed = Q(state=CaseState.CLOSED)
@@ -148,25 +150,17 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
     }
 
 
-def _months_back(today: date, n: int) -> list[date]:
-    months, y, m = [], today.year, today.month
-    for _ in range(n):
-        months.append(date(y, m, 1))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return months[::-1]
-
-
 def satisfaction_trend(*, months: int | None = None, today: date | None = None) -> list[dict]:
     """Per calendar month: ratings not revoked, satisfied among them, the rate."""
     today = today or timezone.localdate()
     months = months or getattr(settings, "STATS_TREND_MONTHS", 12)
-    span = _months_back(today, months)
+    span = months_back(today, months)
     rows = (
         Rating.objects.filter(month__gte=span[0], month__lte=span[-1])
         .values("month")
         .annotate(
             total=Count("id", filter=Q(revocation__isnull=True)),
-            satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+            satisfied=Count("id", filter=SATISFIED),
             revoked=Count("id", filter=Q(revocation__isnull=False)),
         )
         .order_by("month")
@@ -197,7 +191,7 @@ def department_figures(*, year: int | None = None) -> list[dict]:
             total=Count("id"),
             revoked=Count("id", filter=Q(revocation__isnull=False)),
             active=Count("id", filter=Q(revocation__isnull=True)),
-            satisfied=Count("id", filter=Q(revocation__isnull=True, level__gt=BAD_LEVEL_MAX)),
+            satisfied=Count("id", filter=SATISFIED),
         )
         .order_by()
     }

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "rest_framework",
     "captcha",
     # staff two-factor sign-in (TOTP); enforced by STAFF_2FA_REQUIRED
     "django_otp",

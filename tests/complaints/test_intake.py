@@ -273,3 +273,28 @@ def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(client,
     replay = client.post("/complaints/new/", _form(category, captcha_0=right.hashkey,
                                                    captcha_1="abcd"))
     assert replay.status_code == 400 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("１３８００１３８０００", "13800138000"), ("+86 138-0013-8000", "13800138000")],
+)
+def test_a_named_complaint_stores_the_mobile_as_ascii_digits(category, typed, stored):
+    from complaints.services import case_submit
+
+    case, _ = case_submit(category=category, text="实名反映", anonymous=False,
+                          contact_name="李明", contact_phone=typed)
+    assert crypto.decrypt(case.contact_phone_enc) == stored
+
+
+@pytest.mark.parametrize("typed", ["1٣٨٠٠١٣٨٠٠٠", "12345", "23800138000"])
+def test_a_complaint_with_a_phone_that_is_not_a_mobile_is_refused(client, category, typed):
+    from complaints.services import case_submit
+
+    with pytest.raises(ValidationError):
+        case_submit(category=category, text="实名反映", anonymous=False,
+                    contact_name="李明", contact_phone=typed)
+    response = client.post("/complaints/new/", _form(category, anonymous="0",
+                                                       contact_name="李明", contact_phone=typed))
+    assert response.status_code != 201 and not Case.objects.exists()
+    assert "请输入11位手机号" in response.content.decode()

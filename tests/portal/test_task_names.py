@@ -2,7 +2,6 @@
 eagerly there, and no worker has imported the tasks modules)."""
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path

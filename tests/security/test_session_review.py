@@ -52,7 +52,16 @@ def test_endpoint_registration_with_a_hostile_unit_id_is_a_message(office, value
     assert DepartmentEndpoint.objects.count() == 0
 
 
-@pytest.mark.parametrize("mobile", ["13٨٠٠١٣٨٠٠٠", "1３８００１３８０００"])
+def test_a_work_mobile_in_full_width_digits_is_stored_as_ascii_digits(office):
+    """Full-width digits (a Chinese IME) are the digits meant: one phone rule for every form
+    (portal.core.phone); what is stored and texted is ASCII only, never the typed form."""
+    handler = _user(roles.DEPARTMENT)
+    office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": "1３８００１３８０００"})
+    handler.refresh_from_db()
+    assert handler.mobile == "13800138000"
+
+
+@pytest.mark.parametrize("mobile", ["13٨٠٠١٣٨٠٠٠", "১৩৮০০১৩৮০০০"])
 def test_a_work_mobile_in_non_ascii_digits_is_refused(office, mobile):
     """Was stored as typed (the check used \\d, which matches any Unicode digit) and would
     have gone to the SMS provider as such."""
@@ -210,10 +219,10 @@ def test_the_public_roster_with_a_5000_digit_unit_id_is_not_a_500(client, make_o
 
 def test_phone_numbers_and_codes_keep_only_what_was_meant():
     from complaints.services.receipts import normalise_code
-    from portal.evaluation.rules import is_mobile, normalise_phone
+    from portal.core.phone import is_mobile, phone_normalise
 
-    assert normalise_phone("１３８ ００１３ ８０００") == "13800138000"  # full-width, from an IME
-    assert normalise_phone("+86 138-0013-8000") == "13800138000"
+    assert phone_normalise("１３８ ００１３ ８０００") == "13800138000"  # full-width, from an IME
+    assert phone_normalise("+86 138-0013-8000") == "13800138000"
     assert not is_mobile("13٨٠٠١٣٨٠٠٠")  # Arabic-Indic digits are not a number we can text
     assert normalise_code("１２３４ 5678") == "12345678"
     assert normalise_code("12٣٤") == "12"

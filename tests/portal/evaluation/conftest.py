@@ -1,9 +1,10 @@
 import pytest
 from django.core.cache import cache
 
-from portal.core import sms
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.core import sms
+from portal.evaluation import rules
 from portal.evaluation.choices import Channel
 from portal.evaluation.services import RatingData, rating_submit
 
@@ -45,7 +46,7 @@ def rate(db):
     def submit(official, level=4, voter=None, channel=Channel.WEB, reason=None, **kw):
         data = RatingData(level=level, attitude=kw.pop("attitude", 4),
                           efficiency=kw.pop("efficiency", 4), style=kw.pop("style", 4),
-                          reason=reason if reason is not None else ("理由" if level <= 2 else ""),
+                          reason=reason if reason is not None else ("理由" if rules.is_bad(level) else ""),
                           anonymous=kw.pop("anonymous", True), name=kw.pop("name", ""),
                           phone=kw.pop("phone", ""))
         return rating_submit(official=official, data=data, channel=channel,

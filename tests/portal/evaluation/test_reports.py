@@ -176,7 +176,7 @@ def test_public_ranking_page_follows_the_setting(client, official, settings, sit
 def test_office_records_a_warning_action_with_minutes(client, official, office_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.evaluation.models import Warning, WarningAction
+    from portal.evaluation.models import OfficialWarning, WarningAction
     from portal.evaluation.warnings import warnings_compute
 
     bad(official, 10, date(2026, 3, 5))
@@ -189,7 +189,7 @@ def test_office_records_a_warning_action_with_minutes(client, official, office_u
     })
     action = WarningAction.objects.get(warning=warning)
     assert action.actor == office_user and action.minutes.name.endswith(".txt")
-    assert Warning.objects.count() == 1
+    assert OfficialWarning.objects.count() == 1
 
 
 @urls

@@ -1,4 +1,3 @@
-from datetime import date
 
 import pytest
 from django.utils import translation
@@ -32,6 +31,19 @@ def test_warning_levels_crossed_at_each_threshold_edge(month, year, expected):
                                             (1, True)])
 def test_bottom_two_levels_count_as_bad(level, bad):
     assert rules.is_bad(level) is bad
+
+
+@pytest.mark.parametrize(
+    ("scale", "bad", "not_bad"),
+    [
+        ("three", [2], [4, 3]),
+        ("five", [2, 1], [5, 4, 3]),
+        ("unknown", [2], [4, 3]),  # anything but "five" is the three-level scale
+    ],
+)
+def test_bad_levels_under_each_scale(scale, bad, not_bad):
+    assert rules.bad_levels(scale) == bad
+    assert [lv for lv, _ in rules.levels_for(scale) if not rules.is_bad(lv)] == not_bad
 
 
 def test_three_level_scale_is_default_and_five_level_scale_has_two_bad_levels():
@@ -76,12 +88,6 @@ def test_keyed_hash_separates_purposes():
     assert "13800000000" not in rules.keyed_hash("k", "voter-phone", "13800000000")
 
 
-@pytest.mark.parametrize(("phone", "ok"), [("13800138000", True), ("+86 138 0013 8000", True),
-                                           ("1380013800", False), ("23800138000", False)])
-def test_mobile_numbers(phone, ok):
-    assert rules.is_mobile(phone) is ok
-
-
 def test_satisfaction_rate_counts_everything_but_bad_ratings():
     assert rules.satisfaction_rate({4: 6, 3: 2, 2: 2}) == 0.8
     assert rules.satisfaction_rate({}) is None
@@ -96,6 +102,3 @@ def test_unit_score(bad, violations, score):
 def test_removal_flag_needs_two_years_running_in_the_ten_worst():
     assert rules.removal_flags({2025: {1, 2}, 2026: {2, 3}}, 2026) == {2}
 
-
-def test_month_start():
-    assert rules.month_start(date(2026, 12, 31)) == date(2026, 12, 1)

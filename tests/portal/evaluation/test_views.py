@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from portal.core import sms
 from portal.accounts import roles
+from portal.core import sms
 from portal.evaluation import services
 from portal.evaluation.models import Rating
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.evaluation.models import Rating, RatingRevocation, Warning
+from portal.evaluation.models import OfficialWarning, Rating, RatingRevocation
 from portal.evaluation.warnings import warnings_compute
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def bad(official, n, day, level=2):
 
 def levels(official):
     return sorted((w.level, w.period_kind, w.period_start.isoformat())
-                  for w in Warning.objects.filter(official_id=official.pk))
+                  for w in OfficialWarning.objects.filter(official_id=official.pk))
 
 
 D = date(2026, 3, 15)
@@ -115,7 +115,7 @@ def test_re_runs_raise_each_level_once_per_period(official):
     assert len(first) == 2
     assert warnings_compute(day=D) == []
     call_command("compute_warnings", "--date", D.isoformat())
-    assert Warning.objects.count() == 2
+    assert OfficialWarning.objects.count() == 2
 
 
 def test_the_same_level_is_raised_again_in_a_new_month(official):
@@ -166,4 +166,4 @@ def test_compute_warnings_task_runs_the_engine(official):
 
     bad(official, 10, D)
     compute_warnings_task.delay(date=D.isoformat())
-    assert Warning.objects.filter(official_id=official.pk).count() == 1
+    assert OfficialWarning.objects.filter(official_id=official.pk).count() == 1

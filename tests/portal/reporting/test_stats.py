@@ -15,8 +15,10 @@ from complaints.services.workflow import case_accept, case_assign
 from portal.reporting import stats
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.evaluation import rules
 from portal.evaluation.choices import Channel
 from portal.evaluation.services import RatingData, rating_revoke, rating_submit
+from portal.reporting import stats
 from tests.complaints.publication import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ def rate(official, level):
         channel=Channel.WEB,
         voter_key=f"v{next(_voter)}",
         data=RatingData(
-            level=level, attitude=4, efficiency=4, style=4, reason="办事拖拉" if level <= 2 else ""
+            level=level, attitude=4, efficiency=4, style=4, reason="办事拖拉" if rules.is_bad(level) else ""
         ),
     )
 

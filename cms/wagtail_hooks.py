@@ -1,0 +1,29 @@
+"""cms' own page context, registered as Wagtail hooks (see the hook names in cms.models):
+the home page's latest news and policies, and the roster's units and groups. Pages declare;
+the reads are cms.selectors."""
+
+from wagtail import hooks
+
+from . import selectors
+from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT
+
+
+@hooks.register(HOME_PAGE_CONTEXT)
+def home_page_context(*, request, page) -> dict:
+    return {
+        "latest_news": selectors.news_latest(limit=5),
+        "latest_policies": selectors.policy_latest(limit=5),
+        "roster_url": selectors.roster_url(),
+    }
+
+
+@hooks.register(ROSTER_PAGE_CONTEXT)
+def roster_page_context(*, request, page) -> dict:
+    unit_id = request.GET.get("unit") or None
+    query = (request.GET.get("q") or "").strip()[:50]
+    return {
+        "units": selectors.unit_list(),
+        "groups": selectors.roster_grouped(index_page=page, unit_id=unit_id, query=query),
+        "selected_unit": unit_id,
+        "query": query,
+    }
