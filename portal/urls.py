@@ -6,14 +6,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import twofactor
 
-from . import health, metrics
+from . import health, metrics_view
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
-    path("metrics", metrics.metrics_view, name="metrics"),
+    path("metrics", metrics_view.metrics_view, name="metrics"),
     path("admin/2fa/", include(twofactor)),  # before the admin: staff TOTP sign-in
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,7 +1,9 @@
-"""Private storage for complaint attachments: outside MEDIA_ROOT, so /media/ never serves them.
+"""Private storage for every non-public file: complaint attachments, month-end leader
+reports, warning-talk minutes. It lives outside MEDIA_ROOT, so /media/ never serves it.
 
-Why: attachments may show the complainant or third parties; they are read only through views
-that check access (office, the case's department, or the receipt holder).
+Why: attachments may show the complainant or third parties, reports rank named officials before
+the office publishes anything, and minutes record a talk with one official; each is read only
+through a view that checks the reader's role (portal.core.files.private_file_response serves it).
 """
 
 from pathlib import Path
@@ -10,8 +12,11 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 
-def private_storage():
-    root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
+def private_root() -> Path:
+    return Path(getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
         Path(settings.MEDIA_ROOT).parent / "private-media"
-    )
-    return FileSystemStorage(location=str(root), base_url=None)
+    ))
+
+
+def private_storage():
+    return FileSystemStorage(location=str(private_root()), base_url=None)

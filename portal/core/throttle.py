@@ -9,36 +9,19 @@ min(network limit, username limit) tries per hour on one account from one networ
 username limit bounds a distributed attack on one account.
 
 Why keyed hashes: the rate-limit store (the cache) never holds a raw address or username; the
-keys are HMACs with VOTER_HASH_KEY, like portal.core.ratelimit.
+keys are built by portal.core.ratelimit (HMACs with VOTER_HASH_KEY), the client address comes
+from portal.core.netaddr.
 """
-
-import hashlib
-import hmac
-import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import escape
 from django_ratelimit.core import get_usage
 
+from .ratelimit import keyed, network_key
+
 SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
 MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
-
-
-def _keyed(kind: str, value: str) -> str:
-    digest = hmac.new(settings.VOTER_HASH_KEY.encode(), f"{kind}|{value}".encode(),
-                      hashlib.sha256)
-    return digest.hexdigest()[:32]
-
-
-def client_network(address: str) -> str:
-    """The /24 (IPv4) or /64 (IPv6) around an address; the address itself if unparsable."""
-    try:
-        ip = ipaddress.ip_address(address.split(",")[0].strip())
-    except ValueError:
-        return address[:64]
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def _usage(request, *, group: str, key: str, rate: str):
@@ -48,12 +31,10 @@ def _usage(request, *, group: str, key: str, rate: str):
 
 def sign_in_limited(request) -> bool:
     """Count one attempt; True when the network or the username has used up its allowance."""
-    meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    network = client_network(request.META.get(meta_key) or "")
     username = (request.POST.get("username") or "").strip().lower()[:150]
-    by_network = _usage(request, group="sign-in.network", key=_keyed("net", network),
+    by_network = _usage(request, group="sign-in.network", key=network_key(request),
                         rate=settings.SIGN_IN_RATE_LIMIT_NETWORK)
-    by_user = _usage(request, group="sign-in.username", key=_keyed("user", username),
+    by_user = _usage(request, group="sign-in.username", key=keyed("user", username),
                      rate=settings.SIGN_IN_RATE_LIMIT_USERNAME)
     return any(u and u["should_limit"] for u in (by_network, by_user))
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cms.models import OfficialPage, Unit
+from portal.core.netaddr import client_address
+from portal.core.ratelimit import client_key
 
 from . import selectors, services
 from .choices import Channel
@@ -47,7 +49,7 @@ def _with_device_cookie(request, response):
 
 
 def _client_limited(request, *, rate=None) -> bool:
-    return is_ratelimited(request, group="evaluation.rate.client", key="ip",
+    return is_ratelimited(request, group="evaluation.rate.client", key=client_key,
                           rate=rate or settings.RATING_RATE_LIMIT, increment=True)
 
 
@@ -75,14 +77,14 @@ def _submit(request, *, official, form, channel, **extra):
         voter_key = services.voter_key_for_phone(data.phone)
     else:
         voter_key = services.voter_key_for_device(device=_device(request),
-                                                  client_ip=request.META.get("REMOTE_ADDR", ""))
+                                                  client_ip=client_address(request))
     if _voter_limited(request, voter_key):
         return None, services.MSG_TOO_MANY
     try:
         rating = services.rating_submit(
             official=official, data=data, channel=channel, voter_key=voter_key,
             actor=request.user, verified_phone=verified_phone,
-            network_key=services.network_key_for(request.META.get("REMOTE_ADDR", "")), **extra,
+            network_key=services.network_key_for(client_address(request)), **extra,
         )
     except ValidationError as exc:
         return None, exc.messages[0]
@@ -91,7 +93,7 @@ def _submit(request, *, official, form, channel, **extra):
 
 def _send_code(request, form):
     phone = request.POST.get("phone", "")
-    if is_ratelimited(request, group="evaluation.phone-code", key="ip",
+    if is_ratelimited(request, group="evaluation.phone-code", key=client_key,
                       rate=settings.PHONE_CODE_RATE_LIMIT, increment=True):
         return services.MSG_TOO_MANY, False
     try:
@@ -224,7 +226,7 @@ def kiosk(request, token):
                     official=official, data=form.rating_data(), channel=Channel.KIOSK,
                     # each kiosk rating is one person served: a fresh random key, no identity
                     voter_key=secrets.token_hex(32), actor=request.user, kiosk_token=token,
-                    network_key=services.network_key_for(request.META.get("REMOTE_ADDR", "")),
+                    network_key=services.network_key_for(client_address(request)),
                 )
             except ValidationError as exc:
                 return render(request, "evaluation/kiosk.html",

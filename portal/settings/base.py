@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",  # first: every log line carries the request id
-    "portal.metrics.MetricsMiddleware",
+    "portal.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.core.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",
@@ -145,6 +145,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+# Behind nginx REMOTE_ADDR is the proxy. Only when REMOTE_ADDR is one of these addresses/CIDRs
+# is the client taken from X-Forwarded-For (portal.core.netaddr); empty trusts no proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# django-ratelimit's "ip" key goes through the same function
+RATELIMIT_IP_META_KEY = "portal.core.netaddr.client_address"
 
 # --- celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -206,6 +211,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# confidential files (attachments, month-end reports, warning-talk minutes) live here, outside
+# MEDIA_ROOT, so /media/ never serves them (portal.core.storage.private_storage)
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT.parent / "private-media")))
 SERVE_FILES = env_bool("SERVE_FILES", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,9 +1,11 @@
-"""A Prometheus text endpoint (/metrics), closed to the public.
+"""Prometheus metrics infrastructure: request counters (middleware), the access rule of
+/metrics and the text exposition. The view (portal/metrics_view.py) says what is shown.
 
-Access: a bearer token equal to settings.METRICS_TOKEN, or a direct connection from an address
-in settings.METRICS_ALLOWED_IPS. A request that came through a proxy (it carries
-X-Forwarded-For) never passes on its address, because behind nginx every request would come
-from nginx's own address. nginx also refuses /metrics from outside (deploy/nginx.conf).
+Access: a bearer token equal to settings.METRICS_TOKEN, or a client address in
+settings.METRICS_ALLOWED_IPS (portal.core.netaddr.client_address). A request carrying
+X-Forwarded-For from a peer that is not a trusted proxy never passes on its address: behind an
+nginx that TRUSTED_PROXIES does not name, every request would come from nginx's own address.
+nginx also refuses /metrics from outside (deploy/nginx.conf).
 
 Request counts and durations are kept per process and added to the shared cache (Redis in
 production) at most once a second, so one scrape sees every gunicorn worker without a Redis
@@ -11,13 +13,14 @@ round trip per request.
 """
 
 import hmac
-import ipaddress
 import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from .netaddr import came_through_proxy, client_address, in_networks
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 FLUSH_SECONDS = 1.0
@@ -26,19 +29,6 @@ _lock = threading.Lock()
 _pending: dict[str, float] = {}
 _last_flush = time.monotonic()
 
-# the tables shown as portal_rows; a model missing from this installation is skipped
-COUNTED_MODELS = (
-    "cms.Unit",
-    "cms.OfficialPage",
-    "accounts.User",
-    "audit.AuditEvent",
-    "evaluation.Rating",
-    "evaluation.CallBack",
-    "evaluation.OfficialWarning",
-    "complaints.Case",
-    "complaints.Attachment",
-    "publication.PublishedOutcome",
-)
 
 
 # --- recording ------------------------------------------------------------------------------
@@ -106,19 +96,12 @@ def metrics_allowed(request) -> bool:
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer "):
         return hmac.compare_digest(header[len("Bearer ") :].strip().encode(), token.encode())
-    if "X-Forwarded-For" in request.headers or "X-Real-IP" in request.headers:
+    address = client_address(request)
+    if came_through_proxy(request) and address == (request.META.get("REMOTE_ADDR") or "").strip():
+        # forwarded, but by a peer that is not a trusted proxy (or naming no client): behind
+        # an nginx that TRUSTED_PROXIES does not name, that address is nginx's own
         return False
-    try:
-        addr = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    for allowed in getattr(settings, "METRICS_ALLOWED_IPS", []):
-        try:
-            if addr in ipaddress.ip_network(allowed, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
+    return in_networks(address, getattr(settings, "METRICS_ALLOWED_IPS", []))
 
 
 # --- exposition -----------------------------------------------------------------------------
@@ -129,7 +112,7 @@ def _line(name, value, labels=None):
     return f"{name} {value}"
 
 
-def _request_lines():
+def request_lines():
     flush()
     keys = cache.get(_KEY + "keys") or []
     values = cache.get_many(keys) if keys else {}
@@ -165,14 +148,13 @@ def _request_lines():
     return out
 
 
-def _readiness_lines():
-    from .health import CHECKS
-
+def dependency_lines(checks: dict) -> list[str]:
+    """portal_dependency_up per readiness check (a callable returning "ok…"/"degraded…")."""
     out = [
         "# HELP portal_dependency_up 1 when the dependency answers its readiness check.",
         "# TYPE portal_dependency_up gauge",
     ]
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             ok = not check().startswith("error")
         except Exception:
@@ -181,7 +163,7 @@ def _readiness_lines():
     return out
 
 
-def _queue_lines():
+def queue_lines() -> list[str]:
     url = settings.CELERY_BROKER_URL
     if settings.CELERY_TASK_ALWAYS_EAGER or not url.startswith(("redis://", "rediss://")):
         return []
@@ -200,10 +182,9 @@ def _queue_lines():
     ]
 
 
-def _beat_lines():
-    from .ops_tasks import HEARTBEAT_KEY
-
-    beat = cache.get(HEARTBEAT_KEY)
+def heartbeat_lines(heartbeat_key: str) -> list[str]:
+    """When beat's heartbeat task last ran (it stores {"at": unix time} under the key)."""
+    beat = cache.get(heartbeat_key)
     if not beat:
         return []
     return [
@@ -214,7 +195,8 @@ def _beat_lines():
     ]
 
 
-def _row_lines():
+def row_lines(model_labels) -> list[str]:
+    """portal_rows per model label; a model missing from this installation is skipped."""
     from django.apps import apps
     from django.db import connection
 
@@ -222,7 +204,7 @@ def _row_lines():
         "# HELP portal_rows Rows per table (PostgreSQL: planner estimate above 10,000 rows).",
         "# TYPE portal_rows gauge",
     ]
-    for label in COUNTED_MODELS:
+    for label in model_labels:
         try:
             model = apps.get_model(label)
         except LookupError:
@@ -246,13 +228,14 @@ def _row_lines():
     return out
 
 
-def metrics_view(request):
-    if not metrics_allowed(request):
-        response = HttpResponse("forbidden\n", status=403, content_type="text/plain")
-        if getattr(settings, "METRICS_TOKEN", ""):
-            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        return response
-    lines = [*_request_lines(), *_readiness_lines(), *_queue_lines(), *_beat_lines(), *_row_lines()]
+def forbidden_response() -> HttpResponse:
+    response = HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    if getattr(settings, "METRICS_TOKEN", ""):
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    return response
+
+
+def exposition_response(lines: list[str]) -> HttpResponse:
     return HttpResponse(
         "\n".join(lines) + "\n", content_type="text/plain; version=0.0.4; charset=utf-8"
     )
