@@ -7,7 +7,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
-from portal.core.logging import request_id_var
+from portal.core.logging import REQUEST_ID_HEADER, request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -66,7 +66,6 @@ app.conf.beat_schedule = {
 # the log filter reads (portal.core.logging) for the time the task runs. The outbox stores it with
 # the message, so a task the relay sends later still carries it.
 
-REQUEST_ID_HEADER = "x_request_id"
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # as RequestIdMiddleware accepts
 _request_id_tokens: dict[str, object] = {}
 

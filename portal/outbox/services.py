@@ -9,12 +9,17 @@ tasks that may run twice record their effect with `task_once` (an idempotency ke
 
 from contextlib import contextmanager
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.core.logging import REQUEST_ID_HEADER, request_id_var
+
 from .models import OutboxMessage, TaskRun
 
+# current_app is the project's Celery app (portal/celery.py makes itself the current app when
+# Django starts); the outbox sits below the project and does not import it
 BROKER_TIMEOUT_SECONDS = 2
 
 
@@ -26,8 +31,6 @@ REQUEST_ID_KEY = "_request_id"
 def outbox_enqueue(task, *, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
     """Store `task` (a Celery task object, never a name typed by hand) with its keyword
     arguments in the current transaction; send it after commit (best effort)."""
-    from portal.core.logging import request_id_var
-
     task_name = task.name
     kwargs = dict(kwargs or {})
     if request_id_var.get():
@@ -43,16 +46,12 @@ def outbox_enqueue(task, *, kwargs: dict | None = None, queue: str = "") -> Outb
 def task_by_name(name: str):
     """The registered task called `name`. A web process has imported only the tasks modules
     its own code touched (a worker imports them all at start): import them all first."""
-    from portal.celery import app
-
-    if name not in app.tasks:
-        app.loader.import_default_modules()
-    return app.tasks[name]
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def _publish(message: OutboxMessage) -> None:
-    from portal.celery import REQUEST_ID_HEADER, app
-
     options = {"queue": message.queue} if message.queue else {}
     kwargs = dict(message.kwargs)
     request_id = kwargs.pop(REQUEST_ID_KEY, "")
@@ -63,11 +62,11 @@ def _publish(message: OutboxMessage) -> None:
         return
     # a connection to the broker named in settings now (not the one cached at start-up), with
     # a short timeout and no retry loop: a dead broker must not hold the person's request
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+    with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
                                timeout=BROKER_TIMEOUT_SECONDS)
-        app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
-                      **options)
+        current_app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
+                              **options)
 
 
 def outbox_send(*, message_id: int) -> bool:
