@@ -53,6 +53,11 @@ app.conf.beat_schedule = {
         "task": "portal.outbox.tasks.outbox_relay_task",
         "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
     },
+    # sent outbox rows and old idempotency keys (portal.outbox.services.outbox_prune)
+    "outbox-prune-daily": {
+        "task": "portal.outbox.tasks.outbox_prune_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "audit-head-publish-daily": {
         "task": "portal.reporting.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),

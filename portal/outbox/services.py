@@ -5,9 +5,12 @@ caller's transaction (so it exists exactly when the write exists); after commit 
 it to the broker at once and mark it sent; when the broker is down the row stays unsent and
 `outbox_relay` (beat task and management command) sends it later. Delivery is at least once:
 tasks that may run twice record their effect with `task_once` (an idempotency key).
+`outbox_prune` (daily) deletes sent messages after OUTBOX_KEEP_DAYS and idempotency keys after
+OUTBOX_TASKRUN_KEEP_DAYS; an unsent message is never deleted.
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -115,6 +118,7 @@ def task_once(*, key: str, task_name: str = ""):
     """Run the block's writes at most once per key, atomically with the key.
 
     Yields True when the block should do its work, False when the key was already done.
+    A key guards against redelivery, not "once ever": it is kept OUTBOX_TASKRUN_KEEP_DAYS.
     """
     with transaction.atomic():
         try:
@@ -124,3 +128,22 @@ def task_once(*, key: str, task_name: str = ""):
             yield False
             return
         yield True
+
+
+def outbox_prune(*, older_than_days: int | None = None,
+                 taskrun_older_than_days: int | None = None) -> dict:
+    """Delete messages sent more than OUTBOX_KEEP_DAYS ago and idempotency keys recorded more
+    than OUTBOX_TASKRUN_KEEP_DAYS ago. An unsent message is a task still owed: it stays,
+    whatever its age."""
+    if older_than_days is None:
+        older_than_days = settings.OUTBOX_KEEP_DAYS
+    if taskrun_older_than_days is None:
+        taskrun_older_than_days = settings.OUTBOX_TASKRUN_KEEP_DAYS
+    now = timezone.now()
+    messages, _ = OutboxMessage.objects.filter(
+        sent_at__isnull=False, sent_at__lt=now - timedelta(days=older_than_days)
+    ).delete()
+    keys, _ = TaskRun.objects.filter(
+        done_at__lt=now - timedelta(days=taskrun_older_than_days)
+    ).delete()
+    return {"messages": messages, "keys": keys}
