@@ -7,7 +7,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
-from portal.core.logging import request_id_var
+from portal.core.logging import REQUEST_ID_HEADER, request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -53,6 +53,11 @@ app.conf.beat_schedule = {
         "task": "portal.outbox.tasks.outbox_relay_task",
         "schedule": float(os.environ.get("OUTBOX_RELAY_SECONDS", "30")),
     },
+    # sent outbox rows and old idempotency keys (portal.outbox.services.outbox_prune)
+    "outbox-prune-daily": {
+        "task": "portal.outbox.tasks.outbox_prune_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "audit-head-publish-daily": {
         "task": "portal.reporting.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),
@@ -66,7 +71,6 @@ app.conf.beat_schedule = {
 # the log filter reads (portal.core.logging) for the time the task runs. The outbox stores it with
 # the message, so a task the relay sends later still carries it.
 
-REQUEST_ID_HEADER = "x_request_id"
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # as RequestIdMiddleware accepts
 _request_id_tokens: dict[str, object] = {}
 

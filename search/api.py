@@ -8,7 +8,8 @@ AppConfig.ready(); after a commit that publishes, edits or withdraws an object i
     index(name, id, fields)                  index one document from its field values now
     index_ids(name, ids)                     (re)load through the loader: index what is public,
                                              remove what is not (what the tasks run)
-    index_on_commit(name, ids)               queue index_ids after the current commit (Celery)
+    index_on_commit(name, ids)               queue index_ids through the outbox: it is sent after
+                                             the commit, or by the relay when the broker is down
     remove(name, ids) / remove_on_commit(...)
     search(name, q, filters=, facets=, page=, per_page=) -> SearchResults
     reindex(name, progress=None) -> count    rebuild one type (zero downtime)
@@ -17,17 +18,15 @@ AppConfig.ready(); after a commit that publishes, edits or withdraws an object i
 
 import logging
 from collections.abc import Callable, Iterable
-from functools import lru_cache
-from importlib import import_module
 
-from django.db import transaction
+from portal.outbox.services import outbox_enqueue
 
-from . import conf
-from .backends import BaseBackend
 from .documents import DocType, Document, UnknownDocType, registry
 from .documents import get as get_doc_type
 from .documents import register as _register
+from .indexing import backend, ids_as_strings, index, index_ids, remove
 from .results import Hit, Query, SearchResults
+from .tasks import search_index_task, search_remove_task
 
 __all__ = [
     "DocType", "Document", "Hit", "SearchResults", "UnknownDocType", "backend", "health",
@@ -38,67 +37,25 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=4)
-def _load_backend(path: str) -> BaseBackend:
-    return import_module(path).Backend()
-
-
-def backend() -> BaseBackend:
-    return _load_backend(conf.get("SEARCH_BACKEND"))
-
-
 def register(doc_type: DocType) -> DocType:
     return _register(doc_type)
 
 
-def _ids(ids) -> list[str]:
-    if isinstance(ids, str | int):
-        ids = [ids]
-    return [str(i) for i in ids]
-
-
-def index(doc_type_name: str, id, fields: dict) -> None:
-    """Index one document now, from its field values (replaces what was there)."""
-    backend().index(get_doc_type(doc_type_name), [Document(id=str(id), fields=fields)])
-
-
-def index_ids(doc_type_name: str, ids: Iterable) -> tuple[int, int]:
-    """Reload documents through the type's loader; index those it returns, remove the others.
-    Idempotent. Returns (indexed, removed)."""
-    doc_type = get_doc_type(doc_type_name)
-    ids = _ids(ids)
-    documents = list(doc_type.load(ids)) if ids else []
-    found = {str(doc.id) for doc in documents}
-    missing = [i for i in ids if i not in found]
-    if documents:
-        backend().index(doc_type, documents)
-    if missing:
-        backend().remove(doc_type, missing)
-    return len(documents), len(missing)
-
-
-def remove(doc_type_name: str, ids) -> None:
-    backend().remove(get_doc_type(doc_type_name), _ids(ids))
-
-
 def index_on_commit(doc_type_name: str, ids) -> None:
-    """Queue `search_index_task` (ids only) once the current transaction commits."""
-    from .tasks import search_index_task
-
+    """Queue `search_index_task` (ids only) in the current transaction, through the outbox:
+    it goes to the broker after commit, or later by the relay if the broker is down, so an
+    index update is never lost."""
     get_doc_type(doc_type_name)
-    ids = _ids(ids)
-    transaction.on_commit(
-        lambda: search_index_task.delay(doc_type=doc_type_name, ids=ids), robust=True
+    outbox_enqueue(
+        search_index_task, kwargs={"doc_type": doc_type_name, "ids": ids_as_strings(ids)}
     )
 
 
 def remove_on_commit(doc_type_name: str, ids) -> None:
-    from .tasks import search_remove_task
-
+    """Queue `search_remove_task` (ids only) through the outbox, like index_on_commit."""
     get_doc_type(doc_type_name)
-    ids = _ids(ids)
-    transaction.on_commit(
-        lambda: search_remove_task.delay(doc_type=doc_type_name, ids=ids), robust=True
+    outbox_enqueue(
+        search_remove_task, kwargs={"doc_type": doc_type_name, "ids": ids_as_strings(ids)}
     )
 
 

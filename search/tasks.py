@@ -1,4 +1,4 @@
-"""Indexing jobs: ids only, idempotent, queued after commit (search.api.index_on_commit)."""
+"""Indexing jobs: ids only, idempotent, queued through the outbox (search.api.index_on_commit)."""
 
 from celery import shared_task
 
@@ -9,15 +9,15 @@ from .backends import SearchUnavailable
     autoretry_for=(SearchUnavailable,), retry_backoff=30, retry_backoff_max=600, max_retries=8
 )
 def search_index_task(*, doc_type: str, ids: list[str]):
-    from . import api
+    from .indexing import index_ids
 
-    api.index_ids(doc_type, ids)
+    index_ids(doc_type, ids)
 
 
 @shared_task(
     autoretry_for=(SearchUnavailable,), retry_backoff=30, retry_backoff_max=600, max_retries=8
 )
 def search_remove_task(*, doc_type: str, ids: list[str]):
-    from . import api
+    from .indexing import remove
 
-    api.remove(doc_type, ids)
+    remove(doc_type, ids)

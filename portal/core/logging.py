@@ -13,6 +13,9 @@ import json
 import logging
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# the Celery message header that carries it to the worker (set by portal.celery on publish and
+# by the outbox when it sends a stored task)
+REQUEST_ID_HEADER = "x_request_id"
 
 # attributes every LogRecord has; anything else came in through `extra=`
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {

@@ -5,16 +5,24 @@ caller's transaction (so it exists exactly when the write exists); after commit 
 it to the broker at once and mark it sent; when the broker is down the row stays unsent and
 `outbox_relay` (beat task and management command) sends it later. Delivery is at least once:
 tasks that may run twice record their effect with `task_once` (an idempotency key).
+`outbox_prune` (daily) deletes sent messages after OUTBOX_KEEP_DAYS and idempotency keys after
+OUTBOX_TASKRUN_KEEP_DAYS; an unsent message is never deleted.
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.core.logging import REQUEST_ID_HEADER, request_id_var
+
 from .models import OutboxMessage, TaskRun
 
+# current_app is the project's Celery app (portal/celery.py makes itself the current app when
+# Django starts); the outbox sits below the project and does not import it
 BROKER_TIMEOUT_SECONDS = 2
 
 
@@ -26,8 +34,6 @@ REQUEST_ID_KEY = "_request_id"
 def outbox_enqueue(task, *, kwargs: dict | None = None, queue: str = "") -> OutboxMessage:
     """Store `task` (a Celery task object, never a name typed by hand) with its keyword
     arguments in the current transaction; send it after commit (best effort)."""
-    from portal.core.logging import request_id_var
-
     task_name = task.name
     kwargs = dict(kwargs or {})
     if request_id_var.get():
@@ -43,16 +49,12 @@ def outbox_enqueue(task, *, kwargs: dict | None = None, queue: str = "") -> Outb
 def task_by_name(name: str):
     """The registered task called `name`. A web process has imported only the tasks modules
     its own code touched (a worker imports them all at start): import them all first."""
-    from portal.celery import app
-
-    if name not in app.tasks:
-        app.loader.import_default_modules()
-    return app.tasks[name]
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def _publish(message: OutboxMessage) -> None:
-    from portal.celery import REQUEST_ID_HEADER, app
-
     options = {"queue": message.queue} if message.queue else {}
     kwargs = dict(message.kwargs)
     request_id = kwargs.pop(REQUEST_ID_KEY, "")
@@ -63,11 +65,11 @@ def _publish(message: OutboxMessage) -> None:
         return
     # a connection to the broker named in settings now (not the one cached at start-up), with
     # a short timeout and no retry loop: a dead broker must not hold the person's request
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+    with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
                                timeout=BROKER_TIMEOUT_SECONDS)
-        app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
-                      **options)
+        current_app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
+                              **options)
 
 
 def outbox_send(*, message_id: int) -> bool:
@@ -116,6 +118,7 @@ def task_once(*, key: str, task_name: str = ""):
     """Run the block's writes at most once per key, atomically with the key.
 
     Yields True when the block should do its work, False when the key was already done.
+    A key guards against redelivery, not "once ever": it is kept OUTBOX_TASKRUN_KEEP_DAYS.
     """
     with transaction.atomic():
         try:
@@ -125,3 +128,22 @@ def task_once(*, key: str, task_name: str = ""):
             yield False
             return
         yield True
+
+
+def outbox_prune(*, older_than_days: int | None = None,
+                 taskrun_older_than_days: int | None = None) -> dict:
+    """Delete messages sent more than OUTBOX_KEEP_DAYS ago and idempotency keys recorded more
+    than OUTBOX_TASKRUN_KEEP_DAYS ago. An unsent message is a task still owed: it stays,
+    whatever its age."""
+    if older_than_days is None:
+        older_than_days = settings.OUTBOX_KEEP_DAYS
+    if taskrun_older_than_days is None:
+        taskrun_older_than_days = settings.OUTBOX_TASKRUN_KEEP_DAYS
+    now = timezone.now()
+    messages, _ = OutboxMessage.objects.filter(
+        sent_at__isnull=False, sent_at__lt=now - timedelta(days=older_than_days)
+    ).delete()
+    keys, _ = TaskRun.objects.filter(
+        done_at__lt=now - timedelta(days=taskrun_older_than_days)
+    ).delete()
+    return {"messages": messages, "keys": keys}

@@ -161,6 +161,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
+# the outbox's daily prune: a sent message is kept this many days (to look into a delivery),
+# an unsent one until it is sent
+OUTBOX_KEEP_DAYS = 7
+# ... and an idempotency key (TaskRun) this many days: it must outlive every redelivery of its
+# task (broker visibility timeout, retries with backoff, a relay after a long outage)
+OUTBOX_TASKRUN_KEEP_DAYS = 30
 # the beat schedule is declared in portal/celery.py
 
 # --- search ---------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 
 from portal.outbox.models import OutboxMessage, TaskRun
 from portal.outbox.services import outbox_enqueue
-from portal.outbox.testing_tasks import attempts_path, outbox_fault_effect_task
 
 from .conftest import BROKER
+from .tasks import attempts_path, outbox_fault_effect_task
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker,
               pytest.mark.usefixtures("need_postgres", "need_redis")]
@@ -38,7 +38,7 @@ def _worker(queue_name, log):
     env.pop("REDIS_URL", None)
     return subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "-Q", queue_name,
-         "--pool=solo", "-I", "portal.outbox.testing_tasks", "--without-heartbeat",
+         "--pool=solo", "-I", "tests.faults.tasks", "--without-heartbeat",
          "--without-gossip", "--without-mingle", "-l", "info", "-n", f"fault-{uuid.uuid4().hex[:6]}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from search import api
+from search import api, indexing
 from search.backends import SearchUnavailable
 
 DOWN_URL = "http://127.0.0.1:9"
@@ -18,9 +18,9 @@ def es_down(settings, notes):
     settings.SEARCH_BACKEND = "search.backends.elasticsearch"
     settings.ELASTICSEARCH_URL = DOWN_URL
     settings.SEARCH_ES_TIMEOUT = 1
-    api._load_backend.cache_clear()
+    indexing._load_backend.cache_clear()
     yield api.backend()
-    api._load_backend.cache_clear()
+    indexing._load_backend.cache_clear()
 
 
 def test_search_falls_back_to_the_database_and_logs_it(es_down, notes, caplog):

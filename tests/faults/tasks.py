@@ -1,5 +1,7 @@
 """A task for the fault tests only: it does its effect once per key, then (on its first
-delivery) waits long enough to be killed, so the redelivered copy must find the key done."""
+delivery) waits long enough to be killed, so the redelivered copy must find the key done.
+
+Not production code: the worker the fault tests start imports it (`-I tests.faults.tasks`)."""
 
 import os
 import time
@@ -11,10 +13,10 @@ def attempts_path(key: str) -> str:
     return f"/tmp/outbox-fault-{key}.attempts"
 
 
-@shared_task(name="portal.outbox.testing_tasks.outbox_fault_effect_task", acks_late=True,
+@shared_task(name="tests.faults.tasks.outbox_fault_effect_task", acks_late=True,
              reject_on_worker_lost=True)
 def outbox_fault_effect_task(*, key: str, hold_seconds: int = 30):
-    from .services import task_once
+    from portal.outbox.services import task_once
 
     path = attempts_path(key)
     with open(path, "a") as fh:
