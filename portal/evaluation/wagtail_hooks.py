@@ -4,17 +4,17 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds
 
 
 class OfficeMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user)
+        return holds(request.user, Role.OFFICE)
 
 
 class ReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user) or roles.is_leader(request.user)
+        return holds(request.user, Role.OFFICE, Role.LEADER)
 
 
 @hooks.register("register_admin_menu_item")
