@@ -100,8 +100,3 @@ def own_object_or_404(user, queryset: QuerySet, *, owner_field: str, **lookup) -
     if obj is None:
         raise Http404
     return obj
-
-
-def manages_unit(user, unit_id) -> bool:
-    """The office, or the unit's own department handler (its QR codes, poster, tickets)."""
-    return roles.is_office(user) or (roles.is_department(user) and user.unit_id == unit_id)
