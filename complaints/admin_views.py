@@ -5,10 +5,8 @@ api_key is shown once, in the response to the request that made it, and never ag
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import Unit
-from portal.accounts import roles
+from portal.accounts.guards import Role, role_required
 from portal.accounts.services import staff_mobile_set
 from portal.core.text import id_or_none
 
@@ -26,9 +24,9 @@ from .services import exchange, notices
 from .open311.clients import open311_client_active_set, open311_client_create
 
 
-def _office_only(request):
-    if not roles.is_office(request.user):
-        raise Http404
+# the integration screens are hidden from every other role (404), as are the notices
+office_only = role_required(Role.OFFICE, hide=True)
+department_only = role_required(Role.DEPARTMENT, hide=True)
 
 
 def _errors(request, exc: ValidationError):
@@ -54,11 +52,10 @@ def _secret_once(request, *, title, what, secret, back, extra=None):
     return redirect("complaints:admin_secret_once")
 
 
-@login_required
+@office_only
 @require_GET
 @never_cache
 def secret_once(request):
-    _office_only(request)
     context = request.session.pop(SECRET_SESSION_KEY, None)
     if context is None:  # shown already (a reload, the back button): never again
         messages.info(request, _("密钥只显示一次，已不能再次查看。如已遗失，请重新登记或更换密钥。"))
@@ -73,10 +70,9 @@ def secret_once(request):
 # --- Open311 clients ------------------------------------------------------------------------
 
 
-@login_required
+@office_only
 @require_GET
 def open311_clients(request):
-    _office_only(request)
     return render(
         request,
         "complaints/admin/open311_clients.html",
@@ -84,10 +80,9 @@ def open311_clients(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def open311_client_new(request):
-    _office_only(request)
     try:
         client, key = open311_client_create(name=request.POST.get("name", ""), actor=request.user)
     except ValidationError as exc:
@@ -102,10 +97,9 @@ def open311_client_new(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def open311_client_active(request, pk):
-    _office_only(request)
     client = get_object_or_404(Open311Client, pk=pk)
     client = open311_client_active_set(client=client, active=_active(request), actor=request.user)
     messages.success(
@@ -123,10 +117,9 @@ def _unit(value):
     return Unit.objects.filter(pk=pk).first() if pk is not None else None
 
 
-@login_required
+@office_only
 @require_GET
 def endpoints(request):
-    _office_only(request)
     rows = DepartmentEndpoint.objects.select_related("unit").order_by("unit__name")
     configured = rows.values_list("unit_id", flat=True)
     return render(
@@ -139,10 +132,9 @@ def endpoints(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def endpoint_new(request):
-    _office_only(request)
     try:
         endpoint, secret = exchange.endpoint_create(
             unit=_unit(request.POST.get("unit")), url=request.POST.get("url", ""),
@@ -161,10 +153,9 @@ def endpoint_new(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def endpoint_url(request, pk):
-    _office_only(request)
     endpoint = get_object_or_404(DepartmentEndpoint, pk=pk)
     try:
         exchange.endpoint_url_change(
@@ -177,10 +168,9 @@ def endpoint_url(request, pk):
     return redirect("complaints:admin_endpoints")
 
 
-@login_required
+@office_only
 @require_POST
 def endpoint_rotate(request, pk):
-    _office_only(request)
     endpoint = get_object_or_404(DepartmentEndpoint.objects.select_related("unit"), pk=pk)
     endpoint, secret = exchange.endpoint_secret_rotate(endpoint=endpoint, actor=request.user)
     return _secret_once(
@@ -192,10 +182,9 @@ def endpoint_rotate(request, pk):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def endpoint_active(request, pk):
-    _office_only(request)
     endpoint = get_object_or_404(DepartmentEndpoint.objects.select_related("unit"), pk=pk)
     endpoint = exchange.endpoint_active_set(
         endpoint=endpoint, active=_active(request), actor=request.user
@@ -210,10 +199,9 @@ def endpoint_active(request, pk):
 # --- delivery log -----------------------------------------------------------------------------
 
 
-@login_required
+@office_only
 @require_GET
 def deliveries(request):
-    _office_only(request)
     status = request.GET.get("status", "")
     rows = Delivery.objects.select_related(
         "document__case", "document__department", "endpoint"
@@ -230,10 +218,9 @@ def deliveries(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def delivery_retry(request, pk):
-    _office_only(request)
     delivery = get_object_or_404(Delivery.objects.select_related("endpoint"), pk=pk)
     try:
         exchange.delivery_retry(delivery=delivery, actor=request.user)
@@ -249,14 +236,13 @@ def delivery_retry(request, pk):
 # --- staff work mobiles -----------------------------------------------------------------------
 
 
-@login_required
+@office_only
 @require_GET
 def staff_mobiles(request):
-    _office_only(request)
     unit = _unit(request.GET.get("unit"))
     users = (
         get_user_model()
-        .objects.filter(is_staff=True, is_active=True, groups__name=roles.DEPARTMENT)
+        .objects.filter(is_staff=True, is_active=True, groups__name=Role.DEPARTMENT)
         .select_related("unit")
         .distinct()
         .order_by("unit__display_order", "unit_id", "username")
@@ -270,10 +256,9 @@ def staff_mobiles(request):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def staff_mobile(request, pk):
-    _office_only(request)
     user = get_object_or_404(get_user_model(), pk=pk, is_staff=True)
     try:
         staff_mobile_set(user=user, mobile=request.POST.get("mobile", ""), actor=request.user)
@@ -287,16 +272,10 @@ def staff_mobile(request, pk):
 # --- department notices -----------------------------------------------------------------------
 
 
-def _department_only(request):
-    if not roles.is_department(request.user):
-        raise Http404
-
-
-@login_required
+@department_only
 @require_GET
 @never_cache
 def department_notices(request):
-    _department_only(request)
     unread = request.GET.get("unread") == "1"
     rows = notices.department_notice_list_for_user(user=request.user, unread_only=unread)
     return render(
@@ -310,19 +289,17 @@ def department_notices(request):
     )
 
 
-@login_required
+@department_only
 @require_POST
 def department_notice_read(request, pk):
-    _department_only(request)
     notice = notices.department_notice_get_for_user(user=request.user, pk=pk)
     notices.department_notice_read(user=request.user, notice=notice)
     return redirect("complaints:dept_notices")
 
 
-@login_required
+@department_only
 @require_POST
 def department_notices_read_all(request):
-    _department_only(request)
     n = notices.department_notice_read(user=request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读") % {"n": n})
     return redirect("complaints:dept_notices")

@@ -3,9 +3,8 @@
 404); every action through one service."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -14,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import Unit
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds, role_required, unit_object_or_404
 from portal.core.text import id_or_none
 
 from . import selectors
@@ -38,29 +37,20 @@ from .views import attachment_response
 
 ERR_UNKNOWN_ACTION = _("未知操作 (unknown action)")
 
-
-def _office_only(user):
-    if not (roles.is_office(user) or roles.is_leader(user)):
-        raise Http404
-
-
-def _staff_only(user):
-    if not (roles.is_office(user) or roles.is_leader(user) or roles.is_department(user)):
-        raise Http404
+# who reads cases: the office and leaders every case, a department handler its unit's
+CASE_READERS = (Role.OFFICE, Role.LEADER, Role.DEPARTMENT)
+SEES_ALL_CASES = (Role.OFFICE, Role.LEADER)
 
 
-@login_required
+@role_required(Role.OFFICE, Role.LEADER, hide=True)
 @require_GET
 def dashboard(request):
-    _office_only(request.user)
     return render(request, "complaints/office/dashboard.html", selectors.office_dashboard())
 
 
-@login_required
+@role_required(Role.OFFICE, hide=True)
 @require_POST
 def batch_assign(request):
-    if not roles.is_office(request.user):
-        raise Http404
     ids = [i for i in map(id_or_none, request.POST.getlist("case")) if i is not None]
     cases = list(selectors.case_list_for_user(user=request.user).filter(pk__in=ids))
     try:
@@ -75,11 +65,9 @@ def batch_assign(request):
     return redirect("complaints:office_dashboard")
 
 
-@login_required
+@role_required(Role.DEPARTMENT, hide=True)
 @require_GET
 def inbox(request):
-    if not roles.is_department(request.user):
-        raise Http404
     state, due = request.GET.get("state", ""), request.GET.get("due", "")
     return render(
         request,
@@ -94,11 +82,9 @@ def inbox(request):
     )
 
 
-@login_required
+@role_required(Role.DEPARTMENT, hide=True)
 @require_POST
 def bulk_sign(request):
-    if not roles.is_department(request.user):
-        raise Http404
     done = 0
     for pk in map(id_or_none, request.POST.getlist("case")):
         if pk is None:
@@ -113,12 +99,11 @@ def bulk_sign(request):
     return redirect("complaints:dept_inbox")
 
 
-@login_required
+@role_required(*CASE_READERS, hide=True)
 @require_GET
 def case_detail(request, pk):
-    _staff_only(request.user)
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    office = roles.is_office(request.user)
+    office = holds(request.user, Role.OFFICE)
     kind = None
     try:
         kind = workflow.actor_kind_for(user=request.user, case=case)
@@ -171,10 +156,9 @@ def _date(value):
         return None
 
 
-@login_required
+@role_required(*CASE_READERS, hide=True)
 @require_POST
 def case_act(request, pk):
-    _staff_only(request.user)
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     p = request.POST
     action = p.get("action", "")
@@ -201,7 +185,7 @@ def case_act(request, pk):
             messages.error(request, msg)
     else:
         messages.success(request, "操作成功")
-    name = "complaints:office_case" if roles.is_office(request.user) else "complaints:dept_case"
+    name = "complaints:office_case" if holds(request.user, Role.OFFICE) else "complaints:dept_case"
     return redirect(name, pk=case.pk)
 
 
@@ -272,11 +256,9 @@ def exchange_inbound(request):
     return JsonResponse(result)
 
 
-@login_required
+@role_required(Role.DEPARTMENT, hide=True)
 @require_POST
 def extension_ask(request, pk):
-    if not roles.is_department(request.user):
-        raise Http404
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     try:
         workflow.extension_request(
@@ -291,11 +273,9 @@ def extension_ask(request, pk):
     return redirect("complaints:dept_case", pk=case.pk)
 
 
-@login_required
+@role_required(Role.OFFICE, hide=True)
 @require_POST
 def extension_decide(request, pk):
-    if not roles.is_office(request.user):
-        raise Http404
     ext = get_object_or_404(ExtensionRequest, pk=pk, status=ExtensionStatus.PENDING)
     workflow.extension_decide(
         extension=ext, actor=request.user, approve=request.POST.get("approve") == "1"
@@ -303,27 +283,23 @@ def extension_decide(request, pk):
     return redirect("complaints:office_case", pk=ext.case_id)
 
 
-@login_required
+@role_required(*CASE_READERS, hide=True)
 @require_GET
 def document_pdf(request, pk):
-    _staff_only(request.user)
-    doc = get_object_or_404(AssignmentDocument.objects.select_related("case", "department"), pk=pk)
+    # a department reads only documents addressed to it, and only while the case is its own
+    doc = unit_object_or_404(
+        request.user, AssignmentDocument.objects.select_related("case", "department"),
+        unit_field="department_id", see_all=SEES_ALL_CASES, pk=pk,
+    )
     selectors.case_get_for_user(user=request.user, pk=doc.case_id)
-    if (
-        roles.is_department(request.user)
-        and not roles.is_office(request.user)
-        and (doc.department_id != request.user.unit_id)
-    ):
-        raise Http404
     response = HttpResponse(render_pdf(doc), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="jiaoban-{doc.pk}.pdf"'
     return response
 
 
-@login_required
+@role_required(*CASE_READERS, hide=True)
 @require_GET
 def attachment_download(request, pk):
-    _staff_only(request.user)
     att = get_object_or_404(Attachment, pk=pk)
     selectors.case_get_for_user(user=request.user, pk=att.case_id)
     return attachment_response(att)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds, own_object_or_404, unit_scope
 from portal.audit.models import AuditEvent
 
 from portal.core import crypto
@@ -26,11 +26,7 @@ def category_list():
 def case_list_for_user(*, user):
     """Every case this back-office user may see (office/leader: all; department: its own)."""
     qs = Case.objects.select_related("category", "department", "official", "unit")
-    if roles.is_office(user) or roles.is_leader(user):
-        return qs
-    if roles.is_department(user):
-        return qs.filter(department_id=user.unit_id)
-    return qs.none()
+    return unit_scope(user, qs, unit_field="department_id", see_all=(Role.OFFICE, Role.LEADER))
 
 
 def case_get_for_user(*, user, pk) -> Case:
@@ -45,18 +41,16 @@ def monitor_report_list(*, monitor):
 
 
 def monitor_report_get(*, monitor, pk) -> Case:
-    if not roles.is_monitor(monitor):
+    if not holds(monitor, Role.MONITOR):
         raise Http404
-    case = monitor_report_list(monitor=monitor).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    return own_object_or_404(monitor, Case.objects.select_related("category", "official", "unit"),
+                             owner_field="monitor", pk=pk)
 
 
 def case_contact_for_user(*, user, case) -> dict:
     """Decrypted contact of a named complainant — office only (departments never see it,
     so a complained-about department cannot find out who complained)."""
-    if not roles.is_office(user) or case.anonymous:
+    if not holds(user, Role.OFFICE) or case.anonymous:
         return {}
     return {
         "name": crypto.decrypt(case.contact_name_enc),

@@ -4,7 +4,6 @@ Views parse, call one service or selector, render."""
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse
@@ -14,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, role_required
 
 from . import selectors
 from .choices import FINAL_STATES, CaseState, MessageAuthor
@@ -319,15 +318,13 @@ def verify(request):
 # --- monitors ------------------------------------------------------------------------------
 
 
-def _monitor_required(user):
-    if not roles.is_monitor(user):
-        raise Http404
+# the monitors' pages are hidden from other accounts; another monitor's report is a 404 too
+monitor_only = role_required(Role.MONITOR, hide=True)
 
 
-@login_required
+@monitor_only
 @require_http_methods(["GET", "POST"])
 def monitor_reports(request):
-    _monitor_required(request.user)
     form = MonitorReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -350,7 +347,7 @@ def monitor_reports(request):
     )
 
 
-@login_required
+@monitor_only
 @require_GET
 def monitor_report(request, pk):
     case = selectors.monitor_report_get(monitor=request.user, pk=pk)

@@ -8,19 +8,19 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds
 
 
 class OfficeMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user)
+        return holds(request.user, Role.OFFICE)
 
 
 class DepartmentNoticesMenuItem(MenuItem):
     """Shown to department handlers; "部门通知 (3)" while three notices are unread."""
 
     def is_shown(self, request):
-        return roles.is_department(request.user)
+        return holds(request.user, Role.DEPARTMENT)
 
     def label_for(self, request) -> str:
         from .services.notices import department_notice_unread_count

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.choices import Finding, HandlingAction, HandlingTier
+from portal.accounts.guards import Role, role_required
 
 from . import selectors, services
 from .search_documents import FACETS
@@ -77,6 +77,9 @@ def _choice_label(choices, value):
 # --- office -------------------------------------------------------------------------------
 
 
+office_only = role_required(Role.OFFICE)
+
+
 class OutcomeForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     summary = forms.CharField(label="问题摘要", widget=forms.Textarea(attrs={"rows": 6}))
@@ -93,14 +96,14 @@ class UnpublishForm(forms.Form):
     reason = forms.CharField(label="撤回理由", max_length=200)
 
 
-@login_required
+@office_only
 def office_list(request):
     status = request.GET.get("status", "")
     cases = selectors.closed_case_list_for_office(user=request.user, status=status)[:200]
     return render(request, "results/office_list.html", {"cases": cases, "status": status})
 
 
-@login_required
+@office_only
 def office_preview(request, pk):
     case = selectors.closed_case_get_for_office(user=request.user, pk=pk)
     text, outcome = selectors.outcome_preview_for_office(user=request.user, case=case)
@@ -138,7 +141,7 @@ def _form_errors(form, exc):
         form.add_error(None, exc.messages)
 
 
-@login_required
+@office_only
 @require_POST
 def office_unpublish(request, pk):
     case = selectors.closed_case_get_for_office(user=request.user, pk=pk)

@@ -4,12 +4,12 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds
 
 
 class OfficeMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user)
+        return holds(request.user, Role.OFFICE)
 
 
 @hooks.register("register_admin_menu_item")

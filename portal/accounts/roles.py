@@ -1,12 +1,26 @@
-"""Roles are Django groups with fixed names; these helpers are the only place that knows them."""
+"""Roles are Django groups with fixed names; these helpers are the only place that knows them.
+Views do not call them to refuse a request: they use portal.accounts.guards."""
 
-OFFICE = "效能办"
-DEPARTMENT = "承办部门"
-MONITOR = "监测员"
-EDITOR = "编辑"
-LEADER = "领导参阅"
+from enum import StrEnum
 
-ALL_ROLES = [OFFICE, DEPARTMENT, MONITOR, EDITOR, LEADER]
+
+class Role(StrEnum):
+    """The group names (data, not UI text: they are the groups' names in the database)."""
+
+    OFFICE = "效能办"
+    DEPARTMENT = "承办部门"
+    MONITOR = "监测员"
+    EDITOR = "编辑"
+    LEADER = "领导参阅"
+
+
+OFFICE = Role.OFFICE
+DEPARTMENT = Role.DEPARTMENT
+MONITOR = Role.MONITOR
+EDITOR = Role.EDITOR
+LEADER = Role.LEADER
+
+ALL_ROLES = list(Role)
 
 
 def has_role(user, role: str) -> bool:

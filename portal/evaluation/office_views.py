@@ -5,32 +5,26 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds, role_required, unit_object_or_404, unit_scope
 
 from . import selectors, services
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
 from .models import CallBack, OfficialWarning, Rating, RatingAppeal
 
-
-def _office(user):
-    if not roles.is_office(user):
-        raise PermissionDenied
-
-
-def _can_manage_unit(user, unit_id):
-    return roles.is_office(user) or (roles.is_department(user) and user.unit_id == unit_id)
+office_only = role_required(Role.OFFICE)
+# a unit's QR codes, poster and tickets: the office, and the unit's own department account
+UNIT_STAFF = (Role.OFFICE, Role.DEPARTMENT)
 
 
-@login_required
+@office_only
 def dashboard(request):
-    _office(request.user)
     return render(request, "evaluation/office/dashboard.html", {
         "callbacks": selectors.callback_queue(user=request.user),
         "appeals": selectors.appeal_list_pending(user=request.user),
@@ -50,7 +44,7 @@ def rating_detail(request, pk):
     return render(request, "evaluation/office/rating.html", {
         "rating": rating, "revoke_form": RevokeForm(), "appeal_form": AppealForm(),
         "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,
-        "appeals": rating.appeals.all(), "is_office": roles.is_office(request.user),
+        "appeals": rating.appeals.all(), "is_office": holds(request.user, Role.OFFICE),
     })
 
 
@@ -79,10 +73,9 @@ def _act(request, form_class, act, *, done, invalid, then):
     return redirect(*then)
 
 
-@login_required
+@office_only
 @require_POST
 def rating_revoke(request, pk):
-    _office(request.user)
     rating = get_object_or_404(Rating, pk=pk)
     return _act(
         request, RevokeForm,
@@ -109,10 +102,9 @@ def rating_appeal(request, pk):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def appeal_decide(request, pk):
-    _office(request.user)
     appeal = get_object_or_404(RatingAppeal, pk=pk)
     return _act(
         request, AppealDecideForm,
@@ -125,10 +117,9 @@ def appeal_decide(request, pk):
     )
 
 
-@login_required
+@office_only
 @require_POST
 def callback_record(request, pk):
-    _office(request.user)
     callback = get_object_or_404(CallBack, pk=pk)
 
     def record(form):
@@ -167,17 +158,14 @@ def _qr_url(request, unit, official=None):
 
 @login_required
 def qr_unit(request, unit_id, fmt):
-    unit = get_object_or_404(Unit, pk=unit_id)
-    if not _can_manage_unit(request.user, unit.pk):
-        raise Http404
+    unit = unit_object_or_404(request.user, Unit.objects.all(), unit_field="pk", pk=unit_id)
     return _qr_response(_qr_url(request, unit), fmt)
 
 
 @login_required
 def qr_official(request, official_id, fmt):
-    official = get_object_or_404(OfficialPage.objects.select_related("unit"), pk=official_id)
-    if not _can_manage_unit(request.user, official.unit_id):
-        raise Http404
+    official = unit_object_or_404(request.user, OfficialPage.objects.select_related("unit"),
+                                  unit_field="unit_id", pk=official_id)
     return _qr_response(_qr_url(request, official.unit, official), fmt)
 
 
@@ -191,9 +179,7 @@ def _inline_svg(url, scale=4):
 @login_required
 def poster(request, unit_id):
     """Printable A4 poster: the unit's QR code and one per official, with kiosk links."""
-    unit = get_object_or_404(Unit, pk=unit_id)
-    if not _can_manage_unit(request.user, unit.pk):
-        raise Http404
+    unit = unit_object_or_404(request.user, Unit.objects.all(), unit_field="pk", pk=unit_id)
     officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order",
                                                                             "id"))
     rows = [{
@@ -206,21 +192,19 @@ def poster(request, unit_id):
     })
 
 
-@login_required
+@role_required(*UNIT_STAFF)
 def tickets(request):
     """A window clerk issues a single-use rating ticket (QR on screen or paper)."""
     user = request.user
-    if not (roles.is_department(user) or roles.is_office(user)):
-        raise PermissionDenied
-    officials = OfficialPage.objects.live().order_by("display_order", "id")
-    if roles.is_department(user):
-        officials = officials.filter(unit_id=user.unit_id)
+    # another unit's official is not offered, and a posted one is a 404
+    officials = unit_scope(user, OfficialPage.objects.live().order_by("display_order", "id"),
+                           unit_field="unit_id")
     ticket = None
     if request.method == "POST":
         official = None
         if request.POST.get("official"):
             official = get_object_or_404(officials, pk=request.POST["official"])
-        if official is None and not roles.is_department(user):
+        if official is None and not holds(user, Role.DEPARTMENT):
             messages.error(request, "请选择测评对象 (choose an official)")
         else:
             ticket = services.ticket_issue(user=user, official=official)
@@ -231,10 +215,9 @@ def tickets(request):
     return render(request, "evaluation/office/tickets.html", context)
 
 
-@login_required
+@office_only
 def staff_phones(request):
     """Import a unit's staff mobiles (kept only as keyed hashes)."""
-    _office(request.user)
     form = StaffPhonesForm(request.POST or None)
     form.fields["unit"].choices = [(u.pk, u.name) for u in Unit.objects.order_by("display_order")]
     if request.method == "POST" and form.is_valid():

@@ -4,15 +4,13 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cms.models import Unit
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds, require_role, role_required
 from portal.core.dates import previous_month
 
 from . import scores, suspicious
@@ -37,31 +35,25 @@ class ViolationForm(forms.Form):
     note = forms.CharField(label="说明", required=False)
 
 
-def _office(user):
-    if not roles.is_office(user):
-        raise PermissionDenied
+# the office acts; the leader reads
+office_only = role_required(Role.OFFICE)
+office_or_leader = role_required(Role.OFFICE, Role.LEADER)
 
 
-def _office_or_leader(user):
-    if not (roles.is_office(user) or roles.is_leader(user)):
-        raise PermissionDenied
-
-
-@login_required
+@office_or_leader
 def warnings_page(request):
-    _office_or_leader(request.user)
     items = (OfficialWarning.objects.select_related("official", "official__unit")
              .prefetch_related("actions").order_by("-created_at")[:300])
     return render(request, "evaluation/office/warnings.html", {
-        "warnings": items, "form": WarningActionForm(), "is_office": roles.is_office(request.user),
-        "flags": suspicious.suspicious_list() if roles.is_office(request.user) else [],
+        "warnings": items, "form": WarningActionForm(),
+        "is_office": holds(request.user, Role.OFFICE),
+        "flags": suspicious.suspicious_list() if holds(request.user, Role.OFFICE) else [],
     })
 
 
-@login_required
+@office_only
 @require_POST
 def warning_action(request, pk):
-    _office(request.user)
     warning = get_object_or_404(OfficialWarning, pk=pk)
     form = WarningActionForm(request.POST, request.FILES)
     if form.is_valid():
@@ -74,13 +66,12 @@ def warning_action(request, pk):
     return redirect("evaluation:office_warnings")
 
 
-@login_required
+@office_or_leader
 def scores_page(request):
-    _office_or_leader(request.user)
     year = _year(request)
     form = ViolationForm(request.POST or None)
     if request.method == "POST":
-        _office(request.user)
+        require_role(request.user, Role.OFFICE)
         if form.is_valid():
             d = form.cleaned_data
             scores.violation_record(unit=d["unit"], kind=d["kind"], actor=request.user,
@@ -89,7 +80,7 @@ def scores_page(request):
             return redirect("evaluation:office_scores")
     return render(request, "evaluation/office/scores.html", {
         "ranking": scores.ranking(year=year), "form": form,
-        "is_office": roles.is_office(request.user),
+        "is_office": holds(request.user, Role.OFFICE),
     })
 
 
@@ -108,29 +99,26 @@ def ranking_public(request):
     return render(request, "evaluation/ranking.html", {"ranking": data})
 
 
-@login_required
+@office_or_leader
 def reports_page(request):
-    _office_or_leader(request.user)
     if request.method == "POST":
-        _office(request.user)
+        require_role(request.user, Role.OFFICE)
         monthly_report_build(month=previous_month(timezone.localdate()))
         return redirect("evaluation:office_reports")
     return render(request, "evaluation/office/reports.html",
                   {"reports": MonthlyReport.objects.order_by("-month")[:36]})
 
 
-@login_required
+@office_or_leader
 def report_detail(request, year, month):
-    _office_or_leader(request.user)
     report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
     return render(request, "evaluation/office/report.html",
                   {"report": report, "data": report.data,
                    "files": {f.fmt: f for f in report.files.all()}})
 
 
-@login_required
+@office_or_leader
 def report_file(request, year, month, fmt):
-    _office_or_leader(request.user)
     report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
     item = get_object_or_404(report.files, fmt=fmt)
     return FileResponse(item.file.open("rb"), as_attachment=True,

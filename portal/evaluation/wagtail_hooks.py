@@ -6,19 +6,19 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from cms.models import OFFICIAL_PROFILE_CONTEXT
-from portal.accounts import roles
+from portal.accounts.guards import Role, holds
 
 from .views import profile_context
 
 
 class OfficeMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user)
+        return holds(request.user, Role.OFFICE)
 
 
 class ReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return roles.is_office(request.user) or roles.is_leader(request.user)
+        return holds(request.user, Role.OFFICE, Role.LEADER)
 
 
 hooks.register(OFFICIAL_PROFILE_CONTEXT, profile_context)
