@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# The whole suite twice: on SQLite (always), then on PostgreSQL with Redis and a real Celery
-# worker where they are reachable. A missing service is said out loud, never skipped silently.
+# The static checks (import contracts, ruff lint and format), then the whole suite twice: on
+# SQLite (always), then on PostgreSQL with Redis and a real Celery worker where they are
+# reachable. A missing service is said out loud, never skipped silently. Every part runs even
+# when an earlier one failed; the run fails if any did, and the last line names them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+BIN=.venv/bin
+PY=$BIN/python
 export PYTHONDONTWRITEBYTECODE=1
 status=0
+failed=()
+fail() { status=1; failed+=("$1"); }
+
+echo "=== import contracts (lint-imports, [tool.importlinter] in pyproject.toml) ==="
+$BIN/lint-imports --no-cache || fail "lint-imports"
+
+echo "=== ruff check ==="
+$BIN/ruff check . || fail "ruff check"
+
+echo "=== ruff format --check ==="
+$BIN/ruff format --check . || fail "ruff format"
 
 echo "=== suite on SQLite (embedded default) ==="
 env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
-  $PY -m pytest -q -p no:randomly "$@" || status=1
+  $PY -m pytest -q -p no:randomly "$@" || fail "suite on SQLite"
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@${PG_HOST}:5432/portal}
@@ -29,8 +43,12 @@ then
   else
     echo "=== Redis not reachable: PostgreSQL half runs with local-memory cache, eager Celery ==="
   fi
-  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly -m "not browser" "$@" || status=1
+  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly -m "not browser" "$@" || fail "suite on PostgreSQL"
 else
   echo "=== SKIPPED: the PostgreSQL half of the suite (no server at $PG_URL) ==="
+fi
+if [ $status -ne 0 ]; then
+  printf -v names '%s, ' "${failed[@]}"
+  echo "=== FAILED: ${names%, } ==="
 fi
 exit $status

@@ -134,7 +134,7 @@ def _notify_department(*, case, event) -> int:
         for phone in sorted({u.mobile for u in handlers if u.mobile}):
             try:
                 send_sms(phone=phone, text=sms_text)
-            except Exception:  # noqa: BLE001 — any provider failure
+            except Exception:  # any provider failure
                 logger.warning("department SMS failed for case %s", case.pk, exc_info=True)
             else:
                 sent += 1

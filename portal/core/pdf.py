@@ -29,7 +29,7 @@ def cjk_font() -> str:
             try:
                 pdfmetrics.registerFont(TTFont(EMBEDDED, path))
                 return EMBEDDED
-            except Exception:  # noqa: BLE001 — an unusable font file: try the next one
+            except Exception:  # an unusable font file: try the next one
                 continue
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 

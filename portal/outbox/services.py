@@ -85,7 +85,7 @@ def outbox_send(*, message_id: int) -> bool:
         message.attempts += 1
         try:
             _publish(message)
-        except Exception as exc:  # noqa: BLE001 — any broker failure leaves the row for the relay
+        except Exception as exc:  # any broker failure leaves the row for the relay
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             message.save(update_fields=["attempts", "last_error"])
             return False

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .rules import *  # noqa: F401,F403  (every number from the seeds, overridable by env)
+from .rules import *  # noqa: F403  (every number from the seeds, overridable by env)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -1,6 +1,6 @@
 """Test settings: only speed things up."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 PASSWORD_HASHERS = [

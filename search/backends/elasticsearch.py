@@ -1,4 +1,4 @@
-"""Elasticsearch backend (elasticsearch-dsl), with the database index as its fallback.
+"""Elasticsearch backend (`elasticsearch.dsl`), with the database index as its fallback.
 
 One index per document type behind an alias (`<SEARCH_INDEX_PREFIX>-<type>`); text fields use a
 Chinese analyzer (SEARCH_ES_ANALYZER: "smartcn" by default, or IK's "ik_max_word"). Reindex
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
-from elasticsearch_dsl import Date, Index, Keyword, Mapping, Object, Search, Text
+from elasticsearch.dsl import Date, Index, Keyword, Mapping, Object, Search, Text
 
 from .. import conf
 from ..documents import DocType, Document

@@ -28,7 +28,7 @@ def test_simultaneous_submissions_get_distinct_consecutive_numbers(category, set
             barrier.wait()
             for _ in range(per_thread):
                 case_submit(category=category, text="同时提交的投诉")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             connections.close_all()

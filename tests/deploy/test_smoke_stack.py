@@ -114,8 +114,8 @@ def stack(tmp_path_factory):
     }
     env.pop("ELASTICSEARCH_URL", None)
     db_create(dbname, template=template)
-    out = open(run_dir / "stdout.log", "w")  # noqa: SIM115 - closed in teardown
-    err = open(run_dir / "stderr.log", "w")  # noqa: SIM115
+    out = open(run_dir / "stdout.log", "w")  # closed in teardown
+    err = open(run_dir / "stderr.log", "w")
     proc = subprocess.Popen(
         ["bash", "scripts/serve-prod.sh"],
         cwd=ROOT,
@@ -182,7 +182,7 @@ def _cache_get(stack, key):
     import redis
 
     raw = redis.Redis.from_url(stack["redis_url"]).get(f"{stack['prefix']}:1:{key}")
-    return pickle.loads(raw) if raw is not None else None  # noqa: S301 - our own cache
+    return pickle.loads(raw) if raw is not None else None  # our own cache
 
 
 def test_stack_is_ready_with_every_dependency(stack):

@@ -68,8 +68,8 @@ def test_a_task_killed_mid_way_is_redelivered_and_its_effect_happens_once(
         outbox_enqueue(outbox_fault_effect_task, kwargs={"key": key, "hold_seconds": 120}, queue=queue)
     assert OutboxMessage.objects.get(queue=queue).sent_at is not None
 
-    log1 = open(tmp_path / "worker1.log", "w")  # noqa: SIM115
-    log2 = open(tmp_path / "worker2.log", "w")  # noqa: SIM115
+    log1 = open(tmp_path / "worker1.log", "w")
+    log2 = open(tmp_path / "worker2.log", "w")
     first = _worker(queue, log1)
     second = None
     try:

@@ -2,7 +2,7 @@
 broker and a short visibility timeout, so a killed worker's unacknowledged task comes back in
 seconds instead of an hour."""
 
-from portal.settings.test import *  # noqa: F401,F403
+from portal.settings.test import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -15,7 +15,8 @@ BACKENDS.append(
         marks=[
             pytest.mark.elasticsearch,
             pytest.mark.skipif(
-                not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL not set"
+                not os.environ.get("ELASTICSEARCH_URL"),
+                reason="no Elasticsearch cluster: set ELASTICSEARCH_URL to run the contract on one",
             ),
         ],
     )

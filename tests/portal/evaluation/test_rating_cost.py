@@ -160,7 +160,7 @@ def _in_threads(target, args_list):
         try:
             barrier.wait()
             results.append(target(*args))
-        except Exception as exc:  # noqa: BLE001 (collected and asserted below)
+        except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             connections.close_all()
