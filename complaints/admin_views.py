@@ -16,13 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from cms.models import Unit
 from portal.accounts.guards import Role, role_required
 from portal.accounts.services import staff_mobile_set
+from portal.core import crypto
 from portal.core.text import id_or_none
 
-from portal.core import crypto
 from .models import Delivery, DeliveryStatus, DepartmentEndpoint, Open311Client
-from .services import exchange, notices
 from .open311.clients import open311_client_active_set, open311_client_create
-
+from .services import exchange, notices
 
 # the integration screens are hidden from every other role (404), as are the notices
 office_only = role_required(Role.OFFICE, hide=True)

@@ -9,6 +9,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
+from portal.core.storage import private_storage
+
 from .choices import (
     CallbackResult,
     CaseSource,
@@ -21,7 +23,6 @@ from .choices import (
     PublicationStatus,
     SubjectKind,
 )
-from portal.core.storage import private_storage
 
 
 @register_snippet

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from portal.accounts.guards import Role, holds, own_object_or_404, unit_scope
 from portal.audit.models import AuditEvent
-
 from portal.core import crypto
+
 from .choices import DEPARTMENT_STATES, CaseState
 from .models import Case, Category
 from .workdays import add_working_days

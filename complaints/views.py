@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from portal.accounts.guards import Role, role_required
+from portal.core.ratelimit import client_key
 
 from . import selectors
 from .choices import FINAL_STATES, CaseState, MessageAuthor
@@ -29,7 +30,6 @@ from .forms import (
 )
 from .models import Attachment
 from .services import intake, receipts, thread
-from portal.core.ratelimit import client_key
 
 
 def _rate(name):

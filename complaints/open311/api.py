@@ -25,11 +25,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from portal.core.ratelimit import client_key
 from portal.core.text import strip_control_chars
 
 from ..choices import CaseSource, CaseState, PublicationStatus, open311_status
 from ..models import Case, Category, Open311Client
-from portal.core.ratelimit import client_key
 from ..selectors import category_list
 from ..services.intake import case_submit, complaint_text_error
 

@@ -16,13 +16,13 @@ def register(name):
 def verify_audit_events():
     from .hashing import first_break
     from .models import AuditEvent, ChainHead
-    from .services import _roundtrip
+    from .services import roundtrip
 
     problems = []
     for chain in ChainHead.objects.values_list("chain", flat=True).iterator():
         events = AuditEvent.objects.filter(chain=chain).order_by("seq")
         broken = first_break(
-            (e.pk, e.prev_hash, _roundtrip(e.payload()), e.hash) for e in events.iterator()
+            (e.pk, e.prev_hash, roundtrip(e.payload()), e.hash) for e in events.iterator()
         )
         if broken:
             problems.append(f"audit chain {chain}: event id={broken[0]} {broken[1]}")

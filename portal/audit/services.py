@@ -30,14 +30,14 @@ def audit_append(
             created_at=timezone.now(),
             prev_hash=head.head_hash,
         )
-        event.hash = link_hash(event.prev_hash, _roundtrip(event.payload()))
+        event.hash = link_hash(event.prev_hash, roundtrip(event.payload()))
         event.save()
         head.seq, head.head_hash = event.seq, event.hash
         head.save(update_fields=["seq", "head_hash", "updated_at"])
     return event
 
 
-def _roundtrip(payload):
+def roundtrip(payload):
     # hash what the database will give back (JSON round trip of before/after)
     import json
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cms.models import OfficialPage
 from portal.audit.hashing import GENESIS, link_hash
-from portal.audit.services import _roundtrip
+from portal.audit.services import roundtrip
 from portal.core.dates import add_months, month_start
 
 from . import rules
@@ -68,7 +68,7 @@ def seed(progress=None):
             month=month_start(timezone.localdate(created_at)), created_at=created_at,
             seq=seq, prev_hash=prev,
         )
-        rating.hash = link_hash(prev, _roundtrip(rating.payload()))
+        rating.hash = link_hash(prev, roundtrip(rating.payload()))
         prev = rating.hash
         ratings.append(rating)
         if bar:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
-from portal.audit.services import _roundtrip, audit_append
+from portal.audit.services import audit_append, roundtrip
 from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
 from portal.outbox.services import outbox_enqueue
@@ -288,7 +288,7 @@ def rating_submit(
             voter_slot=slot, created_at=now,
             seq=head.seq + 1, prev_hash=head.head_hash,
         )
-        rating.hash = link_hash(rating.prev_hash, _roundtrip(rating.payload()))
+        rating.hash = link_hash(rating.prev_hash, roundtrip(rating.payload()))
         try:
             rating.save()
         except IntegrityError as exc:

@@ -1,7 +1,7 @@
 """Verifier of the per-official rating chains, registered with portal.audit.registry."""
 
 from portal.audit.hashing import GENESIS, link_hash
-from portal.audit.services import _roundtrip
+from portal.audit.services import roundtrip
 
 from .models import Rating, RatingChainHead
 
@@ -30,7 +30,7 @@ def verify_rating_chains() -> list[str]:
             problems.append(f"ratings of official {official}: rating id={values['pk']} "
                             "previous-hash mismatch")
             broken = True
-        elif link_hash(values["prev_hash"], _roundtrip(rating.payload())) != values["hash"]:
+        elif link_hash(values["prev_hash"], roundtrip(rating.payload())) != values["hash"]:
             problems.append(f"ratings of official {official}: rating id={values['pk']} "
                             "content does not match its hash")
             broken = True

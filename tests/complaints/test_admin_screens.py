@@ -397,8 +397,8 @@ SCREENS_GET = [
 def test_other_roles_are_refused_every_screen_and_action(
     client, make_user, dept, role, office_user, django_capture_on_commit_callbacks, make_case
 ):
-    from complaints.services.exchange import endpoint_create
     from complaints.open311.clients import open311_client_create
+    from complaints.services.exchange import endpoint_create
 
     registered, _key = open311_client_create(name="热线", actor=office_user)
     endpoint, _secret = endpoint_create(unit=dept, url="http://127.0.0.1:9/x", actor=office_user)

@@ -15,9 +15,9 @@ from complaints.services.workflow import (
     case_sign,
 )
 from complaints.workdays import add_working_days
-from portal.core import sms
 from portal.accounts import roles
 from portal.accounts.services import staff_mobile_set
+from portal.core import sms
 
 pytestmark = pytest.mark.django_db
 A = CaseAction

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from portal.core import crypto
 from complaints.choices import CaseSource, CaseState, SubjectKind
 from complaints.models import Case, Category
 from complaints.services import receipt_verify
 from portal.audit.models import AuditEvent
+from portal.core import crypto
 from portal.core.sms import outbox as sms_outbox
 
 from .conftest import image_bytes, pdf_bytes

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from portal.core import crypto
 from complaints.models import Case
 from complaints.open311.clients import open311_client_create
+from portal.core import crypto
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"

@@ -29,7 +29,9 @@ def _names_sent_by_name() -> set[str]:
 
     app.loader.import_default_modules()
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    names |= {name for name in app.tasks if not name.startswith("celery.")}
+    # ours only: a test process also holds tasks that tests register for themselves
+    names |= {name for name in app.tasks
+              if name.split(".")[0] in ("portal", "cms", "complaints", "search")}
     return names
 
 

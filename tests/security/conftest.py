@@ -51,8 +51,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
         recover_token_make,
         track_token_make,
     )
-    from complaints.services.workflow import case_accept, case_assign, case_sign
-    from complaints.services.workflow import extension_request
+    from complaints.services.workflow import case_accept, case_assign, case_sign, extension_request
     from portal.evaluation.models import CallBack
     from portal.evaluation.services import (
         RatingData,

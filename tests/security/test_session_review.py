@@ -9,11 +9,11 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from portal.core import crypto
 from complaints.admin_views import SECRET_SESSION_KEY
 from complaints.models import DepartmentEndpoint
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.core import crypto
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)

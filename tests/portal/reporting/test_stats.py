@@ -12,7 +12,6 @@ from complaints.choices import CaseSource, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from complaints.services import case_submit, monitor_report_submit
 from complaints.services.workflow import case_accept, case_assign
-from portal.reporting import stats
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
 from portal.evaluation import rules
