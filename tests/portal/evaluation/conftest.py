@@ -1,11 +1,11 @@
 import pytest
 from django.core.cache import cache
 
-from portal.core import sms
 from portal.accounts import roles
-from portal.accounts.services import staff_user_create
+from portal.core import sms
 from portal.evaluation.choices import Channel
-from portal.evaluation.services import RatingData, rating_submit
+from tests.factories.accounts import UserFactory
+from tests.factories.evaluation import RatingFactory
 
 GOOD = {"level": "4", "attitude": "5", "efficiency": "4", "style": "5", "reason": "",
         "mode": "anonymous", "captcha_0": "x", "captcha_1": "PASSED"}
@@ -26,8 +26,8 @@ def make_user(db):
     counter = iter(range(1, 10_000))
 
     def make(role, unit=None, username=None):
-        return staff_user_create(username=username or f"u{next(counter)}-{role}", role=role,
-                                 password="pw-12345678", unit=unit)
+        return UserFactory(username=username or f"u{next(counter)}-{role}", role=role,
+                           password="pw-12345678", unit=unit)
 
     return make
 
@@ -43,12 +43,9 @@ def rate(db):
     counter = iter(range(1, 1_000_000))
 
     def submit(official, level=4, voter=None, channel=Channel.WEB, reason=None, **kw):
-        data = RatingData(level=level, attitude=kw.pop("attitude", 4),
-                          efficiency=kw.pop("efficiency", 4), style=kw.pop("style", 4),
-                          reason=reason if reason is not None else ("理由" if level <= 2 else ""),
-                          anonymous=kw.pop("anonymous", True), name=kw.pop("name", ""),
-                          phone=kw.pop("phone", ""))
-        return rating_submit(official=official, data=data, channel=channel,
+        if reason is not None:
+            kw["reason"] = reason
+        return RatingFactory(official=official, level=level, channel=channel,
                              voter_key=voter or f"voter-{next(counter)}", **kw)
 
     return submit
