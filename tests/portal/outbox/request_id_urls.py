@@ -1,4 +1,4 @@
-"""Routes and a probe task for tests/portal/test_request_id_tasks.py: views that queue a task
+"""Routes and a probe task for tests/portal/outbox/test_request_id_tasks.py: views that queue a task
 directly and through the outbox, and a task that only writes one log line."""
 
 import logging

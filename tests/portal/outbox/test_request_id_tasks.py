@@ -16,7 +16,7 @@ from portal.outbox.services import REQUEST_ID_KEY, outbox_relay
 
 from .request_id_urls import PROBE_LOGGER, request_id_probe_task
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.request_id_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.outbox.request_id_urls")]
 
 RID = "req-test-000123"
 
