@@ -8,8 +8,10 @@ def _admin_dsn():
     import dj_database_url
 
     cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    return cfg, (f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} "
-                 f"user={cfg['USER'] or 'postgres'} dbname=postgres")
+    return cfg, (
+        f"host={cfg['HOST'] or '127.0.0.1'} port={cfg['PORT'] or 5432} "
+        f"user={cfg['USER'] or 'postgres'} dbname=postgres"
+    )
 
 
 def fresh_database() -> None:
@@ -21,10 +23,12 @@ def fresh_database() -> None:
     name, template = cfg["NAME"], cfg["NAME"] + "_tpl"
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        has_template = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [template]).fetchone()
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"'
-                                                     if has_template else ""))
+        has_template = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [template]
+        ).fetchone()
+        conn.execute(
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if has_template else "")
+        )
     import django
 
     django.setup()

@@ -190,24 +190,38 @@ def drive(port, seconds, threads, targets, categories, levels):
                     path = rnd.choice(["/search/?q=", "/results/?q="]) + word
                     status, body = v.request("GET", path)
                 elif kind == "rating":
-                    status, body = v.request("POST", f"/rate/{official_id}/", {
-                        "level": rnd.choice(levels), "attitude": rnd.randint(1, 5),
-                        "efficiency": rnd.randint(1, 5), "style": rnd.randint(1, 5),
-                        "reason": "办事拖拉，多次跑腿",
-                        "mode": "anonymous", "captcha_0": "x", "captcha_1": "PASSED",
-                    })
+                    status, body = v.request(
+                        "POST",
+                        f"/rate/{official_id}/",
+                        {
+                            "level": rnd.choice(levels),
+                            "attitude": rnd.randint(1, 5),
+                            "efficiency": rnd.randint(1, 5),
+                            "style": rnd.randint(1, 5),
+                            "reason": "办事拖拉，多次跑腿",
+                            "mode": "anonymous",
+                            "captcha_0": "x",
+                            "captcha_1": "PASSED",
+                        },
+                    )
                 else:
-                    status, body = v.request("POST", "/complaints/new/", {
-                        "anonymous": "1", "subject_kind": "general",
-                        "category": rnd.choice(categories), "title": "",
-                        "text": f"压测投诉：窗口排队{rnd.randint(1, 10**9)}号，办事效率低。",
-                        "captcha_0": "x", "captcha_1": "PASSED",
-                    })
+                    status, body = v.request(
+                        "POST",
+                        "/complaints/new/",
+                        {
+                            "anonymous": "1",
+                            "subject_kind": "general",
+                            "category": rnd.choice(categories),
+                            "title": "",
+                            "text": f"压测投诉：窗口排队{rnd.randint(1, 10**9)}号，办事效率低。",
+                            "captcha_0": "x",
+                            "captcha_1": "PASSED",
+                        },
+                    )
             except (OSError, http.client.HTTPException):
                 status, body = 0, b""
             elapsed = time.perf_counter() - started
-            ok = {"profile": (200,), "search": (200,), "rating": (302,),
-                  "complaint": (201,)}[kind]
+            ok = {"profile": (200,), "search": (200,), "rating": (302,), "complaint": (201,)}[kind]
             with lock:
                 results[kind].append((status, elapsed))
                 if status not in ok:
@@ -236,20 +250,26 @@ def pct(values, p):
 
 def report(results, errors, wall):
     total = sum(len(v) for v in results.values())
-    print(f"\n{total} requests in {wall:.1f} s = {total / wall:.0f} req/s "
-          f"(errors: {sum(errors.values())})")
+    print(
+        f"\n{total} requests in {wall:.1f} s = {total / wall:.0f} req/s "
+        f"(errors: {sum(errors.values())})"
+    )
     print(f"{'kind':<10}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for kind, _ in MIX:
         times = [t * 1000 for _, t in results[kind]]
         n_err = sum(c for (k, _), c in errors.items() if k == kind)
-        print(f"{kind:<10}{len(times):>7}{len(times) / wall:>8.0f}{pct(times, 50):>9.0f}"
-              f"{pct(times, 95):>9.0f}{pct(times, 99):>9.0f}{n_err:>8}")
+        print(
+            f"{kind:<10}{len(times):>7}{len(times) / wall:>8.0f}{pct(times, 50):>9.0f}"
+            f"{pct(times, 95):>9.0f}{pct(times, 99):>9.0f}{n_err:>8}"
+        )
     for (kind, status), count in sorted(errors.items()):
         print(f"  error {kind} HTTP {status or 'connection'}: {count}")
     if results:
         all_ms = [t * 1000 for v in results.values() for _, t in v]
-        print(f"all: p50 {statistics.median(all_ms):.0f} ms, p95 {pct(all_ms, 95):.0f} ms, "
-              f"p99 {pct(all_ms, 99):.0f} ms")
+        print(
+            f"all: p50 {statistics.median(all_ms):.0f} ms, p95 {pct(all_ms, 95):.0f} ms, "
+            f"p99 {pct(all_ms, 99):.0f} ms"
+        )
 
 
 def verify(before, accepted, env):
@@ -261,29 +281,43 @@ def verify(before, accepted, env):
         ratings = conn.execute("SELECT count(*) FROM evaluation_rating").fetchone()[0]
         cases = conn.execute("SELECT count(*) FROM complaints_case").fetchone()[0]
         numbers = [n for n in accepted["complaint_numbers"] if n]
-        rows = dict(conn.execute(
-            "SELECT number, count(*) FROM complaints_case WHERE number = ANY(%s) GROUP BY number",
-            [numbers]).fetchall())
+        rows = dict(
+            conn.execute(
+                "SELECT number, count(*) FROM complaints_case WHERE number = ANY(%s) GROUP BY number",
+                [numbers],
+            ).fetchall()
+        )
     new_ratings, new_cases = ratings - before["ratings"], cases - before["cases"]
     missing = [n for n in numbers if rows.get(n, 0) == 0]
     doubled = [n for n, c in rows.items() if c > 1]
     unread = len(accepted["complaint_numbers"]) - len(numbers)
-    print(f"\nratings: {accepted['rating']} accepted, {new_ratings} new rows "
-          f"({'OK' if new_ratings == accepted['rating'] else 'MISMATCH'})")
-    print(f"complaints: {len(accepted['complaint_numbers'])} accepted, {new_cases} new rows, "
-          f"{len(missing)} receipts missing, {len(doubled)} duplicated, "
-          f"{unread} receipts without a number "
-          f"({'OK' if new_cases == len(accepted['complaint_numbers']) and not missing and not doubled and not unread else 'MISMATCH'})")
-    return new_ratings == accepted["rating"] and new_cases == len(
-        accepted["complaint_numbers"]) and not missing and not doubled and not unread
+    print(
+        f"\nratings: {accepted['rating']} accepted, {new_ratings} new rows "
+        f"({'OK' if new_ratings == accepted['rating'] else 'MISMATCH'})"
+    )
+    print(
+        f"complaints: {len(accepted['complaint_numbers'])} accepted, {new_cases} new rows, "
+        f"{len(missing)} receipts missing, {len(doubled)} duplicated, "
+        f"{unread} receipts without a number "
+        f"({'OK' if new_cases == len(accepted['complaint_numbers']) and not missing and not doubled and not unread else 'MISMATCH'})"
+    )
+    return (
+        new_ratings == accepted["rating"]
+        and new_cases == len(accepted["complaint_numbers"])
+        and not missing
+        and not doubled
+        and not unread
+    )
 
 
 def counts():
     import psycopg
 
     with psycopg.connect(f"{PG}/{DB_NAME}") as conn:
-        return {"ratings": conn.execute("SELECT count(*) FROM evaluation_rating").fetchone()[0],
-                "cases": conn.execute("SELECT count(*) FROM complaints_case").fetchone()[0]}
+        return {
+            "ratings": conn.execute("SELECT count(*) FROM evaluation_rating").fetchone()[0],
+            "cases": conn.execute("SELECT count(*) FROM complaints_case").fetchone()[0],
+        }
 
 
 def wait_http(port, seconds=60):
@@ -312,24 +346,63 @@ def main():
         redis_flush()
         py = str(VENV_BIN / "python")
         run([py, "manage.py", "migrate", "--noinput", "-v0"], env)
-        run([py, "manage.py", "seed_demo"], env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "portal.wsgi:application"],
-            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "portal", "worker", "-Q", QUEUE, "-c", "1",
-             "-n", f"bench-{port}@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL))
+        run(
+            [py, "manage.py", "seed_demo"],
+            env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    "-c",
+                    "deploy/gunicorn.conf.py",
+                    "portal.wsgi:application",
+                ],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(VENV_BIN / "celery"),
+                    "-A",
+                    "portal",
+                    "worker",
+                    "-Q",
+                    QUEUE,
+                    "-c",
+                    "1",
+                    "-n",
+                    f"bench-{port}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "-l",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         wait_http(port)
         targets, categories, levels = warm_up(port)
         before = counts()
-        print(f"gunicorn :{port} (2 workers) + celery worker; {len(targets)} profiles; "
-              f"{args.threads} threads for {args.seconds:.0f} s", flush=True)
-        results, accepted, errors, wall = drive(port, args.seconds, args.threads, targets,
-                                                categories, levels)
+        print(
+            f"gunicorn :{port} (2 workers) + celery worker; {len(targets)} profiles; "
+            f"{args.threads} threads for {args.seconds:.0f} s",
+            flush=True,
+        )
+        results, accepted, errors, wall = drive(
+            port, args.seconds, args.threads, targets, categories, levels
+        )
         report(results, errors, wall)
         time.sleep(1)
         ok = verify(before, accepted, env)

@@ -39,8 +39,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="requests of each kind per process")
     parser.add_argument("--procs", type=int, default=1, help="client processes at once")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="alternate bare and rating slices this many times")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="alternate bare and rating slices this many times"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
 
@@ -63,18 +64,21 @@ def _urlconf():
     @csrf_exempt
     def bare(request):
         with connection.cursor() as cur:
-            cur.execute("INSERT INTO bench_bare (official_id, level, created_at) "
-                        "VALUES (%s, %s, now())",
-                        [int(request.POST["official"]), int(request.POST["level"])])
+            cur.execute(
+                "INSERT INTO bench_bare (official_id, level, created_at) VALUES (%s, %s, now())",
+                [int(request.POST["official"]), int(request.POST["level"])],
+            )
         return HttpResponse("ok")
 
     module = types.ModuleType("bench_ratings_urls")
     # i18n and captcha: the refused rating of warm_up() renders the profile with its form
-    module.urlpatterns = [path("bench/bare/", bare),
-                          path("i18n/", include("django.conf.urls.i18n")),
-                          path("captcha/", include("captcha.urls")),
-                          path("", include("portal.evaluation.urls")),
-                          path("", include(wagtail_urls))]
+    module.urlpatterns = [
+        path("bench/bare/", bare),
+        path("i18n/", include("django.conf.urls.i18n")),
+        path("captcha/", include("captcha.urls")),
+        path("", include("portal.evaluation.urls")),
+        path("", include(wagtail_urls)),
+    ]
     sys.modules["bench_ratings_urls"] = module
 
 
@@ -87,27 +91,41 @@ def setup_database():
 
     print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
     with connection.cursor() as cur:
-        cur.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, official_id int, "
-                    "level int, created_at timestamptz)")
+        cur.execute(
+            "CREATE TABLE bench_bare (id bigserial PRIMARY KEY, official_id int, "
+            "level int, created_at timestamptz)"
+        )
     from cms.models import UnitKind
     from cms.services import OfficialData, official_upsert, site_structure_ensure, unit_upsert
 
     roster = site_structure_ensure()["officials"]
     ids = []
     for u in range(10):
-        unit, _ = unit_upsert(name=f"压测单位{u}", kind=UnitKind.WINDOW, latitude="27.2",
-                              longitude="116.5")
+        unit, _ = unit_upsert(
+            name=f"压测单位{u}", kind=UnitKind.WINDOW, latitude="27.2", longitude="116.5"
+        )
         for o in range(10):
             page, _ = official_upsert(
-                data=OfficialData(name=f"压测{u}号{o}", gender="M", unit=unit, post="科员",
-                                  slug=f"bench-{u}-{o}"), roster=roster)
+                data=OfficialData(
+                    name=f"压测{u}号{o}", gender="M", unit=unit, post="科员", slug=f"bench-{u}-{o}"
+                ),
+                roster=roster,
+            )
             ids.append(page.pk)
     print(f"setup: migrate + 100 officials in {time.perf_counter() - t:.1f} s")
     return ids
 
 
-GOOD = {"level": "4", "attitude": "5", "efficiency": "4", "style": "5", "reason": "",
-        "mode": "anonymous", "captcha_0": "x", "captcha_1": "PASSED"}
+GOOD = {
+    "level": "4",
+    "attitude": "5",
+    "efficiency": "4",
+    "style": "5",
+    "reason": "",
+    "mode": "anonymous",
+    "captcha_0": "x",
+    "captcha_1": "PASSED",
+}
 BAD = {**GOOD, "level": "2", "attitude": "2", "reason": "办事拖拉"}
 
 
@@ -132,12 +150,15 @@ def run_client(kind, n, official_ids, seed, results):
             if kind == "ratings":
                 client.cookies.clear()  # a new voter each time
                 response = client.post(
-                    f"/rate/{official}/", data,
-                    REMOTE_ADDR=f"10.{seed % 250}.{rng.randrange(250)}.{rng.randrange(250)}")
+                    f"/rate/{official}/",
+                    data,
+                    REMOTE_ADDR=f"10.{seed % 250}.{rng.randrange(250)}.{rng.randrange(250)}",
+                )
                 failures += response.status_code != 302
             else:
-                response = client.post("/bench/bare/", {"official": official,
-                                                        "level": data["level"]})
+                response = client.post(
+                    "/bench/bare/", {"official": official, "level": data["level"]}
+                )
                 failures += response.status_code != 200
         elapsed = time.perf_counter() - started
     connection.close()
@@ -165,9 +186,12 @@ def measure(kind, n, procs, official_ids, round_no=0):
     """(requests done, seconds of the slowest client, failures) of one slice."""
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
-    workers = [ctx.Process(target=run_client,
-                           args=(kind, n, official_ids, 17 + i + 1000 * round_no, results))
-               for i in range(procs)]
+    workers = [
+        ctx.Process(
+            target=run_client, args=(kind, n, official_ids, 17 + i + 1000 * round_no, results)
+        )
+        for i in range(procs)
+    ]
     wall = time.perf_counter()
     for w in workers:
         w.start()
@@ -202,14 +226,19 @@ def main():
 
     stored = Rating.objects.count()
     call_command("verify_audit", verbosity=0)
-    print(f"clients: {args.procs} process(es) × {args.n} requests of each kind, "
-          f"alternating in {rounds} slices")
+    print(
+        f"clients: {args.procs} process(es) × {args.n} requests of each kind, "
+        f"alternating in {rounds} slices"
+    )
     print(f"bare view (one INSERT): {bare_rate:8.0f} req/s   failures {bare_fail}")
-    print(f"rating POST:           {rating_rate:8.0f} ratings/s failures {rating_fail}"
-          f"   stored {stored}, chains verified")
+    print(
+        f"rating POST:           {rating_rate:8.0f} ratings/s failures {rating_fail}"
+        f"   stored {stored}, chains verified"
+    )
     print(f"ratio rating/bare:     {rating_rate / bare_rate:8.2f}")
     if not args.keep:
         drop_database()
+
 
 if __name__ == "__main__":
     main()

@@ -68,11 +68,13 @@ ORDER BY id LIMIT 1000;
 
 
 def _fk(cursor, table, column):
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT c.conname FROM pg_constraint c JOIN pg_attribute a
           ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
         WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND a.attname = %s""",
-                   [table, column])
+        [table, column],
+    )
     return cursor.fetchone()[0]
 
 
@@ -85,22 +87,28 @@ def load(args):
     t = time.perf_counter()
     with connection.cursor() as cur:
         # bulk load without secondary indexes and constraints, then build them once
-        cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
-                    "conrelid = 'evaluation_rating'::regclass AND contype IN ('u', 'f') "
-                    "AND pg_get_constraintdef(oid) NOT LIKE '%wagtailcore_page%' "
-                    "AND pg_get_constraintdef(oid) NOT LIKE '%cms_officialpage%'")
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+            "conrelid = 'evaluation_rating'::regclass AND contype IN ('u', 'f') "
+            "AND pg_get_constraintdef(oid) NOT LIKE '%wagtailcore_page%' "
+            "AND pg_get_constraintdef(oid) NOT LIKE '%cms_officialpage%'"
+        )
         constraints = cur.fetchall()
         for name, _ in constraints:
             cur.execute(f'ALTER TABLE evaluation_rating DROP CONSTRAINT "{name}"')
-        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
-                    "'evaluation_rating' AND indexname NOT LIKE '%pkey'")
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+            "'evaluation_rating' AND indexname NOT LIKE '%pkey'"
+        )
         indexes = cur.fetchall()
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
         sql = LOAD.format(
             rating_fk=_fk(cur, "evaluation_rating", "official_id"),
             warning_fk=_fk(cur, "evaluation_warning", "official_id"),
-            units=args.units, ratings=args.ratings, actor=actor,
+            units=args.units,
+            ratings=args.ratings,
+            actor=actor,
         )
         statements = [x for x in sql.split(";\n") if x.strip()]
         for statement in statements[:-1]:
@@ -111,8 +119,11 @@ def load(args):
             cur.execute(f'ALTER TABLE evaluation_rating ADD CONSTRAINT "{name}" {definition}')
         cur.execute(statements[-1])  # revocations need the rating ids indexed
         cur.execute("ANALYZE")
-    print(f"load: {args.units:,} units/officials, {args.ratings:,} ratings in "
-          f"{time.perf_counter() - t:.1f} s", flush=True)
+    print(
+        f"load: {args.units:,} units/officials, {args.ratings:,} ratings in "
+        f"{time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
 
 
 def timed(label, func):
@@ -164,16 +175,22 @@ def main():
     by_level = {}
     for w in OfficialWarning.objects.values_list("level", "period_kind"):
         by_level[w] = by_level.get(w, 0) + 1
-    print(f"warnings raised: {len(new):,} {dict(sorted(by_level.items()))}; re-run raised "
-          f"{len(again)}")
-    print(f"ranked units: {len(ranking['rows']):,}; ten worst: "
-          f"{[r.name for r in ranking['worst']][:3]}…")
-    print(f"ratio compute_warnings / bare: {warn_t / bare_w:5.2f}   "
-          f"(re-run {rerun_t / bare_w:5.2f})")
+    print(
+        f"warnings raised: {len(new):,} {dict(sorted(by_level.items()))}; re-run raised "
+        f"{len(again)}"
+    )
+    print(
+        f"ranked units: {len(ranking['rows']):,}; ten worst: "
+        f"{[r.name for r in ranking['worst']][:3]}…"
+    )
+    print(
+        f"ratio compute_warnings / bare: {warn_t / bare_w:5.2f}   (re-run {rerun_t / bare_w:5.2f})"
+    )
     print(f"ratio ranking / bare:          {rank_t / bare_r:5.2f}")
     print(f"total run {time.perf_counter() - t0:.0f} s")
     if not args.keep:
         drop_database()
+
 
 if __name__ == "__main__":
     main()

@@ -3,8 +3,20 @@
 from pypinyin import Style, lazy_pinyin
 
 # surnames whose reading differs from the character's most common one
-_SURNAME_READINGS = {"单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "区": "ou",
-                     "查": "zha", "盖": "ge", "繁": "po", "乐": "yue", "员": "yun", "尉": "yu"}
+_SURNAME_READINGS = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "区": "ou",
+    "查": "zha",
+    "盖": "ge",
+    "繁": "po",
+    "乐": "yue",
+    "员": "yun",
+    "尉": "yu",
+}
 
 
 def name_pinyin(name: str) -> str:

@@ -29,9 +29,16 @@ COLUMNS = {
     "排序": ("display_order", False),
 }
 ALIASES = {
-    "code": "编号", "unit": "单位", "name": "姓名", "gender": "性别", "post": "职务",
-    "rank": "类别", "work_in_charge": "分管工作", "term_start": "任职起始",
-    "term_end": "任职截止", "order": "排序",
+    "code": "编号",
+    "unit": "单位",
+    "name": "姓名",
+    "gender": "性别",
+    "post": "职务",
+    "rank": "类别",
+    "work_in_charge": "分管工作",
+    "term_start": "任职起始",
+    "term_end": "任职截止",
+    "order": "排序",
 }
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 RANKS = {label: value for value, label in OfficialRank.choices} | {
@@ -95,9 +102,7 @@ def read_rows(path: Path) -> list[dict]:
     headers = [ALIASES.get(str(h or "").strip(), str(h or "").strip()) for h in raw[0]]
     missing = [c for c, (_, required) in COLUMNS.items() if required and c not in headers]
     if missing:
-        raise RosterFileError(
-            "缺少必填列 (missing columns): " + "、".join(missing)
-        )
+        raise RosterFileError("缺少必填列 (missing columns): " + "、".join(missing))
     rows = []
     for values in raw[1:]:
         if all(v in (None, "") for v in values):
@@ -168,17 +173,28 @@ def validate(rows: list[dict | None], units: dict[str, Unit]):
             err("排序", "应为非负整数 (must be a whole number)")
         key = row.get("编号") or f"{row.get('单位')}/{name}"
         if key in seen:
-            err("编号" if row.get("编号") else "姓名", f"与第{seen[key]}行重复 (duplicate of row {seen[key]})")
+            err(
+                "编号" if row.get("编号") else "姓名",
+                f"与第{seen[key]}行重复 (duplicate of row {seen[key]})",
+            )
         seen[key] = index
         if row_errors:
             errors.extend(row_errors)
             continue
-        records.append(OfficialData(
-            name=name, gender=gender, unit=unit, post=row["职务"], rank=rank,
-            work_in_charge=row.get("分管工作", ""), term_start=dates.get("任职起始"),
-            term_end=dates.get("任职截止"), display_order=int(order),
-            roster_code=row.get("编号", ""),
-        ))
+        records.append(
+            OfficialData(
+                name=name,
+                gender=gender,
+                unit=unit,
+                post=row["职务"],
+                rank=rank,
+                work_in_charge=row.get("分管工作", ""),
+                term_start=dates.get("任职起始"),
+                term_end=dates.get("任职截止"),
+                display_order=int(order),
+                roster_code=row.get("编号", ""),
+            )
+        )
     return records, errors
 
 
@@ -193,7 +209,9 @@ def roster_import(*, path: Path, dry_run: bool = False, progress=None) -> Import
         return report
     roster = OfficialIndexPage.objects.first()
     if roster is None:
-        raise RosterFileError("尚未建立测评对象名册页面，请先运行 migrate 和 seed_demo (no roster page)")
+        raise RosterFileError(
+            "尚未建立测评对象名册页面，请先运行 migrate 和 seed_demo (no roster page)"
+        )
     with transaction.atomic():
         for data in records:
             existing = official_find(data=data)

@@ -24,16 +24,19 @@ def _officials(ids=None):
     if ids is not None:
         qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
     for page in qs.iterator(chunk_size=500):
-        yield Document(id=str(page.pk), fields={
-            "name": page.title,
-            "unit": page.unit.name,
-            "post": page.post,
-            "work_in_charge": page.work_in_charge,
-            "initials": page.name_initials,
-            "pinyin": page.name_pinyin,
-            "url": page.url,
-            "meta": f"{page.unit.name} · {page.post}",
-        })
+        yield Document(
+            id=str(page.pk),
+            fields={
+                "name": page.title,
+                "unit": page.unit.name,
+                "post": page.post,
+                "work_in_charge": page.work_in_charge,
+                "initials": page.name_initials,
+                "pinyin": page.name_pinyin,
+                "url": page.url,
+                "meta": f"{page.unit.name} · {page.post}",
+            },
+        )
 
 
 def _news(ids=None):
@@ -43,15 +46,18 @@ def _news(ids=None):
     if ids is not None:
         qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
     for page in qs.iterator(chunk_size=500):
-        yield Document(id=str(page.pk), fields={
-            "title": page.title,
-            "summary": page.summary,
-            "body": _plain(page.body),
-            "date": page.date,
-            "year": page.date.year if page.date else None,
-            "url": page.url,
-            "meta": page.date.isoformat() if page.date else "",
-        })
+        yield Document(
+            id=str(page.pk),
+            fields={
+                "title": page.title,
+                "summary": page.summary,
+                "body": _plain(page.body),
+                "date": page.date,
+                "year": page.date.year if page.date else None,
+                "url": page.url,
+                "meta": page.date.isoformat() if page.date else "",
+            },
+        )
 
 
 def _count(model_name):

@@ -73,8 +73,11 @@ class Rules:
 
 
 def portal_rules(site=None) -> Rules:
-    rows = PortalSettings.objects.filter(site=site) if site else (
-        PortalSettings.objects.filter(site__is_default_site=True))  # one query, not two
+    rows = (
+        PortalSettings.objects.filter(site=site)
+        if site
+        else (PortalSettings.objects.filter(site__is_default_site=True))
+    )  # one query, not two
     row = rows.first()
     if row is None:
         t = settings.WARNING_THRESHOLDS

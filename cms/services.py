@@ -46,7 +46,10 @@ def site_structure_ensure() -> dict[str, Page]:
         home = root.add_child(instance=HomePage(title="效能测评与投诉平台", slug="home", live=True))
         Site.objects.update(is_default_site=False)
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
             site_name="效能测评与投诉平台",
         )
     sections = {}
@@ -86,8 +89,15 @@ def unit_upsert(*, name: str, **fields) -> tuple[Unit, bool]:
 
 
 _OFFICIAL_FIELDS = (
-    "gender", "unit", "post", "rank", "work_in_charge", "term_start", "term_end",
-    "display_order", "roster_code",
+    "gender",
+    "unit",
+    "post",
+    "rank",
+    "work_in_charge",
+    "term_start",
+    "term_end",
+    "display_order",
+    "roster_code",
 )
 
 

@@ -45,7 +45,10 @@ def _secret_once(request, *, title, what, secret, back, extra=None):
     must not register another client or rotate the key again. The secret waits in the
     server-side session, encrypted like the stored one, until that page takes it out."""
     request.session[SECRET_SESSION_KEY] = {
-        "title": str(title), "what": str(what), "secret": crypto.encrypt(secret), "back": back,
+        "title": str(title),
+        "what": str(what),
+        "secret": crypto.encrypt(secret),
+        "back": back,
         "extra": {str(k): str(v) for k, v in (extra or {}).items()},
     }
     return redirect("complaints:admin_secret_once")
@@ -57,7 +60,9 @@ def _secret_once(request, *, title, what, secret, back, extra=None):
 def secret_once(request):
     context = request.session.pop(SECRET_SESSION_KEY, None)
     if context is None:  # shown already (a reload, the back button): never again
-        messages.info(request, _("密钥只显示一次，已不能再次查看。如已遗失，请重新登记或更换密钥。"))
+        messages.info(
+            request, _("密钥只显示一次，已不能再次查看。如已遗失，请重新登记或更换密钥。")
+        )
         return redirect("complaints:admin_open311_clients")
     context["secret"] = crypto.decrypt(context["secret"])
     response = render(request, "complaints/admin/secret_once.html", context)
@@ -136,7 +141,8 @@ def endpoints(request):
 def endpoint_new(request):
     try:
         endpoint, secret = exchange.endpoint_create(
-            unit=_unit(request.POST.get("unit")), url=request.POST.get("url", ""),
+            unit=_unit(request.POST.get("unit")),
+            url=request.POST.get("url", ""),
             actor=request.user,
         )
     except ValidationError as exc:

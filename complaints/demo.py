@@ -127,8 +127,15 @@ def seed(progress=None, per_state: int = 3):
             for action in steps:
                 if action in ("sign", "start", "answer", "transfer_request") and handler is None:
                     break
-                case = _step(case, action, office=office, handler=handler, dept=dept,
-                             units=units, solved=i % 2 == 0)
+                case = _step(
+                    case,
+                    action,
+                    office=office,
+                    handler=handler,
+                    dept=dept,
+                    units=units,
+                    solved=i % 2 == 0,
+                )
             made += 1
             if bar:
                 bar.update(1)

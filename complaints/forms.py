@@ -245,8 +245,10 @@ class VerifyForm(forms.Form):
 
 def _month_choices():
     today = timezone.localdate()
-    return [(f"{m.year:04d}-{m.month:02d}", f"{m.year}年{m.month}月")
-            for m in reversed(months_back(today, 3))]
+    return [
+        (f"{m.year:04d}-{m.month:02d}", f"{m.year}年{m.month}月")
+        for m in reversed(months_back(today, 3))
+    ]
 
 
 class MonitorReportForm(SubjectMixin):

@@ -288,8 +288,11 @@ def extension_decide(request, pk):
 def document_pdf(request, pk):
     # a department reads only documents addressed to it, and only while the case is its own
     doc = unit_object_or_404(
-        request.user, AssignmentDocument.objects.select_related("case", "department"),
-        unit_field="department_id", see_all=SEES_ALL_CASES, pk=pk,
+        request.user,
+        AssignmentDocument.objects.select_related("case", "department"),
+        unit_field="department_id",
+        see_all=SEES_ALL_CASES,
+        pk=pk,
     )
     selectors.case_get_for_user(user=request.user, pk=doc.case_id)
     response = HttpResponse(render_pdf(doc), content_type="application/pdf")

@@ -43,8 +43,12 @@ def monitor_report_list(*, monitor):
 def monitor_report_get(*, monitor, pk) -> Case:
     if not holds(monitor, Role.MONITOR):
         raise Http404
-    return own_object_or_404(monitor, Case.objects.select_related("category", "official", "unit"),
-                             owner_field="monitor", pk=pk)
+    return own_object_or_404(
+        monitor,
+        Case.objects.select_related("category", "official", "unit"),
+        owner_field="monitor",
+        pk=pk,
+    )
 
 
 def case_contact_for_user(*, user, case) -> dict:

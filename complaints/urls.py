@@ -102,9 +102,7 @@ urlpatterns = [
         name="admin_delivery_retry",
     ),
     path("office/staff-mobiles/", admin_views.staff_mobiles, name="admin_staff_mobiles"),
-    path(
-        "office/staff-mobiles/<int:pk>/", admin_views.staff_mobile, name="admin_staff_mobile"
-    ),
+    path("office/staff-mobiles/<int:pk>/", admin_views.staff_mobile, name="admin_staff_mobile"),
     path("dept/notices/", admin_views.department_notices, name="dept_notices"),
     path(
         "dept/notices/<int:pk>/read/",

@@ -227,9 +227,7 @@ def track_callback(request, token):
         token,
         CallbackForm,
         "callback_form",
-        lambda case, d: thread.callback_answer(
-            case=case, result=d["result"], comment=d["comment"]
-        ),
+        lambda case, d: thread.callback_answer(case=case, result=d["result"], comment=d["comment"]),
     )
 
 

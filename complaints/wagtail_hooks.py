@@ -31,35 +31,65 @@ class DepartmentNoticesMenuItem(MenuItem):
     def render_component(self, request):
         # menu items are cached across requests: build the label per request, do not store it
         return LinkMenuItemComponent(
-            self.name, self.label_for(request), self.url, icon_name=self.icon_name,
-            classname=self.classname, attrs=self.attrs,
+            self.name,
+            self.label_for(request),
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
         )
 
 
 def _integration_items():
     return [
-        OfficeMenuItem(_("Open311客户端"), reverse("complaints:admin_open311_clients"),
-                       name="open311-clients", icon_name="key", order=10),
-        OfficeMenuItem(_("公文交换接口"), reverse("complaints:admin_endpoints"),
-                       name="exchange-endpoints", icon_name="link", order=20),
-        OfficeMenuItem(_("公文投递记录"), reverse("complaints:admin_deliveries"),
-                       name="exchange-deliveries", icon_name="list-ul", order=30),
-        OfficeMenuItem(_("工作人员手机号"), reverse("complaints:admin_staff_mobiles"),
-                       name="staff-mobiles", icon_name="mobile-alt", order=40),
+        OfficeMenuItem(
+            _("Open311客户端"),
+            reverse("complaints:admin_open311_clients"),
+            name="open311-clients",
+            icon_name="key",
+            order=10,
+        ),
+        OfficeMenuItem(
+            _("公文交换接口"),
+            reverse("complaints:admin_endpoints"),
+            name="exchange-endpoints",
+            icon_name="link",
+            order=20,
+        ),
+        OfficeMenuItem(
+            _("公文投递记录"),
+            reverse("complaints:admin_deliveries"),
+            name="exchange-deliveries",
+            icon_name="list-ul",
+            order=30,
+        ),
+        OfficeMenuItem(
+            _("工作人员手机号"),
+            reverse("complaints:admin_staff_mobiles"),
+            name="staff-mobiles",
+            icon_name="mobile-alt",
+            order=40,
+        ),
     ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_integrations_menu_item():
     return SubmenuMenuItem(
-        _("接口与通知设置"), Menu(items=_integration_items()), name="complaints-integrations",
-        icon_name="cogs", order=930,
+        _("接口与通知设置"),
+        Menu(items=_integration_items()),
+        name="complaints-integrations",
+        icon_name="cogs",
+        order=930,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_department_notices_menu_item():
     return DepartmentNoticesMenuItem(
-        _("部门通知"), reverse("complaints:dept_notices"), name="department-notices",
-        icon_name="mail", order=890,
+        _("部门通知"),
+        reverse("complaints:dept_notices"),
+        name="department-notices",
+        icon_name="mail",
+        order=890,
     )

@@ -88,7 +88,8 @@ def task_request_id(task) -> str:
     if request is None:
         return ""
     value = getattr(request, REQUEST_ID_HEADER, None) or (request.headers or {}).get(
-        REQUEST_ID_HEADER)
+        REQUEST_ID_HEADER
+    )
     return value if isinstance(value, str) and _REQUEST_ID_OK.match(value) else ""
 
 

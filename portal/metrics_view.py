@@ -24,10 +24,12 @@ COUNTED_MODELS = (
 def metrics_view(request):
     if not metrics.metrics_allowed(request):
         return metrics.forbidden_response()
-    return metrics.exposition_response([
-        *metrics.request_lines(),
-        *metrics.dependency_lines(CHECKS),
-        *metrics.queue_lines(),
-        *metrics.heartbeat_lines(HEARTBEAT_KEY),
-        *metrics.row_lines(COUNTED_MODELS),
-    ])
+    return metrics.exposition_response(
+        [
+            *metrics.request_lines(),
+            *metrics.dependency_lines(CHECKS),
+            *metrics.queue_lines(),
+            *metrics.heartbeat_lines(HEARTBEAT_KEY),
+            *metrics.row_lines(COUNTED_MODELS),
+        ]
+    )

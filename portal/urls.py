@@ -21,7 +21,9 @@ urlpatterns = [
     path("", include("portal.evaluation.urls")),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
-    path("transparency/", include("portal.reporting.transparency")),  # daily audit-chain head digests
+    path(
+        "transparency/", include("portal.reporting.transparency")
+    ),  # daily audit-chain head digests
     path("", include("complaints.publication.urls")),
     path("", include("portal.reporting.urls")),
 ]

@@ -29,9 +29,22 @@ from .results import Hit, Query, SearchResults
 from .tasks import search_index_task, search_remove_task
 
 __all__ = [
-    "DocType", "Document", "Hit", "SearchResults", "UnknownDocType", "backend", "health",
-    "index", "index_ids", "index_on_commit", "register", "registry", "reindex", "remove",
-    "remove_on_commit", "search",
+    "DocType",
+    "Document",
+    "Hit",
+    "SearchResults",
+    "UnknownDocType",
+    "backend",
+    "health",
+    "index",
+    "index_ids",
+    "index_on_commit",
+    "register",
+    "registry",
+    "reindex",
+    "remove",
+    "remove_on_commit",
+    "search",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,15 +73,24 @@ def remove_on_commit(doc_type_name: str, ids) -> None:
 
 
 def search(
-    doc_type_name: str, q: str = "", *, filters: dict | None = None,
-    facets: Iterable[str] = (), page: int = 1, per_page: int = 20,
+    doc_type_name: str,
+    q: str = "",
+    *,
+    filters: dict | None = None,
+    facets: Iterable[str] = (),
+    page: int = 1,
+    per_page: int = 20,
 ) -> SearchResults:
     """Documents of one type matching `q` (every space-separated part is a phrase), newest
     first. `filters` keep exact facet values; `facets` names the fields to count."""
     doc_type = get_doc_type(doc_type_name)
     query = Query(
-        doc_type=doc_type_name, q=(q or "").strip(), filters=dict(filters or {}),
-        facets=tuple(facets), page=page, per_page=per_page,
+        doc_type=doc_type_name,
+        q=(q or "").strip(),
+        filters=dict(filters or {}),
+        facets=tuple(facets),
+        page=page,
+        per_page=per_page,
     )
     for name in query.facets:
         if name not in doc_type.facet_fields:
@@ -81,5 +103,5 @@ def reindex(doc_type_name: str, progress: Callable[[int], None] | None = None) -
 
 
 def health() -> str:
-    """"ok …" or "degraded: …" (Elasticsearch down, database fallback serving)."""
+    """ "ok …" or "degraded: …" (Elasticsearch down, database fallback serving)."""
     return backend().health()

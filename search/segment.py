@@ -28,6 +28,7 @@ def _dictionary():
         _ready = True
     return jieba.dt
 
+
 MAX_QUERY_CHARS = 100
 MAX_PHRASES = 8
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”')

@@ -21,11 +21,20 @@ def site_search(request):
             if only and doc_type.name != only:
                 continue
             results = api.search(
-                doc_type.name, q, page=request.GET.get("page", 1) if only else 1,
+                doc_type.name,
+                q,
+                page=request.GET.get("page", 1) if only else 1,
                 per_page=PER_PAGE if only else PER_SECTION,
             )
             sections.append((doc_type, results))
-    return render(request, "search/search.html", {
-        "q": q, "only": only, "sections": sections, "types": types,
-        "nothing": bool(q) and not any(r.total for _, r in sections),
-    })
+    return render(
+        request,
+        "search/search.html",
+        {
+            "q": q,
+            "only": only,
+            "sections": sections,
+            "types": types,
+            "nothing": bool(q) and not any(r.total for _, r in sections),
+        },
+    )

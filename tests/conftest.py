@@ -36,8 +36,11 @@ def roster(site_pages):
 def make_unit(db):
     def make(name=None, kind=UnitKind.WINDOW, latitude="27.218000", longitude="116.533000", **kw):
         unit, _ = unit_upsert(
-            name=name or f"测试单位{next(_seq)}", kind=kind, latitude=latitude,
-            longitude=longitude, **kw,
+            name=name or f"测试单位{next(_seq)}",
+            kind=kind,
+            latitude=latitude,
+            longitude=longitude,
+            **kw,
         )
         return unit
 
@@ -49,8 +52,12 @@ def make_official(roster, make_unit):
     def make(name=None, unit=None, gender=Gender.MALE, post="科长", **kw):
         n = next(_seq)
         data = OfficialData(
-            name=name or f"测试{n}", gender=gender, unit=unit or make_unit(), post=post,
-            rank=kw.pop("rank", OfficialRank.SECTION), **kw,
+            name=name or f"测试{n}",
+            gender=gender,
+            unit=unit or make_unit(),
+            post=post,
+            rank=kw.pop("rank", OfficialRank.SECTION),
+            **kw,
         )
         page, _ = official_upsert(data=data, roster=roster)
         return page

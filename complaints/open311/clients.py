@@ -49,8 +49,12 @@ def open311_client_create(*, name: str, actor=None) -> tuple[Open311Client, str]
         client = Open311Client.objects.create(
             name=name, key_hash=hashlib.sha256(key.encode()).hexdigest()
         )
-        _audit(client=client, action="open311_client.register", actor=actor,
-               after={"name": name, "active": True})
+        _audit(
+            client=client,
+            action="open311_client.register",
+            actor=actor,
+            after={"name": name, "active": True},
+        )
     return client, key
 
 
@@ -63,6 +67,11 @@ def open311_client_active_set(*, client: Open311Client, active: bool, actor=None
             before = {"active": client.active}
             client.active = bool(active)
             client.save(update_fields=["active"])
-            _audit(client=client, action="open311_client.active_set", actor=actor,
-                   before=before, after={"active": client.active})
+            _audit(
+                client=client,
+                action="open311_client.active_set",
+                actor=actor,
+                before=before,
+                after={"active": client.active},
+            )
     return client

@@ -87,7 +87,9 @@ def endpoint_create(*, unit, url: str, actor) -> tuple[DepartmentEndpoint, str]:
         except IntegrityError as exc:
             raise ValidationError(ERR_ENDPOINT_EXISTS, code="duplicate") from exc
         _endpoint_audit(
-            endpoint=endpoint, action="exchange_endpoint.register", actor=actor,
+            endpoint=endpoint,
+            action="exchange_endpoint.register",
+            actor=actor,
             after={"url": url, "active": True},
         )
     return endpoint, secret
@@ -106,13 +108,18 @@ def endpoint_url_change(*, endpoint: DepartmentEndpoint, url: str, actor) -> Dep
         endpoint.url = url
         endpoint.save(update_fields=["url"])
         _endpoint_audit(
-            endpoint=endpoint, action="exchange_endpoint.url_change", actor=actor,
-            before=before, after={"url": url},
+            endpoint=endpoint,
+            action="exchange_endpoint.url_change",
+            actor=actor,
+            before=before,
+            after={"url": url},
         )
     return endpoint
 
 
-def endpoint_secret_rotate(*, endpoint: DepartmentEndpoint, actor) -> tuple[DepartmentEndpoint, str]:
+def endpoint_secret_rotate(
+    *, endpoint: DepartmentEndpoint, actor
+) -> tuple[DepartmentEndpoint, str]:
     """A new HMAC secret, returned once; the old one stops working at once (inbound replies
     signed with it are refused, outgoing envelopes are signed with the new one)."""
     _office(actor)
@@ -136,8 +143,11 @@ def endpoint_active_set(*, endpoint: DepartmentEndpoint, active: bool, actor) ->
             endpoint.active = bool(active)
             endpoint.save(update_fields=["active"])
             _endpoint_audit(
-                endpoint=endpoint, action="exchange_endpoint.active_set", actor=actor,
-                before=before, after={"active": endpoint.active},
+                endpoint=endpoint,
+                action="exchange_endpoint.active_set",
+                actor=actor,
+                before=before,
+                after={"active": endpoint.active},
             )
     return endpoint
 
@@ -152,7 +162,9 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
             raise ValidationError(ERR_NOT_PENDING, code="state")
         outbox_enqueue(document_deliver_task, kwargs={"delivery_id": delivery.pk})
         _endpoint_audit(
-            endpoint=delivery.endpoint, action="exchange_delivery.retry", actor=actor,
+            endpoint=delivery.endpoint,
+            action="exchange_delivery.retry",
+            actor=actor,
             after={"delivery": delivery.pk, "attempts": delivery.attempts},
         )
     return delivery
@@ -174,8 +186,11 @@ def delivery_create(*, document: AssignmentDocument) -> Delivery | None:
 
 def delivery_resume() -> int:
     """Re-queue every pending delivery (daily, and after an outage)."""
-    ids = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, endpoint__active=True)
-               .values_list("pk", flat=True))
+    ids = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, endpoint__active=True).values_list(
+            "pk", flat=True
+        )
+    )
     for pk in ids:
         # through the outbox like every other queueing: a broker outage keeps the task
         outbox_enqueue(document_deliver_task, kwargs={"delivery_id": pk})

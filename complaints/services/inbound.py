@@ -25,9 +25,7 @@ INBOUND_ACTIONS = ("sign", "start", "answer")
 def inbound_receive(*, unit_id: str, signature: str, body: bytes) -> dict:
     """A department system's reply. Checks the signature with that department's secret,
     then applies one transition as that department; the same key twice is applied once."""
-    endpoint = DepartmentEndpoint.objects.filter(
-        unit_id=id_or_none(unit_id), active=True
-    ).first()
+    endpoint = DepartmentEndpoint.objects.filter(unit_id=id_or_none(unit_id), active=True).first()
     if endpoint is None:
         raise PermissionDenied
     secret = crypto.decrypt(endpoint.secret_enc)

@@ -23,7 +23,10 @@ def department_notice_post(*, unit_id: int, case, event: str, text: str) -> Depa
     """Write one notice for a unit (idempotent within DEDUPE_WINDOW)."""
     text = text[:300]
     recent = DepartmentNotice.objects.filter(
-        unit_id=unit_id, case=case, event=event, text=text,
+        unit_id=unit_id,
+        case=case,
+        event=event,
+        text=text,
         created_at__gte=timezone.now() - DEDUPE_WINDOW,
     ).first()
     if recent is not None:

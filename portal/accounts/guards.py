@@ -68,8 +68,9 @@ def require_role(user, *allowed: Role, hide: bool = False) -> None:
         raise Http404 if hide else PermissionDenied
 
 
-def unit_scope(user, queryset: QuerySet, *, unit_field: str,
-               see_all: Iterable[Role] = (Role.OFFICE,)) -> QuerySet:
+def unit_scope(
+    user, queryset: QuerySet, *, unit_field: str, see_all: Iterable[Role] = (Role.OFFICE,)
+) -> QuerySet:
     """The rows of `queryset` this user may see: all of them for the `see_all` roles, a
     department handler's own unit's (`unit_field` names the unit's id, e.g. "unit_id",
     "department_id", "case__department_id", or "pk" on units), nothing for anyone else."""
@@ -80,8 +81,9 @@ def unit_scope(user, queryset: QuerySet, *, unit_field: str,
     return queryset.none()
 
 
-def unit_object_or_404(user, queryset: QuerySet, *, unit_field: str,
-                       see_all: Iterable[Role] = (Role.OFFICE,), **lookup) -> Model:
+def unit_object_or_404(
+    user, queryset: QuerySet, *, unit_field: str, see_all: Iterable[Role] = (Role.OFFICE,), **lookup
+) -> Model:
     """One object of `queryset` (by `lookup`, e.g. pk=...) within the user's `unit_scope`;
     404 when it does not exist or belongs to another unit — the two look the same."""
     found = unit_scope(user, queryset, unit_field=unit_field, see_all=see_all)

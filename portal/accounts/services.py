@@ -27,10 +27,12 @@ def roles_ensure() -> dict[str, Group]:
         content_type__app_label="cms", codename__regex=r"^(add|change|delete|view)_"
     )
     groups[EDITOR].permissions.add(*editor_perms)
-    groups[EDITOR].permissions.add(*Permission.objects.filter(
-        content_type__app_label__in=("wagtailimages", "wagtaildocs"),
-        codename__regex=r"^(add|change|choose)_",
-    ))
+    groups[EDITOR].permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=("wagtailimages", "wagtaildocs"),
+            codename__regex=r"^(add|change|choose)_",
+        )
+    )
     _editor_page_permissions(groups[EDITOR])
     return groups
 
@@ -49,8 +51,14 @@ def _editor_page_permissions(group):
 
 
 def staff_user_create(
-    *, username: str, role: str, password: str = "", password_hash: str = "", unit=None,
-    display_name="", groups=None,
+    *,
+    username: str,
+    role: str,
+    password: str = "",
+    password_hash: str = "",
+    unit=None,
+    display_name="",
+    groups=None,
 ):
     """Create (or return the existing) account with one role. Idempotent by username.
 
@@ -103,6 +111,12 @@ def staff_mobile_set(*, user, mobile: str, actor):
         before = {"mobile": masked(user.mobile)}
         user.mobile = mobile
         user.save(update_fields=["mobile"])
-        audit_append(chain=f"user:{user.pk}", action="user.mobile_set", obj=user, actor=actor,
-                     before=before, after={"mobile": masked(mobile)})
+        audit_append(
+            chain=f"user:{user.pk}",
+            action="user.mobile_set",
+            obj=user,
+            actor=actor,
+            before=before,
+            after={"mobile": masked(mobile)},
+        )
     return user

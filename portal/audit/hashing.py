@@ -17,8 +17,9 @@ def _default(value):
 
 
 def canonical(payload: dict) -> str:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=_default)
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    )
 
 
 def link_hash(prev_hash: str, payload: dict) -> str:

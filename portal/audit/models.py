@@ -51,11 +51,18 @@ class AuditEvent(models.Model):
 
     def payload(self) -> dict:
         return {
-            "chain": self.chain, "seq": self.seq, "actor": self.actor_id,
-            "actor_label": self.actor_label, "action": self.action,
-            "object_type": self.object_type, "object_id": self.object_id,
-            "before": self.before, "after": self.after, "created_at": self.created_at,
+            "chain": self.chain,
+            "seq": self.seq,
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "before": self.before,
+            "after": self.after,
+            "created_at": self.created_at,
         }
+
 
 class DailyHeadDigest(models.Model):
     """One day's published digest of every chain head (transparency page and feed).

@@ -11,8 +11,16 @@ from .models import AuditEvent, ChainHead
 
 
 def audit_append(
-    *, chain: str, action: str, obj=None, object_type: str = "", object_id: str = "",
-    actor=None, actor_label: str = "", before: dict | None = None, after: dict | None = None,
+    *,
+    chain: str,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    actor=None,
+    actor_label: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> AuditEvent:
     """Append an event to `chain` (e.g. "case:42"); locks only that chain's head row."""
     if obj is not None:
@@ -22,11 +30,15 @@ def audit_append(
         ChainHead.objects.get_or_create(chain=chain, defaults={"head_hash": GENESIS})
         head = ChainHead.objects.select_for_update().get(chain=chain)
         event = AuditEvent(
-            chain=chain, seq=head.seq + 1,
+            chain=chain,
+            seq=head.seq + 1,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             actor_label=actor_label or (getattr(actor, "username", "") or ""),
-            action=action, object_type=object_type, object_id=str(object_id),
-            before=before or {}, after=after or {},
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before or {},
+            after=after or {},
             created_at=timezone.now(),
             prev_hash=head.head_hash,
         )

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 def _captcha_connection():
     connection = connections[router.db_for_write(CaptchaStore)]
     if connection.vendor == "postgresql" or (
-            connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)):
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+    ):
         return connection
     return None  # no DELETE … RETURNING: upstream's queries
 
@@ -30,12 +31,13 @@ def _captcha_take(connection, hashkey: str):
     if not captcha_settings.CAPTCHA_GET_FROM_POOL:
         where, params = f"{where} OR {qn('expiration')} <= %s", [hashkey, now]
     with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {qn(CaptchaStore._meta.db_table)} WHERE {where} "
-                    f"RETURNING {qn('hashkey')}, {qn('response')}, {qn('expiration')} > %s",
-                    [*params, now])
+        cur.execute(
+            f"DELETE FROM {qn(CaptchaStore._meta.db_table)} WHERE {where} "
+            f"RETURNING {qn('hashkey')}, {qn('response')}, {qn('expiration')} > %s",
+            [*params, now],
+        )
         rows = cur.fetchall()
-    return next(((response, bool(fresh)) for key, response, fresh in rows if key == hashkey),
-                None)
+    return next(((response, bool(fresh)) for key, response, fresh in rows if key == hashkey), None)
 
 
 class OneQueryCaptchaField(CaptchaField):
@@ -61,6 +63,6 @@ class OneQueryCaptchaField(CaptchaField):
             return value
         if stored is None or not stored[1] or stored[0] != response:
             raise ValidationError(
-                getattr(self, "error_messages", {}).get("invalid",
-                                                        _("Invalid CAPTCHA")))
+                getattr(self, "error_messages", {}).get("invalid", _("Invalid CAPTCHA"))
+            )
         return value

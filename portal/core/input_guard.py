@@ -17,8 +17,9 @@ NUL = "\x00"
 
 
 def _has_nul(querydict) -> bool:
-    return any(NUL in key or any(NUL in value for value in values)
-               for key, values in querydict.lists())
+    return any(
+        NUL in key or any(NUL in value for value in values) for key, values in querydict.lists()
+    )
 
 
 def _keep_body_readable(request) -> None:

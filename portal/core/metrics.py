@@ -30,7 +30,6 @@ _pending: dict[str, float] = {}
 _last_flush = time.monotonic()
 
 
-
 # --- recording ------------------------------------------------------------------------------
 def _status_class(code: int) -> str:
     return f"{code // 100}xx"

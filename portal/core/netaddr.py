@@ -65,6 +65,7 @@ def client_address(request) -> str:
             return str(ip)
     return remote  # every hop is a proxy of ours: no client named
 
+
 def came_through_proxy(request) -> bool:
     """The request carries forwarding headers (nginx adds them to everything it passes on)."""
     return "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_X_REAL_IP" in request.META

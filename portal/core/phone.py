@@ -21,7 +21,7 @@ def phone_normalise(value) -> str:
     text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value or "")))
     for prefix in ("+86", "0086", "86"):
         if text.startswith(prefix) and len(text) == len(prefix) + 11:
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text
 
 

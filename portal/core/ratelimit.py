@@ -22,8 +22,7 @@ from .netaddr import client_address
 
 def keyed(kind: str, value: str) -> str:
     """The cache key for `value` counted under `kind`: an HMAC, never the value itself."""
-    digest = hmac.new(settings.VOTER_HASH_KEY.encode(), f"{kind}|{value}".encode(),
-                      hashlib.sha256)
+    digest = hmac.new(settings.VOTER_HASH_KEY.encode(), f"{kind}|{value}".encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 
 

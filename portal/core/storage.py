@@ -13,9 +13,10 @@ from django.core.files.storage import FileSystemStorage
 
 
 def private_root() -> Path:
-    return Path(getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
-        Path(settings.MEDIA_ROOT).parent / "private-media"
-    ))
+    return Path(
+        getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+        or (Path(settings.MEDIA_ROOT).parent / "private-media")
+    )
 
 
 def private_storage():

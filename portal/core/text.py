@@ -29,4 +29,3 @@ def ascii_digits(value) -> str:
     an SMS provider or a hash as something other than what was meant."""
     text = unicodedata.normalize("NFKC", str(value or ""))
     return "".join(ch for ch in text if "0" <= ch <= "9")
-

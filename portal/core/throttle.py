@@ -25,24 +25,35 @@ MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in att
 
 
 def _usage(request, *, group: str, key: str, rate: str):
-    return get_usage(request, group=group, key=lambda g, r: key, rate=rate, method="POST",
-                     increment=True)
+    return get_usage(
+        request, group=group, key=lambda g, r: key, rate=rate, method="POST", increment=True
+    )
 
 
 def sign_in_limited(request) -> bool:
     """Count one attempt; True when the network or the username has used up its allowance."""
     username = (request.POST.get("username") or "").strip().lower()[:150]
-    by_network = _usage(request, group="sign-in.network", key=network_key(request),
-                        rate=settings.SIGN_IN_RATE_LIMIT_NETWORK)
-    by_user = _usage(request, group="sign-in.username", key=keyed("user", username),
-                     rate=settings.SIGN_IN_RATE_LIMIT_USERNAME)
+    by_network = _usage(
+        request,
+        group="sign-in.network",
+        key=network_key(request),
+        rate=settings.SIGN_IN_RATE_LIMIT_NETWORK,
+    )
+    by_user = _usage(
+        request,
+        group="sign-in.username",
+        key=keyed("user", username),
+        rate=settings.SIGN_IN_RATE_LIMIT_USERNAME,
+    )
     return any(u and u["should_limit"] for u in (by_network, by_user))
 
 
 def attempts_per_hour_bound() -> float:
     """The most password guesses per hour one network gets against one account."""
-    return min(rate_per_hour(settings.SIGN_IN_RATE_LIMIT_NETWORK),
-               rate_per_hour(settings.SIGN_IN_RATE_LIMIT_USERNAME))
+    return min(
+        rate_per_hour(settings.SIGN_IN_RATE_LIMIT_NETWORK),
+        rate_per_hour(settings.SIGN_IN_RATE_LIMIT_USERNAME),
+    )
 
 
 def rate_per_hour(rate: str) -> float:
@@ -59,8 +70,10 @@ class SignInThrottleMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and request.path in SIGN_IN_PATHS and sign_in_limited(request):
-            body = (f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
-                    f"<title>429</title><p>{escape(MSG_TOO_MANY)}</p></html>")
+            body = (
+                f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
+                f"<title>429</title><p>{escape(MSG_TOO_MANY)}</p></html>"
+            )
             response = HttpResponse(body, status=429)
             response["Retry-After"] = "3600"
             return response

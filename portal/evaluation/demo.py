@@ -19,8 +19,15 @@ from . import rules
 from .choices import CallBackKind, Channel
 from .models import CallBack, Rating, RatingChainHead, RatingRevocation
 
-REASONS = ["办事拖拉，多次往返", "态度生硬", "推诿扯皮", "窗口长时间无人", "材料要求反复变化",
-           "答复不清楚", "没有一次性告知"]
+REASONS = [
+    "办事拖拉，多次往返",
+    "态度生硬",
+    "推诿扯皮",
+    "窗口长时间无人",
+    "材料要求反复变化",
+    "答复不清楚",
+    "没有一次性告知",
+]
 TOTAL = 3000
 
 
@@ -38,8 +45,9 @@ def seed(progress=None):
         official_id, unit_id = rng.choice(officials)
         months_back = rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
         start = add_months(today, -months_back)
-        last_day = (today if months_back == 0 else
-                    (add_months(today, 1 - months_back) - timedelta(days=1)))
+        last_day = (
+            today if months_back == 0 else (add_months(today, 1 - months_back) - timedelta(days=1))
+        )
         day = start + timedelta(days=rng.randrange((last_day - start).days + 1))
         level = rng.choices([4, 3, 2], weights=[80, 13, 7])[0]
         plan.append((official_id, unit_id, level, _at(day, rng, now)))
@@ -57,16 +65,20 @@ def seed(progress=None):
             seq, prev, last_official = 0, GENESIS, official_id
         seq += 1
         rating = Rating(
-            official_id=official_id, unit_id=unit_id, level=level,
+            official_id=official_id,
+            unit_id=unit_id,
+            level=level,
             attitude=max(1, min(5, level + rng.choice([-1, 0, 1]))),
             efficiency=max(1, min(5, level + rng.choice([-1, 0, 0, 1]))),
             style=max(1, min(5, level + rng.choice([0, 0, 1]))),
             reason=rng.choice(REASONS) if rules.is_bad(level) else "",
-            anonymous=True, channel=rng.choice([Channel.WEB, Channel.WEB, Channel.QR,
-                                                Channel.KIOSK]),
+            anonymous=True,
+            channel=rng.choice([Channel.WEB, Channel.WEB, Channel.QR, Channel.KIOSK]),
             voter_key=f"{rng.getrandbits(256):064x}",
-            month=month_start(timezone.localdate(created_at)), created_at=created_at,
-            seq=seq, prev_hash=prev,
+            month=month_start(timezone.localdate(created_at)),
+            created_at=created_at,
+            seq=seq,
+            prev_hash=prev,
         )
         rating.hash = link_hash(prev, roundtrip(rating.payload()))
         prev = rating.hash
@@ -89,8 +101,9 @@ def seed(progress=None):
 
 
 def _at(day, rng, now):
-    moment = timezone.make_aware(datetime.combine(day, time(8, 30)) + timedelta(
-        minutes=rng.randrange(9 * 60)))
+    moment = timezone.make_aware(
+        datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randrange(9 * 60))
+    )
     return min(moment, now - timedelta(minutes=1))
 
 
@@ -98,14 +111,24 @@ def _seed_office_trail(created, rng, now):
     from portal.accounts.models import User
 
     office = User.objects.filter(username="office").first()
-    ids = list(Rating.objects.bad().order_by("created_at")
-               .values_list("pk", "created_at"))
-    callbacks = [CallBack(rating_id=pk, kind=CallBackKind.BAD, created_at=at,
-                          due_at=at + timedelta(hours=24)) for pk, at in ids[-40:]]
+    ids = list(Rating.objects.bad().order_by("created_at").values_list("pk", "created_at"))
+    callbacks = [
+        CallBack(
+            rating_id=pk, kind=CallBackKind.BAD, created_at=at, due_at=at + timedelta(hours=24)
+        )
+        for pk, at in ids[-40:]
+    ]
     CallBack.objects.bulk_create(callbacks)
     if office is not None:
         revoked = rng.sample(ids[:-40], k=min(12, max(0, len(ids) - 40)))
-        RatingRevocation.objects.bulk_create([
-            RatingRevocation(rating_id=pk, actor=office, created_at=now,
-                             reason="经核查属于恶意评价（演示数据）") for pk, _ in revoked
-        ])
+        RatingRevocation.objects.bulk_create(
+            [
+                RatingRevocation(
+                    rating_id=pk,
+                    actor=office,
+                    created_at=now,
+                    reason="经核查属于恶意评价（演示数据）",
+                )
+                for pk, _ in revoked
+            ]
+        )

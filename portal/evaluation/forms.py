@@ -9,31 +9,60 @@ from portal.core.captcha import OneQueryCaptchaField
 from . import rules
 from .services import RatingData
 
-SCORE_CHOICES = [("", "—"), (5, _("5 很好")), (4, _("4 好")), (3, _("3 一般")),
-                 (2, _("2 较差")), (1, _("1 差"))]
+SCORE_CHOICES = [
+    ("", "—"),
+    (5, _("5 很好")),
+    (4, _("4 好")),
+    (3, _("3 一般")),
+    (2, _("2 较差")),
+    (1, _("1 差")),
+]
 
 
 class RatingForm(forms.Form):
-    level = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect,
-                                   error_messages={"required": "请选择总体评价 (choose a level)"})
+    level = forms.TypedChoiceField(
+        label=_("总体评价"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择总体评价 (choose a level)"},
+    )
     attitude = forms.TypedChoiceField(label=_("服务态度"), coerce=int, choices=SCORE_CHOICES)
     efficiency = forms.TypedChoiceField(label=_("办事效率"), coerce=int, choices=SCORE_CHOICES)
     style = forms.TypedChoiceField(label=_("工作作风"), coerce=int, choices=SCORE_CHOICES)
-    reason = forms.CharField(label=_("评价理由"), required=False, max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 4}))
-    mode = forms.ChoiceField(label=_("评价方式"), initial="anonymous", widget=forms.RadioSelect,
-                             choices=[("anonymous", _("匿名评价")), ("named", _("实名评价"))])
+    reason = forms.CharField(
+        label=_("评价理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    mode = forms.ChoiceField(
+        label=_("评价方式"),
+        initial="anonymous",
+        widget=forms.RadioSelect,
+        choices=[("anonymous", _("匿名评价")), ("named", _("实名评价"))],
+    )
     name = forms.CharField(label=_("姓名"), required=False, max_length=50)
-    phone = forms.CharField(label=_("手机号"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"type": "tel",
-                                                          "autocomplete": "tel"}))
-    phone_code = forms.CharField(label=_("短信验证码"), required=False, max_length=6,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                               "autocomplete": "one-time-code"}))
+    phone = forms.CharField(
+        label=_("手机号"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    phone_code = forms.CharField(
+        label=_("短信验证码"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)
-    captcha = OneQueryCaptchaField(label=_("验证码"), error_messages={
-        "invalid": "验证码错误 (wrong captcha)", "required": "请填写验证码 (captcha required)"})
+    captcha = OneQueryCaptchaField(
+        label=_("验证码"),
+        error_messages={
+            "invalid": "验证码错误 (wrong captcha)",
+            "required": "请填写验证码 (captcha required)",
+        },
+    )
 
     def __init__(self, *args, with_captcha=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,17 +77,22 @@ class RatingForm(forms.Form):
     def rating_data(self) -> RatingData:
         d = self.cleaned_data
         return RatingData(
-            level=d["level"], attitude=d.get("attitude"), efficiency=d.get("efficiency"),
-            style=d.get("style"), reason=d.get("reason", ""),
-            anonymous=d.get("mode") != "named", name=d.get("name", ""),
+            level=d["level"],
+            attitude=d.get("attitude"),
+            efficiency=d.get("efficiency"),
+            style=d.get("style"),
+            reason=d.get("reason", ""),
+            anonymous=d.get("mode") != "named",
+            name=d.get("name", ""),
             phone=d.get("phone", ""),
         )
 
 
 class KioskForm(forms.Form):
     level = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("理由"), required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("理由"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,8 +111,9 @@ class AppealForm(forms.Form):
 
 
 class AppealDecideForm(forms.Form):
-    decision = forms.ChoiceField(label="复核结论", choices=[("uphold", "维持评价"),
-                                                       ("revoke", "撤销评价")])
+    decision = forms.ChoiceField(
+        label="复核结论", choices=[("uphold", "维持评价"), ("revoke", "撤销评价")]
+    )
     reason = forms.CharField(label="复核意见", max_length=1000, widget=forms.Textarea)
 
 

@@ -107,7 +107,10 @@ class RatingTicket(models.Model):  # noqa: DJ008  (no natural name; shown by id)
 
 class Rating(AppendOnlyModel):
     official = models.ForeignKey(
-        "cms.OfficialPage", on_delete=models.PROTECT, related_name="ratings", verbose_name="测评对象"
+        "cms.OfficialPage",
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name="测评对象",
     )
     unit = models.ForeignKey(
         "cms.Unit", on_delete=models.PROTECT, related_name="ratings", verbose_name="单位"
@@ -144,8 +147,10 @@ class Rating(AppendOnlyModel):
         verbose_name_plural = "测评"
         constraints = [
             models.UniqueConstraint(fields=["official", "seq"], name="rating_chain_seq"),
-            models.UniqueConstraint(fields=["official", "voter_key", "month", "voter_slot"],
-                                    name="rating_voter_month_slot"),
+            models.UniqueConstraint(
+                fields=["official", "voter_key", "month", "voter_slot"],
+                name="rating_voter_month_slot",
+            ),
         ]
         indexes = [
             models.Index(fields=["official", "month"]),
@@ -163,10 +168,17 @@ class Rating(AppendOnlyModel):
 
     def payload(self) -> dict:
         return {
-            "official": self.official_id, "unit": self.unit_id, "level": self.level,
-            "attitude": self.attitude, "efficiency": self.efficiency, "style": self.style,
-            "reason": self.reason, "anonymous": self.anonymous, "channel": self.channel,
-            "voter_key": self.voter_key, "network_key": self.network_key,
+            "official": self.official_id,
+            "unit": self.unit_id,
+            "level": self.level,
+            "attitude": self.attitude,
+            "efficiency": self.efficiency,
+            "style": self.style,
+            "reason": self.reason,
+            "anonymous": self.anonymous,
+            "channel": self.channel,
+            "voter_key": self.voter_key,
+            "network_key": self.network_key,
             "ticket": self.ticket_id,
             "month": self.month.isoformat(),
             "created_at": self.created_at.astimezone(UTC).isoformat(),
@@ -210,11 +222,15 @@ class RatingAppeal(models.Model):  # noqa: DJ008  (no natural name; shown by id)
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     grounds = models.TextField("申诉理由")
-    status = models.CharField(max_length=10, choices=AppealStatus.choices,
-                              default=AppealStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
     created_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -238,7 +254,10 @@ class CallBack(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     resolved = models.BooleanField("问题已解决", null=True)
     note = models.TextField("回访记录", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(null=True, blank=True)

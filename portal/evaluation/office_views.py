@@ -25,14 +25,21 @@ UNIT_STAFF = (Role.OFFICE, Role.DEPARTMENT)
 
 @office_only
 def dashboard(request):
-    return render(request, "evaluation/office/dashboard.html", {
-        "callbacks": selectors.callback_queue(user=request.user),
-        "appeals": selectors.appeal_list_pending(user=request.user),
-        "bad_ratings": selectors.rating_list_for_user(user=request.user, bad_only=True,
-                                                      limit=50),
-        "callback_form": CallBackForm(),
-        "warnings": OfficialWarning.objects.select_related("official").order_by("-created_at")[:10],
-    })
+    return render(
+        request,
+        "evaluation/office/dashboard.html",
+        {
+            "callbacks": selectors.callback_queue(user=request.user),
+            "appeals": selectors.appeal_list_pending(user=request.user),
+            "bad_ratings": selectors.rating_list_for_user(
+                user=request.user, bad_only=True, limit=50
+            ),
+            "callback_form": CallBackForm(),
+            "warnings": OfficialWarning.objects.select_related("official").order_by("-created_at")[
+                :10
+            ],
+        },
+    )
 
 
 @login_required
@@ -41,11 +48,18 @@ def rating_detail(request, pk):
         rating = selectors.rating_get_for_user(user=request.user, pk=pk)
     except Rating.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "evaluation/office/rating.html", {
-        "rating": rating, "revoke_form": RevokeForm(), "appeal_form": AppealForm(),
-        "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,
-        "appeals": rating.appeals.all(), "is_office": holds(request.user, Role.OFFICE),
-    })
+    return render(
+        request,
+        "evaluation/office/rating.html",
+        {
+            "rating": rating,
+            "revoke_form": RevokeForm(),
+            "appeal_form": AppealForm(),
+            "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,
+            "appeals": rating.appeals.all(),
+            "is_office": holds(request.user, Role.OFFICE),
+        },
+    )
 
 
 def _has_revocation(rating):
@@ -78,10 +92,13 @@ def _act(request, form_class, act, *, done, invalid, then):
 def rating_revoke(request, pk):
     rating = get_object_or_404(Rating, pk=pk)
     return _act(
-        request, RevokeForm,
-        lambda form: services.rating_revoke(rating=rating, actor=request.user,
-                                            reason=form.cleaned_data["reason"]),
-        done="已撤销 (revoked)", invalid="请填写撤销理由 (a reason is required)",
+        request,
+        RevokeForm,
+        lambda form: services.rating_revoke(
+            rating=rating, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done="已撤销 (revoked)",
+        invalid="请填写撤销理由 (a reason is required)",
         then=("evaluation:office_rating", pk),
     )
 
@@ -94,10 +111,13 @@ def rating_appeal(request, pk):
     except Rating.DoesNotExist as exc:
         raise Http404 from exc
     return _act(
-        request, AppealForm,
-        lambda form: services.appeal_file(rating=rating, appellant=request.user,
-                                          grounds=form.cleaned_data["grounds"]),
-        done="申诉已提交 (appeal filed)", invalid="请填写申诉理由 (grounds are required)",
+        request,
+        AppealForm,
+        lambda form: services.appeal_file(
+            rating=rating, appellant=request.user, grounds=form.cleaned_data["grounds"]
+        ),
+        done="申诉已提交 (appeal filed)",
+        invalid="请填写申诉理由 (grounds are required)",
         then=("evaluation:office_rating", pk),
     )
 
@@ -107,12 +127,16 @@ def rating_appeal(request, pk):
 def appeal_decide(request, pk):
     appeal = get_object_or_404(RatingAppeal, pk=pk)
     return _act(
-        request, AppealDecideForm,
+        request,
+        AppealDecideForm,
         lambda form: services.appeal_decide(
-            appeal=appeal, actor=request.user,
-            revoke=form.cleaned_data["decision"] == "revoke", reason=form.cleaned_data["reason"],
+            appeal=appeal,
+            actor=request.user,
+            revoke=form.cleaned_data["decision"] == "revoke",
+            reason=form.cleaned_data["reason"],
         ),
-        done="复核已完成 (appeal decided)", invalid="请填写复核意见 (a reason is required)",
+        done="复核已完成 (appeal decided)",
+        invalid="请填写复核意见 (a reason is required)",
         then=("evaluation:office_dashboard",),
     )
 
@@ -125,13 +149,18 @@ def callback_record(request, pk):
     def record(form):
         d = form.cleaned_data
         services.callback_record(
-            callback=callback, actor=request.user, reached=d["reached"] == "1",
+            callback=callback,
+            actor=request.user,
+            reached=d["reached"] == "1",
             verified_true=form.as_bool(d["verified_true"]),
-            resolved=form.as_bool(d["resolved"]), note=d["note"],
+            resolved=form.as_bool(d["resolved"]),
+            note=d["note"],
         )
 
     return _act(
-        request, CallBackForm, record,
+        request,
+        CallBackForm,
+        record,
         done="回访结果已记录 (call-back recorded)",
         invalid="请选择是否联系上 (choose whether the rater was reached)",
         then=("evaluation:office_dashboard",),
@@ -164,15 +193,20 @@ def qr_unit(request, unit_id, fmt):
 
 @login_required
 def qr_official(request, official_id, fmt):
-    official = unit_object_or_404(request.user, OfficialPage.objects.select_related("unit"),
-                                  unit_field="unit_id", pk=official_id)
+    official = unit_object_or_404(
+        request.user,
+        OfficialPage.objects.select_related("unit"),
+        unit_field="unit_id",
+        pk=official_id,
+    )
     return _qr_response(_qr_url(request, official.unit, official), fmt)
 
 
 def _inline_svg(url, scale=4):
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=scale, border=2, xmldecl=False,
-                                    svgns=True, title="评价二维码")
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="评价二维码"
+    )
     return buffer.getvalue().decode()
 
 
@@ -180,16 +214,26 @@ def _inline_svg(url, scale=4):
 def poster(request, unit_id):
     """Printable A4 poster: the unit's QR code and one per official, with kiosk links."""
     unit = unit_object_or_404(request.user, Unit.objects.all(), unit_field="pk", pk=unit_id)
-    officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order",
-                                                                            "id"))
-    rows = [{
-        "official": o, "svg": _inline_svg(_qr_url(request, unit, o), scale=3),
-        "kiosk": reverse("evaluation:kiosk", args=[services.kiosk_token_make(unit=unit,
-                                                                             official=o)]),
-    } for o in officials]
-    return render(request, "evaluation/poster.html", {
-        "unit": unit, "unit_svg": _inline_svg(_qr_url(request, unit), scale=8), "rows": rows,
-    })
+    officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order", "id"))
+    rows = [
+        {
+            "official": o,
+            "svg": _inline_svg(_qr_url(request, unit, o), scale=3),
+            "kiosk": reverse(
+                "evaluation:kiosk", args=[services.kiosk_token_make(unit=unit, official=o)]
+            ),
+        }
+        for o in officials
+    ]
+    return render(
+        request,
+        "evaluation/poster.html",
+        {
+            "unit": unit,
+            "unit_svg": _inline_svg(_qr_url(request, unit), scale=8),
+            "rows": rows,
+        },
+    )
 
 
 @role_required(*UNIT_STAFF)
@@ -197,8 +241,9 @@ def tickets(request):
     """A window clerk issues a single-use rating ticket (QR on screen or paper)."""
     user = request.user
     # another unit's official is not offered, and a posted one is a 404
-    officials = unit_scope(user, OfficialPage.objects.live().order_by("display_order", "id"),
-                           unit_field="unit_id")
+    officials = unit_scope(
+        user, OfficialPage.objects.live().order_by("display_order", "id"), unit_field="unit_id"
+    )
     ticket = None
     if request.method == "POST":
         official = None
@@ -222,8 +267,7 @@ def staff_phones(request):
     form.fields["unit"].choices = [(u.pk, u.name) for u in Unit.objects.order_by("display_order")]
     if request.method == "POST" and form.is_valid():
         unit = get_object_or_404(Unit, pk=form.cleaned_data["unit"])
-        added = services.staff_phones_import(unit=unit,
-                                             phones=form.cleaned_data["phones"].split())
+        added = services.staff_phones_import(unit=unit, phones=form.cleaned_data["phones"].split())
         messages.success(request, f"已导入 {added} 个号码 (imported {added})")
         return redirect("evaluation:office_staff_phones")
     return render(request, "evaluation/office/staff_phones.html", {"form": form})

@@ -22,8 +22,9 @@ from .warnings import warning_action_record
 
 class WarningActionForm(forms.Form):
     kind = forms.ChoiceField(label="处置", choices=WarningActionKind.choices)
-    done_at = forms.DateTimeField(label="时间", required=False,
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    done_at = forms.DateTimeField(
+        label="时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     minutes = forms.FileField(label="谈话记录", required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -42,13 +43,21 @@ office_or_leader = role_required(Role.OFFICE, Role.LEADER)
 
 @office_or_leader
 def warnings_page(request):
-    items = (OfficialWarning.objects.select_related("official", "official__unit")
-             .prefetch_related("actions").order_by("-created_at")[:300])
-    return render(request, "evaluation/office/warnings.html", {
-        "warnings": items, "form": WarningActionForm(),
-        "is_office": holds(request.user, Role.OFFICE),
-        "flags": suspicious.suspicious_list() if holds(request.user, Role.OFFICE) else [],
-    })
+    items = (
+        OfficialWarning.objects.select_related("official", "official__unit")
+        .prefetch_related("actions")
+        .order_by("-created_at")[:300]
+    )
+    return render(
+        request,
+        "evaluation/office/warnings.html",
+        {
+            "warnings": items,
+            "form": WarningActionForm(),
+            "is_office": holds(request.user, Role.OFFICE),
+            "flags": suspicious.suspicious_list() if holds(request.user, Role.OFFICE) else [],
+        },
+    )
 
 
 @office_only
@@ -58,8 +67,14 @@ def warning_action(request, pk):
     form = WarningActionForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        warning_action_record(warning=warning, actor=request.user, kind=d["kind"],
-                              done_at=d["done_at"], minutes=d["minutes"], note=d["note"])
+        warning_action_record(
+            warning=warning,
+            actor=request.user,
+            kind=d["kind"],
+            done_at=d["done_at"],
+            minutes=d["minutes"],
+            note=d["note"],
+        )
         messages.success(request, "处置已记录 (action recorded)")
     else:
         messages.error(request, "请检查填写内容 (please check the form)")
@@ -74,14 +89,24 @@ def scores_page(request):
         require_role(request.user, Role.OFFICE)
         if form.is_valid():
             d = form.cleaned_data
-            scores.violation_record(unit=d["unit"], kind=d["kind"], actor=request.user,
-                                    occurred_on=d["occurred_on"], note=d["note"])
+            scores.violation_record(
+                unit=d["unit"],
+                kind=d["kind"],
+                actor=request.user,
+                occurred_on=d["occurred_on"],
+                note=d["note"],
+            )
             messages.success(request, "已记录 (recorded)")
             return redirect("evaluation:office_scores")
-    return render(request, "evaluation/office/scores.html", {
-        "ranking": scores.ranking(year=year), "form": form,
-        "is_office": holds(request.user, Role.OFFICE),
-    })
+    return render(
+        request,
+        "evaluation/office/scores.html",
+        {
+            "ranking": scores.ranking(year=year),
+            "form": form,
+            "is_office": holds(request.user, Role.OFFICE),
+        },
+    )
 
 
 def _year(request):
@@ -105,21 +130,29 @@ def reports_page(request):
         require_role(request.user, Role.OFFICE)
         monthly_report_build(month=previous_month(timezone.localdate()))
         return redirect("evaluation:office_reports")
-    return render(request, "evaluation/office/reports.html",
-                  {"reports": MonthlyReport.objects.order_by("-month")[:36]})
+    return render(
+        request,
+        "evaluation/office/reports.html",
+        {"reports": MonthlyReport.objects.order_by("-month")[:36]},
+    )
 
 
 @office_or_leader
 def report_detail(request, year, month):
     report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
-    return render(request, "evaluation/office/report.html",
-                  {"report": report, "data": report.data,
-                   "files": {f.fmt: f for f in report.files.all()}})
+    return render(
+        request,
+        "evaluation/office/report.html",
+        {"report": report, "data": report.data, "files": {f.fmt: f for f in report.files.all()}},
+    )
 
 
 @office_or_leader
 def report_file(request, year, month, fmt):
     report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
     item = get_object_or_404(report.files, fmt=fmt)
-    return FileResponse(item.file.open("rb"), as_attachment=True,
-                        filename=f"monthly-report-{year}-{month:02d}.{fmt}")
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=f"monthly-report-{year}-{month:02d}.{fmt}",
+    )

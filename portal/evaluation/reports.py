@@ -30,40 +30,70 @@ def report_data(*, month: date) -> dict:
     active = Rating.objects.active()
     in_month = active.filter(month=month)
     totals = in_month.aggregate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
-    per_official = list(in_month.bad().values("official_id")
-                        .annotate(bad=Count("id")).order_by("-bad", "official_id"))
+    per_official = list(
+        in_month.bad()
+        .values("official_id")
+        .annotate(bad=Count("id"))
+        .order_by("-bad", "official_id")
+    )
     ids = [r["official_id"] for r in per_official]
-    names = {o.pk: (o.title, o.unit.name, o.post) for o in
-             OfficialPage.objects.filter(pk__in=ids).select_related("unit")}
+    names = {
+        o.pk: (o.title, o.unit.name, o.post)
+        for o in OfficialPage.objects.filter(pk__in=ids).select_related("unit")
+    }
     reasons = defaultdict(list)
-    for r in (in_month.bad().filter(official_id__in=ids).exclude(reason="")
-              .values("official_id", "reason").annotate(n=Count("id"))
-              .order_by("official_id", "-n", "reason")):
+    for r in (
+        in_month.bad()
+        .filter(official_id__in=ids)
+        .exclude(reason="")
+        .values("official_id", "reason")
+        .annotate(n=Count("id"))
+        .order_by("official_id", "-n", "reason")
+    ):
         if len(reasons[r["official_id"]]) < REASONS_PER_OFFICIAL:
             reasons[r["official_id"]].append(f"{r['reason']}（{r['n']}）")
     warnings = defaultdict(list)
-    for w in OfficialWarning.objects.filter(
+    for w in (
+        OfficialWarning.objects.filter(
             Q(period_kind="month", period_start=month)
             | Q(period_kind="year", created_at__date__gte=month, created_at__date__lt=end)
-    ).filter(official_id__in=ids).order_by("official_id", "level"):
+        )
+        .filter(official_id__in=ids)
+        .order_by("official_id", "level")
+    ):
         warnings[w.official_id].append(w.get_level_display())
-    officials = [{
-        "official_id": r["official_id"],
-        "name": names.get(r["official_id"], ("?", "", ""))[0],
-        "unit": names.get(r["official_id"], ("?", "", ""))[1],
-        "post": names.get(r["official_id"], ("?", "", ""))[2],
-        "bad": r["bad"], "warnings": warnings.get(r["official_id"], []),
-        "reasons": reasons.get(r["official_id"], []),
-    } for r in per_official]
-    units = [{"unit_id": u.unit_id, "name": u.name, "score": u.score, "received": u.received,
-              "bad": u.bad, "verified_bad": u.verified_bad, "violations": u.violations}
-             for u in sorted(unit_scores(year=month.year, until=end),
-                             key=lambda u: (-u.score, u.name))]
+    officials = [
+        {
+            "official_id": r["official_id"],
+            "name": names.get(r["official_id"], ("?", "", ""))[0],
+            "unit": names.get(r["official_id"], ("?", "", ""))[1],
+            "post": names.get(r["official_id"], ("?", "", ""))[2],
+            "bad": r["bad"],
+            "warnings": warnings.get(r["official_id"], []),
+            "reasons": reasons.get(r["official_id"], []),
+        }
+        for r in per_official
+    ]
+    units = [
+        {
+            "unit_id": u.unit_id,
+            "name": u.name,
+            "score": u.score,
+            "received": u.received,
+            "bad": u.bad,
+            "verified_bad": u.verified_bad,
+            "violations": u.violations,
+        }
+        for u in sorted(unit_scores(year=month.year, until=end), key=lambda u: (-u.score, u.name))
+    ]
     n, bad = totals["n"] or 0, totals["bad"] or 0
     return {
-        "month": month.isoformat(), "ratings": n, "bad": bad,
+        "month": month.isoformat(),
+        "ratings": n,
+        "bad": bad,
         "satisfaction_pct": round(100 * (1 - bad / n), 1) if n else None,
-        "officials": officials, "units": units,
+        "officials": officials,
+        "units": units,
     }
 
 
@@ -76,15 +106,18 @@ def monthly_report_build(*, month: date | None = None) -> MonthlyReport:
     data = report_data(month=month)
     try:
         with transaction.atomic():
-            report = MonthlyReport.objects.create(month=month, data=data,
-                                                  created_at=timezone.now())
+            report = MonthlyReport.objects.create(month=month, data=data, created_at=timezone.now())
             stem = f"monthly-report-{month:%Y-%m}"
             MonthlyReportFile.objects.create(
-                report=report, fmt=ReportFormat.XLSX,
-                file=ContentFile(report_xlsx(data), name=f"{stem}.xlsx"))
+                report=report,
+                fmt=ReportFormat.XLSX,
+                file=ContentFile(report_xlsx(data), name=f"{stem}.xlsx"),
+            )
             MonthlyReportFile.objects.create(
-                report=report, fmt=ReportFormat.PDF,
-                file=ContentFile(report_pdf(data), name=f"{stem}.pdf"))
+                report=report,
+                fmt=ReportFormat.PDF,
+                file=ContentFile(report_pdf(data), name=f"{stem}.pdf"),
+            )
     except IntegrityError:  # built concurrently by another worker
         return MonthlyReport.objects.get(month=month)
     return report
@@ -99,18 +132,28 @@ def report_xlsx(data: dict) -> bytes:
     ws.title = "测评对象"
     ws.append([f"{data['month'][:7]} 月度测评报告（领导参阅）"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["有效评价", data["ratings"], "不满意", data["bad"], "满意率%",
-               data["satisfaction_pct"]])
+    ws.append(
+        ["有效评价", data["ratings"], "不满意", data["bad"], "满意率%", data["satisfaction_pct"]]
+    )
     ws.append([])
     ws.append(["姓名", "单位", "职务", "不满意数", "预警", "主要原因"])
     for o in data["officials"]:
-        ws.append([o["name"], o["unit"], o["post"], o["bad"], "、".join(o["warnings"]),
-                   "；".join(o["reasons"])])
+        ws.append(
+            [
+                o["name"],
+                o["unit"],
+                o["post"],
+                o["bad"],
+                "、".join(o["warnings"]),
+                "；".join(o["reasons"]),
+            ]
+        )
     us = wb.create_sheet("单位得分")
     us.append(["单位", "得分", "有效评价", "不满意", "核实差评", "违纪"])
     for u in data["units"]:
-        us.append([u["name"], u["score"], u["received"], u["bad"], u["verified_bad"],
-                   u["violations"]])
+        us.append(
+            [u["name"], u["score"], u["received"], u["bad"], u["verified_bad"], u["violations"]]
+        )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -134,28 +177,65 @@ def report_pdf(data: dict) -> bytes:
     story = [
         Paragraph(f"{data['month'][:7]} 月度测评报告（领导参阅）", title),
         Spacer(1, 4 * mm),
-        p(f"有效评价 {data['ratings']} 条，不满意 {data['bad']} 条，满意率 "
-          f"{data['satisfaction_pct'] if data['satisfaction_pct'] is not None else '—'}%。"
-          "仅统计未撤销的评价。"),
+        p(
+            f"有效评价 {data['ratings']} 条，不满意 {data['bad']} 条，满意率 "
+            f"{data['satisfaction_pct'] if data['satisfaction_pct'] is not None else '—'}%。"
+            "仅统计未撤销的评价。"
+        ),
         Paragraph("一、测评对象不满意情况", head),
     ]
-    style = TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
     rows = [[p("姓名"), p("单位"), p("不满意"), p("预警"), p("主要原因")]]
-    rows += [[p(o["name"]), p(o["unit"]), p(o["bad"]), p("、".join(o["warnings"]) or "—"),
-              p("；".join(o["reasons"]) or "—")] for o in data["officials"]]
-    story.append(Table(rows, colWidths=[22 * mm, 40 * mm, 14 * mm, 36 * mm, 68 * mm],
-                       style=style, repeatRows=1))
+    rows += [
+        [
+            p(o["name"]),
+            p(o["unit"]),
+            p(o["bad"]),
+            p("、".join(o["warnings"]) or "—"),
+            p("；".join(o["reasons"]) or "—"),
+        ]
+        for o in data["officials"]
+    ]
+    story.append(
+        Table(
+            rows, colWidths=[22 * mm, 40 * mm, 14 * mm, 36 * mm, 68 * mm], style=style, repeatRows=1
+        )
+    )
     story.append(Paragraph("二、单位得分（本年截至本月）", head))
     urows = [[p("单位"), p("得分"), p("有效评价"), p("不满意"), p("核实差评"), p("违纪")]]
-    urows += [[p(u["name"]), p(u["score"]), p(u["received"]), p(u["bad"]),
-               p(u["verified_bad"]), p(u["violations"])] for u in data["units"]]
-    story.append(Table(urows, colWidths=[60 * mm, 20 * mm, 24 * mm, 20 * mm, 24 * mm,
-                                         20 * mm], style=style, repeatRows=1))
+    urows += [
+        [
+            p(u["name"]),
+            p(u["score"]),
+            p(u["received"]),
+            p(u["bad"]),
+            p(u["verified_bad"]),
+            p(u["violations"]),
+        ]
+        for u in data["units"]
+    ]
+    story.append(
+        Table(
+            urows,
+            colWidths=[60 * mm, 20 * mm, 24 * mm, 20 * mm, 24 * mm, 20 * mm],
+            style=style,
+            repeatRows=1,
+        )
+    )
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title="月度测评报告", leftMargin=12 * mm,
-                      rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm).build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title="月度测评报告",
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+    ).build(story)
     return buffer.getvalue()

@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 # Stored as the number; the names are shown to visitors (form, profile aggregates, kiosk) and
 # translated lazily, so the page's language picks them (English in locale/en django.po).
 LEVELS_THREE = [(4, _("满意")), (3, _("基本满意")), (2, _("不满意"))]
-LEVELS_FIVE = [(5, _("非常满意")), (4, _("满意")), (3, _("基本满意")), (2, _("不满意")),
-               (1, _("非常不满意"))]
+LEVELS_FIVE = [
+    (5, _("非常满意")),
+    (4, _("满意")),
+    (3, _("基本满意")),
+    (2, _("不满意")),
+    (1, _("非常不满意")),
+]
 WARNING_ORDER = ("III", "II", "I")  # lowest to highest
 
 
@@ -91,8 +96,9 @@ def warning_levels(*, month_count: int, year_count: int, thresholds: dict) -> li
     return crossed
 
 
-def unit_score(*, base: int, verified_bad: int, violations: int, per_bad: int,
-               per_violation: int) -> int:
+def unit_score(
+    *, base: int, verified_bad: int, violations: int, per_bad: int, per_violation: int
+) -> int:
     """Wuhan: 100 a year, −3 per 差评 verified true, −10 per discipline violation."""
     return base - per_bad * verified_bad - per_violation * violations
 

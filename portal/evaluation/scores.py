@@ -51,31 +51,46 @@ def unit_scores(*, year: int, until: date | None = None, units=None) -> list[Uni
     if units is None:
         units = _units()
     rows = {pk: UnitRow(unit_id=pk, name=name) for pk, name in units}
-    ratings = (Rating.objects.active().filter(month__gte=start, month__lt=end)
-               .values("unit_id")
-               .annotate(n=Count("id"), bad=Count("id", filter=bad_rating_q())))
+    ratings = (
+        Rating.objects.active()
+        .filter(month__gte=start, month__lt=end)
+        .values("unit_id")
+        .annotate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
+    )
     for r in ratings:
         row = rows.get(r["unit_id"])
         if row:
             row.received, row.bad = r["n"], r["bad"]
     revoked = RatingRevocation.objects.filter(rating_id=OuterRef("rating_id"))
-    verified = (CallBack.objects.filter(~Exists(revoked), bad_rating_q("rating__"),
-                                        verified_true=True, rating__month__gte=start,
-                                        rating__month__lt=end)
-                .values("rating__unit_id").annotate(n=Count("id")))
+    verified = (
+        CallBack.objects.filter(
+            ~Exists(revoked),
+            bad_rating_q("rating__"),
+            verified_true=True,
+            rating__month__gte=start,
+            rating__month__lt=end,
+        )
+        .values("rating__unit_id")
+        .annotate(n=Count("id"))
+    )
     for r in verified:
         if r["rating__unit_id"] in rows:
             rows[r["rating__unit_id"]].verified_bad = r["n"]
-    violations = (UnitViolation.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
-                  .values("unit_id").annotate(n=Count("id")))
+    violations = (
+        UnitViolation.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    )
     for r in violations:
         if r["unit_id"] in rows:
             rows[r["unit_id"]].violations = r["n"]
     minimum = portal_rules().ranking_min_ratings
     for row in rows.values():
         row.score = rules.unit_score(
-            base=settings.UNIT_SCORE_BASE, verified_bad=row.verified_bad,
-            violations=row.violations, per_bad=settings.UNIT_SCORE_BAD_RATING,
+            base=settings.UNIT_SCORE_BASE,
+            verified_bad=row.verified_bad,
+            violations=row.violations,
+            per_bad=settings.UNIT_SCORE_BAD_RATING,
             per_violation=settings.UNIT_SCORE_VIOLATION,
         )
         row.rankable = row.received >= minimum
@@ -111,8 +126,14 @@ def ranking(*, year: int) -> dict:
     for r in worst:
         if r.unit_id in removal:
             r.flags.add("removal")
-    return {"year": year, "rows": rankable, "best": best, "worst": worst,
-            "unranked": [r for r in rows if not r.rankable], "removal": removal}
+    return {
+        "year": year,
+        "rows": rankable,
+        "best": best,
+        "worst": worst,
+        "unranked": [r for r in rows if not r.rankable],
+        "removal": removal,
+    }
 
 
 def ranking_public(*, year: int) -> dict | None:
@@ -123,16 +144,29 @@ def ranking_public(*, year: int) -> dict | None:
 
 
 @transaction.atomic
-def violation_record(*, unit, kind: str, actor, occurred_on: date | None = None,
-                     note: str = "") -> UnitViolation:
+def violation_record(
+    *, unit, kind: str, actor, occurred_on: date | None = None, note: str = ""
+) -> UnitViolation:
     """The office records a discipline violation (−10 for the unit's year)."""
     if not roles.is_office(actor):
         raise PermissionDenied
     violation = UnitViolation.objects.create(
-        unit=unit, kind=kind, note=note.strip(), actor=actor,
-        occurred_on=occurred_on or timezone.localdate(), created_at=timezone.now(),
+        unit=unit,
+        kind=kind,
+        note=note.strip(),
+        actor=actor,
+        occurred_on=occurred_on or timezone.localdate(),
+        created_at=timezone.now(),
     )
-    audit_append(chain=f"unit-score:{unit.pk}", action="violation_record", obj=violation,
-                 actor=actor, after={"kind": kind, "note": violation.note,
-                                     "occurred_on": violation.occurred_on.isoformat()})
+    audit_append(
+        chain=f"unit-score:{unit.pk}",
+        action="violation_record",
+        obj=violation,
+        actor=actor,
+        after={
+            "kind": kind,
+            "note": violation.note,
+            "occurred_on": violation.occurred_on.isoformat(),
+        },
+    )
     return violation

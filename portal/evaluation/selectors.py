@@ -4,7 +4,6 @@ Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, t
 queue order and what is overdue, who may read the back-office lists.
 """
 
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -41,8 +40,10 @@ def official_aggregates(*, official_id: int) -> dict:
             **{f"n_{d}": Count(d) for d in dims},
         )
     }
-    counts = {level: per_level.get(level, {}).get("n", 0)
-              for level, _ in rules.levels_for(settings.RATING_SCALE)}
+    counts = {
+        level: per_level.get(level, {}).get("n", 0)
+        for level, _ in rules.levels_for(settings.RATING_SCALE)
+    }
     for level, row in per_level.items():  # levels of another scale still count
         counts.setdefault(level, row["n"])
     averages = {}
@@ -53,19 +54,27 @@ def official_aggregates(*, official_id: int) -> dict:
     months = months_back(timezone.localdate(), TREND_MONTHS)
     trend_rows = {
         row["month"]: row
-        for row in active.filter(month__gte=months[0]).values("month").annotate(
-            n=Count("id"), bad=Count("id", filter=bad_rating_q())
-        )
+        for row in active.filter(month__gte=months[0])
+        .values("month")
+        .annotate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
     }
-    trend = [{"month": m, "n": trend_rows.get(m, {}).get("n", 0),
-              "bad": trend_rows.get(m, {}).get("bad", 0)} for m in months]
+    trend = [
+        {
+            "month": m,
+            "n": trend_rows.get(m, {}).get("n", 0),
+            "bad": trend_rows.get(m, {}).get("bad", 0),
+        }
+        for m in months
+    ]
     revoked = RatingRevocation.objects.filter(rating__official_id=official_id).count()
     total = sum(counts.values())
     rate = rules.satisfaction_rate(counts)
     return {
         "total": total,
-        "levels": [(level, name, counts.get(level, 0))
-                   for level, name in rules.levels_for(settings.RATING_SCALE)],
+        "levels": [
+            (level, name, counts.get(level, 0))
+            for level, name in rules.levels_for(settings.RATING_SCALE)
+        ],
         "satisfaction_rate": rate,
         "satisfaction_pct": None if rate is None else round(rate * 100, 1),
         "averages": averages,
@@ -92,8 +101,18 @@ def _trend_chart(trend):
     for i, t in enumerate(trend):
         h = round(t["n"] / peak * height)
         hb = round(t["bad"] / peak * height)
-        bars.append({**t, "x": i * (width + gap), "y": height - h, "h": h, "yb": height - hb,
-                     "hb": hb, "w": width, "label": t["month"].strftime("%m")})
+        bars.append(
+            {
+                **t,
+                "x": i * (width + gap),
+                "y": height - h,
+                "h": h,
+                "yb": height - hb,
+                "hb": hb,
+                "w": width,
+                "label": t["month"].strftime("%m"),
+            }
+        )
     return {"bars": bars, "width": len(trend) * (width + gap), "height": height, "peak": peak}
 
 
@@ -109,8 +128,9 @@ def callback_queue(*, user, include_done=False):
     """The office's call-back queue, oldest deadline first; overdue ones flagged."""
     if not roles.is_office(user):
         raise PermissionDenied
-    qs = CallBack.objects.select_related("rating", "rating__official", "rating__unit",
-                                         "rating__contact")
+    qs = CallBack.objects.select_related(
+        "rating", "rating__official", "rating__unit", "rating__contact"
+    )
     if not include_done:
         qs = qs.filter(recorded_at__isnull=True)
     now = timezone.now()
@@ -148,6 +168,8 @@ def rating_list_for_user(*, user, official_id=None, bad_only=False, limit=200):
 def appeal_list_pending(*, user):
     if not roles.is_office(user):
         raise PermissionDenied
-    return list(RatingAppeal.objects.filter(status=AppealStatus.PENDING)
-                .select_related("rating", "rating__official", "appellant")
-                .order_by("created_at"))
+    return list(
+        RatingAppeal.objects.filter(status=AppealStatus.PENDING)
+        .select_related("rating", "rating__official", "appellant")
+        .order_by("created_at")
+    )

@@ -53,8 +53,10 @@ MSG_REASON = "选择不满意时必须填写理由 (a reason is required for a d
 MSG_LEVEL = "请选择总体评价 (choose an overall level)"
 MSG_SCORE = "请为三项评分 (score all three dimensions, 1–5)"
 MSG_PHONE_CODE = "短信验证码错误或已过期 (wrong or expired SMS code)"
-MSG_PHONE_CODE_BURNED = ("验证码错误次数过多，已失效，请重新获取 "
-                         "(too many wrong SMS codes: the code is void, request a new one)")
+MSG_PHONE_CODE_BURNED = (
+    "验证码错误次数过多，已失效，请重新获取 "
+    "(too many wrong SMS codes: the code is void, request a new one)"
+)
 MSG_PHONE = "请填写正确的手机号 (enter a valid mobile number)"
 MSG_NAMED = "实名评价需填写姓名和手机号 (name and mobile are required for a named rating)"
 MSG_ALREADY_REVOKED = "该评价已撤销 (rating already revoked)"
@@ -73,19 +75,20 @@ def _refuse(message, code):
 
 
 def voter_key_for_phone(phone: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-phone",
-                            phone_normalise(phone))
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-phone", phone_normalise(phone))
 
 
 def voter_key_for_device(*, device: str, client_ip: str) -> str:
     # device cookie plus the coarse client network; the address itself is never stored
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-device",
-                            f"{device}|{rules.network_prefix(client_ip)}")
+    return rules.keyed_hash(
+        settings.VOTER_HASH_KEY, "voter-device", f"{device}|{rules.network_prefix(client_ip)}"
+    )
 
 
 def network_key_for(client_ip: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "network",
-                            rules.network_prefix(client_ip))[:16]
+    return rules.keyed_hash(settings.VOTER_HASH_KEY, "network", rules.network_prefix(client_ip))[
+        :16
+    ]
 
 
 def staff_phone_hash(phone: str) -> str:
@@ -93,8 +96,9 @@ def staff_phone_hash(phone: str) -> str:
 
 
 def _code_key(phone):
-    return "eval:phone-code:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code",
-                                                 phone_normalise(phone))
+    return "eval:phone-code:" + rules.keyed_hash(
+        settings.VOTER_HASH_KEY, "code", phone_normalise(phone)
+    )
 
 
 def phone_code_send(*, phone: str) -> None:
@@ -106,14 +110,17 @@ def phone_code_send(*, phone: str) -> None:
     cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses
     from portal.core.sms import send_sms
 
-    send_sms(phone=phone_normalise(phone),
-             text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。")
+    send_sms(
+        phone=phone_normalise(phone),
+        text=f"【效能测评】您的验证码是{code}，{settings.PHONE_CODE_TTL_SECONDS // 60}分钟内有效。",
+    )
 
 
 def _code_failures_key(phone):
     # keyed hash, never the raw phone; counted per phone whatever address the guesses come from
-    return "eval:phone-code-fail:" + rules.keyed_hash(settings.VOTER_HASH_KEY, "code-fail",
-                                                      phone_normalise(phone))
+    return "eval:phone-code-fail:" + rules.keyed_hash(
+        settings.VOTER_HASH_KEY, "code-fail", phone_normalise(phone)
+    )
 
 
 def phone_code_burned(*, phone: str) -> bool:
@@ -145,8 +152,11 @@ def phone_code_check(*, phone: str, code: str) -> bool:
 def staff_phones_import(*, unit, phones) -> int:
     """Store a unit's staff mobiles as keyed hashes only. Returns how many were new."""
     hashes = {staff_phone_hash(p) for p in phones if is_mobile(p)}
-    existing = set(StaffPhone.objects.filter(unit=unit, phone_hash__in=hashes)
-                   .values_list("phone_hash", flat=True))
+    existing = set(
+        StaffPhone.objects.filter(unit=unit, phone_hash__in=hashes).values_list(
+            "phone_hash", flat=True
+        )
+    )
     StaffPhone.objects.bulk_create(
         [StaffPhone(unit=unit, phone_hash=h) for h in hashes - existing], ignore_conflicts=True
     )
@@ -157,13 +167,16 @@ def staff_phones_import(*, unit, phones) -> int:
 
 
 def qr_token_make(*, unit, official=None) -> str:
-    return signing.dumps({"u": unit.pk, "o": official.pk if official else None}, salt=QR_SALT,
-                         compress=True)
+    return signing.dumps(
+        {"u": unit.pk, "o": official.pk if official else None}, salt=QR_SALT, compress=True
+    )
 
 
 def qr_token_read(token: str) -> dict:
     try:
-        return signing.loads(token, salt=QR_SALT, max_age=timedelta(days=settings.QR_TOKEN_MAX_DAYS))
+        return signing.loads(
+            token, salt=QR_SALT, max_age=timedelta(days=settings.QR_TOKEN_MAX_DAYS)
+        )
     except signing.SignatureExpired:
         _refuse(MSG_TOKEN_EXPIRED, "expired")
     except signing.BadSignature:
@@ -198,8 +211,12 @@ def ticket_issue(*, user, official=None) -> RatingTicket:
         raise PermissionDenied
     now = timezone.now()
     ticket = RatingTicket.objects.create(
-        code=secrets.token_urlsafe(18), unit_id=unit_id, official=official, issued_by=user,
-        created_at=now, expires_at=now + timedelta(hours=settings.RATING_TICKET_HOURS),
+        code=secrets.token_urlsafe(18),
+        unit_id=unit_id,
+        official=official,
+        issued_by=user,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.RATING_TICKET_HOURS),
     )
     return ticket
 
@@ -243,18 +260,35 @@ def _validate(data: RatingData, *, channel):
 
 
 def rating_submit(
-    *, official, data: RatingData, channel: str, voter_key: str, actor=None,
-    verified_phone: str = "", qr_token: str = "", latitude=None, longitude=None,
-    ticket_code: str = "", kiosk_token: str = "", network_key: str = "",
+    *,
+    official,
+    data: RatingData,
+    channel: str,
+    voter_key: str,
+    actor=None,
+    verified_phone: str = "",
+    qr_token: str = "",
+    latitude=None,
+    longitude=None,
+    ticket_code: str = "",
+    kiosk_token: str = "",
+    network_key: str = "",
 ) -> Rating:
     """Record one rating after every rule holds; raises ValidationError with a bilingual
     message (code names the rule) when refused."""
     _validate(data, channel=channel)
-    if actor is not None and getattr(actor, "is_authenticated", False) \
-            and actor.unit_id == official.unit_id:
+    if (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.unit_id == official.unit_id
+    ):
         _refuse(MSG_STAFF, "staff")
-    if verified_phone and StaffPhone.objects.filter(
-            unit_id=official.unit_id, phone_hash=staff_phone_hash(verified_phone)).exists():
+    if (
+        verified_phone
+        and StaffPhone.objects.filter(
+            unit_id=official.unit_id, phone_hash=staff_phone_hash(verified_phone)
+        ).exists()
+    ):
         _refuse(MSG_STAFF, "staff")
     if channel == Channel.QR:
         _check_qr(official=official, token=qr_token, latitude=latitude, longitude=longitude)
@@ -272,8 +306,9 @@ def rating_submit(
         # lock (which serialises this official's ratings) and takes the next one.
         slot = 1
         if channel != Channel.KIOSK and limit > 1:
-            used = Rating.objects.filter(official_id=official.pk, voter_key=voter_key,
-                                         month=month).count()
+            used = Rating.objects.filter(
+                official_id=official.pk, voter_key=voter_key, month=month
+            ).count()
             if used >= limit:
                 _refuse(MSG_ALREADY, "already")
             slot = used + 1
@@ -281,12 +316,23 @@ def rating_submit(
         if channel == Channel.TICKET:
             ticket = _ticket_use(code=ticket_code, official=official, now=now)
         rating = Rating(
-            official_id=official.pk, unit_id=official.unit_id, level=data.level,
-            attitude=data.attitude, efficiency=data.efficiency, style=data.style,
-            reason=data.reason.strip(), anonymous=data.anonymous, channel=channel,
-            voter_key=voter_key, network_key=network_key, ticket=ticket, month=month,
-            voter_slot=slot, created_at=now,
-            seq=head.seq + 1, prev_hash=head.head_hash,
+            official_id=official.pk,
+            unit_id=official.unit_id,
+            level=data.level,
+            attitude=data.attitude,
+            efficiency=data.efficiency,
+            style=data.style,
+            reason=data.reason.strip(),
+            anonymous=data.anonymous,
+            channel=channel,
+            voter_key=voter_key,
+            network_key=network_key,
+            ticket=ticket,
+            month=month,
+            voter_slot=slot,
+            created_at=now,
+            seq=head.seq + 1,
+            prev_hash=head.head_hash,
         )
         rating.hash = link_hash(rating.prev_hash, roundtrip(rating.payload()))
         try:
@@ -299,9 +345,9 @@ def rating_submit(
         head.save(update_fields=["seq", "head_hash"])
         if not data.anonymous:
             RatingContact.objects.create(
-                rating=rating, name=data.name.strip(),
-                phone_encrypted=_fernet().encrypt(phone_normalise(data.phone).encode())
-                .decode(),
+                rating=rating,
+                name=data.name.strip(),
+                phone_encrypted=_fernet().encrypt(phone_normalise(data.phone).encode()).decode(),
             )
         _callback_maybe(rating=rating, named=not data.anonymous, now=now)
         if rating.is_bad:
@@ -320,7 +366,8 @@ def _chain_head_locked(official_id) -> RatingChainHead:
     head = RatingChainHead.objects.select_for_update().filter(official_id=official_id).first()
     if head is None:
         RatingChainHead.objects.bulk_create(
-            [RatingChainHead(official_id=official_id, head_hash=GENESIS)], ignore_conflicts=True)
+            [RatingChainHead(official_id=official_id, head_hash=GENESIS)], ignore_conflicts=True
+        )
         head = RatingChainHead.objects.select_for_update().get(official_id=official_id)
     return head
 
@@ -369,7 +416,9 @@ def _callback_maybe(*, rating, named, now):
     else:
         return None
     return CallBack.objects.create(
-        rating=rating, kind=kind, created_at=now,
+        rating=rating,
+        kind=kind,
+        created_at=now,
         due_at=now + timedelta(hours=portal_rules().callback_hours),
     )
 
@@ -394,9 +443,13 @@ def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingR
     revocation = RatingRevocation.objects.create(
         rating=rating, reason=reason.strip(), actor=actor, created_at=timezone.now()
     )
-    audit_append(chain=f"rating-office:{rating.official_id}", action="rating_revoke",
-                 obj=rating, actor=actor, after={"reason": revocation.reason,
-                                                 "appeal": appeal.pk if appeal else None})
+    audit_append(
+        chain=f"rating-office:{rating.official_id}",
+        action="rating_revoke",
+        obj=rating,
+        actor=actor,
+        after={"reason": revocation.reason, "appeal": appeal.pk if appeal else None},
+    )
     transaction.on_commit(lambda: cache.delete(aggregates_cache_key(rating.official_id)))
     return revocation
 
@@ -404,15 +457,23 @@ def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingR
 @transaction.atomic
 def appeal_file(*, rating: Rating, appellant, grounds: str) -> RatingAppeal:
     """申诉复核: the rated unit's own account (or the office) asks for a review."""
-    if not (roles.is_office(appellant)
-            or (roles.is_department(appellant) and appellant.unit_id == rating.unit_id)):
+    if not (
+        roles.is_office(appellant)
+        or (roles.is_department(appellant) and appellant.unit_id == rating.unit_id)
+    ):
         raise PermissionDenied
     if not grounds.strip():
         raise ValidationError("请填写申诉理由 (grounds are required)", code="grounds")
-    appeal = RatingAppeal.objects.create(rating=rating, appellant=appellant,
-                                         grounds=grounds.strip(), created_at=timezone.now())
-    audit_append(chain=f"rating-office:{rating.official_id}", action="appeal_file", obj=appeal,
-                 actor=appellant, after={"rating": rating.pk, "grounds": appeal.grounds})
+    appeal = RatingAppeal.objects.create(
+        rating=rating, appellant=appellant, grounds=grounds.strip(), created_at=timezone.now()
+    )
+    audit_append(
+        chain=f"rating-office:{rating.official_id}",
+        action="appeal_file",
+        obj=appeal,
+        actor=appellant,
+        after={"rating": rating.pk, "grounds": appeal.grounds},
+    )
     return appeal
 
 
@@ -429,15 +490,27 @@ def appeal_decide(*, appeal: RatingAppeal, actor, revoke: bool, reason: str) -> 
     appeal.decided_by, appeal.decided_at = actor, timezone.now()
     appeal.decision_reason = reason.strip()
     appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit_append(chain=f"rating-office:{appeal.rating.official_id}", action="appeal_decide",
-                 obj=appeal, actor=actor, before={"status": AppealStatus.PENDING},
-                 after={"status": appeal.status, "reason": appeal.decision_reason})
+    audit_append(
+        chain=f"rating-office:{appeal.rating.official_id}",
+        action="appeal_decide",
+        obj=appeal,
+        actor=actor,
+        before={"status": AppealStatus.PENDING},
+        after={"status": appeal.status, "reason": appeal.decision_reason},
+    )
     return appeal
 
 
 @transaction.atomic
-def callback_record(*, callback: CallBack, actor, reached: bool, verified_true: bool | None,
-                    resolved: bool | None, note: str = "") -> CallBack:
+def callback_record(
+    *,
+    callback: CallBack,
+    actor,
+    reached: bool,
+    verified_true: bool | None,
+    resolved: bool | None,
+    note: str = "",
+) -> CallBack:
     """Record the outcome of a call-back once; it cannot be changed afterwards."""
     _office_only(actor)
     callback = CallBack.objects.select_for_update().get(pk=callback.pk)
@@ -445,11 +518,20 @@ def callback_record(*, callback: CallBack, actor, reached: bool, verified_true: 
         raise ValidationError(MSG_CALLBACK_DONE, code="recorded")
     callback.reached, callback.verified_true, callback.resolved = reached, verified_true, resolved
     callback.note, callback.recorded_by, callback.recorded_at = note.strip(), actor, timezone.now()
-    callback.save(update_fields=["reached", "verified_true", "resolved", "note", "recorded_by",
-                                 "recorded_at"])
-    audit_append(chain=f"rating-office:{callback.rating.official_id}", action="callback_record",
-                 obj=callback, actor=actor,
-                 after={"reached": reached, "verified_true": verified_true,
-                        "resolved": resolved, "note": callback.note,
-                        "overdue": callback.recorded_at > callback.due_at})
+    callback.save(
+        update_fields=["reached", "verified_true", "resolved", "note", "recorded_by", "recorded_at"]
+    )
+    audit_append(
+        chain=f"rating-office:{callback.rating.official_id}",
+        action="callback_record",
+        obj=callback,
+        actor=actor,
+        after={
+            "reached": reached,
+            "verified_true": verified_true,
+            "resolved": resolved,
+            "note": callback.note,
+            "overdue": callback.recorded_at > callback.due_at,
+        },
+    )
     return callback

@@ -21,19 +21,42 @@ def suspicious_list(*, now=None) -> list[dict]:
     recent = Rating.objects.active().filter(created_at__gte=since)
     flags = []
     for key in ("network_key", "voter_key"):
-        rows = (recent.exclude(**{key: ""}).values("official_id", "official__title", key)
-                .annotate(n=Count("id")).filter(n__gte=settings.SUSPICIOUS_BURST_COUNT)
-                .order_by("-n"))
+        rows = (
+            recent.exclude(**{key: ""})
+            .values("official_id", "official__title", key)
+            .annotate(n=Count("id"))
+            .filter(n__gte=settings.SUSPICIOUS_BURST_COUNT)
+            .order_by("-n")
+        )
         for row in rows[:200]:
-            flags.append({"kind": "burst", "by": key, "official_id": row["official_id"],
-                          "official": row["official__title"], "n": row["n"],
-                          "key": row[key][:8]})
+            flags.append(
+                {
+                    "kind": "burst",
+                    "by": key,
+                    "official_id": row["official_id"],
+                    "official": row["official__title"],
+                    "n": row["n"],
+                    "key": row[key][:8],
+                }
+            )
     day_start = now - timedelta(days=1)
-    runs = (Rating.objects.active().filter(created_at__gte=day_start)
-            .values("official_id", "official__title")
-            .annotate(good=Count("id", filter=good_rating_q()), day=TruncDate("created_at"))
-            .filter(good__gte=settings.SUSPICIOUS_GOOD_RUN).order_by("-good"))
+    runs = (
+        Rating.objects.active()
+        .filter(created_at__gte=day_start)
+        .values("official_id", "official__title")
+        .annotate(good=Count("id", filter=good_rating_q()), day=TruncDate("created_at"))
+        .filter(good__gte=settings.SUSPICIOUS_GOOD_RUN)
+        .order_by("-good")
+    )
     for row in runs[:200]:
-        flags.append({"kind": "good-run", "by": "", "official_id": row["official_id"],
-                      "official": row["official__title"], "n": row["good"], "key": ""})
+        flags.append(
+            {
+                "kind": "good-run",
+                "by": "",
+                "official_id": row["official_id"],
+                "official": row["official__title"],
+                "n": row["good"],
+                "key": "",
+            }
+        )
     return flags

@@ -5,9 +5,26 @@ from portal.audit.services import roundtrip
 
 from .models import Rating, RatingChainHead
 
-_FIELDS = ("pk", "official_id", "unit_id", "level", "attitude", "efficiency", "style", "reason",
-           "anonymous", "channel", "voter_key", "network_key", "ticket_id", "month",
-           "created_at", "seq", "prev_hash", "hash")
+_FIELDS = (
+    "pk",
+    "official_id",
+    "unit_id",
+    "level",
+    "attitude",
+    "efficiency",
+    "style",
+    "reason",
+    "anonymous",
+    "channel",
+    "voter_key",
+    "network_key",
+    "ticket_id",
+    "month",
+    "created_at",
+    "seq",
+    "prev_hash",
+    "hash",
+)
 
 
 def verify_rating_chains() -> list[str]:
@@ -27,17 +44,23 @@ def verify_rating_chains() -> list[str]:
             continue
         rating = Rating(**{k: v for k, v in values.items() if k != "pk"})
         if values["prev_hash"] != expected_prev:
-            problems.append(f"ratings of official {official}: rating id={values['pk']} "
-                            "previous-hash mismatch")
+            problems.append(
+                f"ratings of official {official}: rating id={values['pk']} previous-hash mismatch"
+            )
             broken = True
         elif link_hash(values["prev_hash"], roundtrip(rating.payload())) != values["hash"]:
-            problems.append(f"ratings of official {official}: rating id={values['pk']} "
-                            "content does not match its hash")
+            problems.append(
+                f"ratings of official {official}: rating id={values['pk']} "
+                "content does not match its hash"
+            )
             broken = True
         expected_prev = values["hash"]
     for official, head in heads.items():
         if last_hash.get(official, GENESIS) != head and not any(
-                f"official {official}:" in p for p in problems):
-            problems.append(f"ratings of official {official}: chain head does not match the "
-                            "last rating (rating removed)")
+            f"official {official}:" in p for p in problems
+        ):
+            problems.append(
+                f"ratings of official {official}: chain head does not match the "
+                "last rating (rating removed)"
+            )
     return problems

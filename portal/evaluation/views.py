@@ -43,20 +43,35 @@ def _device(request) -> str:
 def _with_device_cookie(request, response):
     device = getattr(request, "_evaluation_device", None)
     if device and request.COOKIES.get(DEVICE_COOKIE) != device:
-        response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True,
-                            samesite="Lax", secure=request.is_secure())
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=400 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
     return response
 
 
 def _client_limited(request, *, rate=None) -> bool:
-    return is_ratelimited(request, group="evaluation.rate.client", key=client_key,
-                          rate=rate or settings.RATING_RATE_LIMIT, increment=True)
+    return is_ratelimited(
+        request,
+        group="evaluation.rate.client",
+        key=client_key,
+        rate=rate or settings.RATING_RATE_LIMIT,
+        increment=True,
+    )
 
 
 def _voter_limited(request, voter_key) -> bool:
-    return is_ratelimited(request, group="evaluation.rate.voter",
-                          key=lambda group, req: voter_key,
-                          rate=settings.RATING_VOTER_RATE_LIMIT, increment=True)
+    return is_ratelimited(
+        request,
+        group="evaluation.rate.voter",
+        key=lambda group, req: voter_key,
+        rate=settings.RATING_VOTER_RATE_LIMIT,
+        increment=True,
+    )
 
 
 def _submit(request, *, official, form, channel, **extra):
@@ -68,23 +83,30 @@ def _submit(request, *, official, form, channel, **extra):
     data = form.rating_data()
     verified_phone = ""
     if settings.PHONE_VERIFICATION:
-        if not services.phone_code_check(phone=data.phone,
-                                         code=form.cleaned_data.get("phone_code", "")):
+        if not services.phone_code_check(
+            phone=data.phone, code=form.cleaned_data.get("phone_code", "")
+        ):
             if services.phone_code_burned(phone=data.phone):
                 return None, services.MSG_PHONE_CODE_BURNED
             return None, services.MSG_PHONE_CODE
         verified_phone = data.phone
         voter_key = services.voter_key_for_phone(data.phone)
     else:
-        voter_key = services.voter_key_for_device(device=_device(request),
-                                                  client_ip=client_address(request))
+        voter_key = services.voter_key_for_device(
+            device=_device(request), client_ip=client_address(request)
+        )
     if _voter_limited(request, voter_key):
         return None, services.MSG_TOO_MANY
     try:
         rating = services.rating_submit(
-            official=official, data=data, channel=channel, voter_key=voter_key,
-            actor=request.user, verified_phone=verified_phone,
-            network_key=services.network_key_for(client_address(request)), **extra,
+            official=official,
+            data=data,
+            channel=channel,
+            voter_key=voter_key,
+            actor=request.user,
+            verified_phone=verified_phone,
+            network_key=services.network_key_for(client_address(request)),
+            **extra,
         )
     except ValidationError as exc:
         return None, exc.messages[0]
@@ -93,8 +115,13 @@ def _submit(request, *, official, form, channel, **extra):
 
 def _send_code(request, form):
     phone = request.POST.get("phone", "")
-    if is_ratelimited(request, group="evaluation.phone-code", key=client_key,
-                      rate=settings.PHONE_CODE_RATE_LIMIT, increment=True):
+    if is_ratelimited(
+        request,
+        group="evaluation.phone-code",
+        key=client_key,
+        rate=settings.PHONE_CODE_RATE_LIMIT,
+        increment=True,
+    ):
         return services.MSG_TOO_MANY, False
     try:
         services.phone_code_send(phone=phone)
@@ -149,27 +176,42 @@ def qr_rate(request, token, official_id=None):
     try:
         data = services.qr_token_read(token)
     except ValidationError as exc:
-        return render(request, "evaluation/refused.html", {"message": exc.messages[0]},
-                      status=400)
+        return render(request, "evaluation/refused.html", {"message": exc.messages[0]}, status=400)
     unit = get_object_or_404(Unit, pk=data["u"])
     official_id = official_id or data.get("o")
     if official_id is None:
         officials = OfficialPage.objects.live().filter(unit=unit).order_by("display_order", "id")
-        return render(request, "evaluation/qr_pick.html",
-                      {"unit": unit, "officials": officials, "token": token})
+        return render(
+            request,
+            "evaluation/qr_pick.html",
+            {"unit": unit, "officials": officials, "token": token},
+        )
     official = _official(official_id)
-    context = {"official": official, "unit": unit, "qr": True,
-               "form_action": reverse("evaluation:qr_official", args=[token, official.pk])}
+    context = {
+        "official": official,
+        "unit": unit,
+        "qr": True,
+        "form_action": reverse("evaluation:qr_official", args=[token, official.pk]),
+    }
     if request.method == "POST":
         form = RatingForm(request.POST)
         rating, refusal = _submit(
-            request, official=official, form=form, channel=Channel.QR, qr_token=token,
-            latitude=request.POST.get("latitude"), longitude=request.POST.get("longitude"),
+            request,
+            official=official,
+            form=form,
+            channel=Channel.QR,
+            qr_token=token,
+            latitude=request.POST.get("latitude"),
+            longitude=request.POST.get("longitude"),
         )
         if rating is not None:
             return _page(request, "evaluation/thanks.html", {"official": official})
-        return _page(request, "evaluation/rate_page.html",
-                     {**context, "form": form, "notice": refusal}, status=400)
+        return _page(
+            request,
+            "evaluation/rate_page.html",
+            {**context, "form": form, "notice": refusal},
+            status=400,
+        )
     return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})
 
 
@@ -177,29 +219,43 @@ def ticket_rate(request, code):
     """一次一评: a ticket from the window clerk proves a real transaction."""
     ticket = RatingTicket.objects.select_related("unit", "official").filter(code=code).first()
     if ticket is None:
-        return render(request, "evaluation/refused.html",
-                      {"message": services.MSG_TOKEN_BAD}, status=404)
+        return render(
+            request, "evaluation/refused.html", {"message": services.MSG_TOKEN_BAD}, status=404
+        )
     if ticket.used_at is not None:
-        return render(request, "evaluation/refused.html",
-                      {"message": services.MSG_TICKET_USED}, status=400)
-    official_id = ticket.official_id or request.GET.get("official") or request.POST.get(
-        "official")
+        return render(
+            request, "evaluation/refused.html", {"message": services.MSG_TICKET_USED}, status=400
+        )
+    official_id = ticket.official_id or request.GET.get("official") or request.POST.get("official")
     if not official_id:
-        officials = OfficialPage.objects.live().filter(unit=ticket.unit).order_by(
-            "display_order", "id")
-        return render(request, "evaluation/ticket_pick.html",
-                      {"unit": ticket.unit, "officials": officials, "code": code})
+        officials = (
+            OfficialPage.objects.live().filter(unit=ticket.unit).order_by("display_order", "id")
+        )
+        return render(
+            request,
+            "evaluation/ticket_pick.html",
+            {"unit": ticket.unit, "officials": officials, "code": code},
+        )
     official = _official(official_id)
-    context = {"official": official, "unit": ticket.unit, "ticket": ticket,
-               "form_action": reverse("evaluation:ticket", args=[code]) + f"?official={official.pk}"}
+    context = {
+        "official": official,
+        "unit": ticket.unit,
+        "ticket": ticket,
+        "form_action": reverse("evaluation:ticket", args=[code]) + f"?official={official.pk}",
+    }
     if request.method == "POST":
         form = RatingForm(request.POST)
-        rating, refusal = _submit(request, official=official, form=form,
-                                  channel=Channel.TICKET, ticket_code=code)
+        rating, refusal = _submit(
+            request, official=official, form=form, channel=Channel.TICKET, ticket_code=code
+        )
         if rating is not None:
             return _page(request, "evaluation/thanks.html", {"official": official})
-        return _page(request, "evaluation/rate_page.html",
-                     {**context, "form": form, "notice": refusal}, status=400)
+        return _page(
+            request,
+            "evaluation/rate_page.html",
+            {**context, "form": form, "notice": refusal},
+            status=400,
+        )
     return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})
 
 
@@ -208,8 +264,7 @@ def kiosk(request, token):
     try:
         data = services.kiosk_token_read(token)
     except ValidationError as exc:
-        return render(request, "evaluation/refused.html", {"message": exc.messages[0]},
-                      status=400)
+        return render(request, "evaluation/refused.html", {"message": exc.messages[0]}, status=400)
     unit = get_object_or_404(Unit, pk=data["u"])
     if data.get("o") is None:
         raise Http404
@@ -218,19 +273,31 @@ def kiosk(request, token):
     if request.method == "POST":
         form = KioskForm(request.POST)
         if _client_limited(request, rate=settings.KIOSK_RATE_LIMIT):
-            return render(request, "evaluation/kiosk.html",
-                          {**context, "form": form, "notice": services.MSG_TOO_MANY}, status=429)
+            return render(
+                request,
+                "evaluation/kiosk.html",
+                {**context, "form": form, "notice": services.MSG_TOO_MANY},
+                status=429,
+            )
         if form.is_valid():
             try:
                 services.rating_submit(
-                    official=official, data=form.rating_data(), channel=Channel.KIOSK,
+                    official=official,
+                    data=form.rating_data(),
+                    channel=Channel.KIOSK,
                     # each kiosk rating is one person served: a fresh random key, no identity
-                    voter_key=secrets.token_hex(32), actor=request.user, kiosk_token=token,
+                    voter_key=secrets.token_hex(32),
+                    actor=request.user,
+                    kiosk_token=token,
                     network_key=services.network_key_for(client_address(request)),
                 )
             except ValidationError as exc:
-                return render(request, "evaluation/kiosk.html",
-                              {**context, "form": form, "notice": exc.messages[0]}, status=400)
+                return render(
+                    request,
+                    "evaluation/kiosk.html",
+                    {**context, "form": form, "notice": exc.messages[0]},
+                    status=400,
+                )
             return render(request, "evaluation/kiosk_thanks.html", context)
         return render(request, "evaluation/kiosk.html", {**context, "form": form}, status=400)
     return render(request, "evaluation/kiosk.html", {**context, "form": KioskForm()})

@@ -26,11 +26,21 @@ hooks.register(OFFICIAL_PROFILE_CONTEXT, profile_context)
 
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
-    return OfficeMenuItem("测评管理（回访、申诉、撤销）", reverse("evaluation:office_dashboard"),
-                          name="evaluation", icon_name="tasks", order=910)
+    return OfficeMenuItem(
+        "测评管理（回访、申诉、撤销）",
+        reverse("evaluation:office_dashboard"),
+        name="evaluation",
+        icon_name="tasks",
+        order=910,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_evaluation_reports_menu_item():
-    return ReportsMenuItem("预警与月度报告", reverse("evaluation:office_reports"),
-                           name="evaluation-reports", icon_name="doc-full", order=920)
+    return ReportsMenuItem(
+        "预警与月度报告",
+        reverse("evaluation:office_reports"),
+        name="evaluation-reports",
+        icon_name="doc-full",
+        order=920,
+    )

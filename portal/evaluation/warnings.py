@@ -28,14 +28,19 @@ def _day_end(day: date) -> datetime:
 def bad_counts(*, day: date, official_ids=None, min_month=1, min_year=1):
     """[(official_id, month_count, year_count)] of 不满意 votes not revoked, up to `day`."""
     month, first_of_year = month_start(day), year_start(day)
-    qs = Rating.objects.active().bad().filter(month__gte=first_of_year, month__lte=month,
-                                              created_at__lt=_day_end(day))
+    qs = (
+        Rating.objects.active()
+        .bad()
+        .filter(month__gte=first_of_year, month__lte=month, created_at__lt=_day_end(day))
+    )
     if official_ids is not None:
         qs = qs.filter(official_id__in=official_ids)
-    rows = (qs.values("official_id")
-            .annotate(m=Count("id", filter=Q(month=month)), y=Count("id"))
-            .filter(Q(m__gte=min_month) | Q(y__gte=min_year))
-            .values_list("official_id", "m", "y"))
+    rows = (
+        qs.values("official_id")
+        .annotate(m=Count("id", filter=Q(month=month)), y=Count("id"))
+        .filter(Q(m__gte=min_month) | Q(y__gte=min_year))
+        .values_list("official_id", "m", "y")
+    )
     return list(rows)
 
 
@@ -47,15 +52,21 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Offi
     min_year = min(t[1] for t in thresholds.values())
     now = timezone.now()
     candidates = []
-    for official_id, m, y in bad_counts(day=day, official_ids=official_ids,
-                                        min_month=min_month, min_year=min_year):
-        for level, kind in rules.warning_levels(month_count=m, year_count=y,
-                                                thresholds=thresholds):
+    for official_id, m, y in bad_counts(
+        day=day, official_ids=official_ids, min_month=min_month, min_year=min_year
+    ):
+        for level, kind in rules.warning_levels(month_count=m, year_count=y, thresholds=thresholds):
             start = month_start(day) if kind == "month" else year_start(day)
-            candidates.append(OfficialWarning(
-                official_id=official_id, level=level, period_kind=kind, period_start=start,
-                count=m if kind == WarningPeriod.MONTH else y, created_at=now,
-            ))
+            candidates.append(
+                OfficialWarning(
+                    official_id=official_id,
+                    level=level,
+                    period_kind=kind,
+                    period_start=start,
+                    count=m if kind == WarningPeriod.MONTH else y,
+                    created_at=now,
+                )
+            )
     if not candidates:
         return []
     with transaction.atomic():
@@ -70,11 +81,16 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Offi
 def _notify(new):
     from cms.models import OfficialPage
 
-    names = dict(OfficialPage.objects.filter(pk__in=[w.official_id for w in new[:200]])
-                 .values_list("pk", "title"))
-    lines = [f"{names.get(w.official_id, w.official_id)}：{w.get_level_display()}"
-             f"（{w.get_period_kind_display()} {w.period_start:%Y-%m}，不满意 {w.count}）"
-             for w in new[:200]]
+    names = dict(
+        OfficialPage.objects.filter(pk__in=[w.official_id for w in new[:200]]).values_list(
+            "pk", "title"
+        )
+    )
+    lines = [
+        f"{names.get(w.official_id, w.official_id)}：{w.get_level_display()}"
+        f"（{w.get_period_kind_display()} {w.period_start:%Y-%m}，不满意 {w.count}）"
+        for w in new[:200]
+    ]
     send_mail(
         subject=f"【预警】新增 {len(new)} 条效能预警",
         message="\n".join(lines) + ("\n……" if len(new) > 200 else ""),
@@ -84,8 +100,9 @@ def _notify(new):
     )
 
 
-def warning_action_record(*, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None,
-                          note: str = ""):
+def warning_action_record(
+    *, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None, note: str = ""
+):
     """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
     from django.core.exceptions import PermissionDenied
 
@@ -97,15 +114,27 @@ def warning_action_record(*, warning: OfficialWarning, actor, kind: str, done_at
     if not roles.is_office(actor):
         raise PermissionDenied
     with transaction.atomic():
-        action = WarningAction(warning=warning, kind=kind, actor=actor,
-                               done_at=done_at or timezone.now(), note=note.strip(),
-                               created_at=timezone.now())
+        action = WarningAction(
+            warning=warning,
+            kind=kind,
+            actor=actor,
+            done_at=done_at or timezone.now(),
+            note=note.strip(),
+            created_at=timezone.now(),
+        )
         if minutes is not None:
             action.minutes = minutes
         action.save()
-        audit_append(chain=f"warning:{warning.official_id}", action="warning_action",
-                     obj=action, actor=actor,
-                     after={"warning": warning.pk, "kind": kind,
-                            "done_at": action.done_at.isoformat(),
-                            "minutes": action.minutes.name if action.minutes else ""})
+        audit_append(
+            chain=f"warning:{warning.official_id}",
+            action="warning_action",
+            obj=action,
+            actor=actor,
+            after={
+                "warning": warning.pk,
+                "kind": kind,
+                "done_at": action.done_at.isoformat(),
+                "minutes": action.minutes.name if action.minutes else "",
+            },
+        )
     return action

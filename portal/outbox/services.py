@@ -66,10 +66,12 @@ def _publish(message: OutboxMessage) -> None:
     # a connection to the broker named in settings now (not the one cached at start-up), with
     # a short timeout and no retry loop: a dead broker must not hold the person's request
     with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
-                               timeout=BROKER_TIMEOUT_SECONDS)
-        current_app.send_task(message.task_name, kwargs=kwargs, connection=conn, retry=False,
-                              **options)
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+        )
+        current_app.send_task(
+            message.task_name, kwargs=kwargs, connection=conn, retry=False, **options
+        )
 
 
 def outbox_send(*, message_id: int) -> bool:
@@ -98,10 +100,9 @@ def outbox_send(*, message_id: int) -> bool:
 def outbox_relay(*, limit: int = 500) -> dict:
     """Send unsent messages, oldest first; stop at the first broker failure."""
     ids = list(
-        OutboxMessage.objects.filter(sent_at__isnull=True).order_by("id").values_list("id",
-                                                                                     flat=True)[
-            :limit
-        ]
+        OutboxMessage.objects.filter(sent_at__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
     sent = 0
     for message_id in ids:
@@ -130,8 +131,9 @@ def task_once(*, key: str, task_name: str = ""):
         yield True
 
 
-def outbox_prune(*, older_than_days: int | None = None,
-                 taskrun_older_than_days: int | None = None) -> dict:
+def outbox_prune(
+    *, older_than_days: int | None = None, taskrun_older_than_days: int | None = None
+) -> dict:
     """Delete messages sent more than OUTBOX_KEEP_DAYS ago and idempotency keys recorded more
     than OUTBOX_TASKRUN_KEEP_DAYS ago. An unsent message is a task still owed: it stays,
     whatever its age."""

@@ -38,16 +38,19 @@ def rating_heads_digest() -> tuple[str, int, int]:
         return "", 0, 0
     h = hashlib.sha256()
     chains = events = 0
-    for official_id, seq, head in model.objects.order_by("pk").values_list("pk", "seq",
-                                                                            "head_hash"):
+    for official_id, seq, head in model.objects.order_by("pk").values_list(
+        "pk", "seq", "head_hash"
+    ):
         h.update(f"rating:{official_id}:{head}\n".encode())
         chains, events = chains + 1, events + seq
     return h.hexdigest(), chains, events
 
 
 def day_digest(*, day, audit_digest: str, ratings_digest: str, prev_digest: str) -> str:
-    text = (f"day:{day.isoformat()}\naudit:{audit_digest}\nratings:{ratings_digest}\n"
-            f"prev:{prev_digest}\n")
+    text = (
+        f"day:{day.isoformat()}\naudit:{audit_digest}\nratings:{ratings_digest}\n"
+        f"prev:{prev_digest}\n"
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -67,12 +70,15 @@ def audit_head_publish(*, now=None) -> DailyHeadDigest:
         try:
             with transaction.atomic():
                 return DailyHeadDigest.objects.create(
-                    day=day, audit_digest=audit, ratings_digest=ratings,
+                    day=day,
+                    audit_digest=audit,
+                    ratings_digest=ratings,
                     chains=ChainHead.objects.count() + rating_chains,
                     events=(heads["n"] or 0) + ratings_count,
                     prev_digest=prev_digest,
-                    digest=day_digest(day=day, audit_digest=audit, ratings_digest=ratings,
-                                      prev_digest=prev_digest),
+                    digest=day_digest(
+                        day=day, audit_digest=audit, ratings_digest=ratings, prev_digest=prev_digest
+                    ),
                     created_at=now,
                 )
         except IntegrityError:  # a second worker published the same day first
@@ -88,8 +94,12 @@ def verify_daily_digests():
     """Every published day still hashes to its digest and points at the day before it."""
     problems, prev_digest = [], GENESIS
     for row in DailyHeadDigest.objects.order_by("day").iterator():
-        expected = day_digest(day=row.day, audit_digest=row.audit_digest,
-                              ratings_digest=row.ratings_digest, prev_digest=row.prev_digest)
+        expected = day_digest(
+            day=row.day,
+            audit_digest=row.audit_digest,
+            ratings_digest=row.ratings_digest,
+            prev_digest=row.prev_digest,
+        )
         if row.prev_digest != prev_digest:
             problems.append(f"daily digest {row.day}: previous-day digest mismatch")
             break
@@ -125,7 +135,9 @@ class DigestAtomFeed(Feed):
 
     def item_description(self, item):
         return _("摘要 %(digest)s；前一日 %(prev)s；审计链 %(audit)s；测评链 %(ratings)s") % {
-            "digest": item.digest, "prev": item.prev_digest, "audit": item.audit_digest,
+            "digest": item.digest,
+            "prev": item.prev_digest,
+            "audit": item.audit_digest,
             "ratings": item.ratings_digest or "-",
         }
 

@@ -171,7 +171,9 @@ OUTBOX_TASKRUN_KEEP_DAYS = 30
 
 # --- search ---------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
-SEARCH_BACKEND = "search.backends.elasticsearch" if ELASTICSEARCH_URL else "search.backends.database"
+SEARCH_BACKEND = (
+    "search.backends.elasticsearch" if ELASTICSEARCH_URL else "search.backends.database"
+)
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", "portal")
 # Chinese analyzer of the Elasticsearch mapping: "smartcn" (analysis-smartcn plugin) or IK's
 # "ik_max_word" (then SEARCH_ES_SEARCH_ANALYZER="ik_smart"); changing it needs search_reindex

@@ -72,8 +72,7 @@ def _share(phrases: list[list[str]]) -> float:
     """At most this share of documents matches (0 for a word too rare to have statistics):
     every phrase needs each of its words and adjacent pairs, whose shares are known."""
     shares = _lexeme_shares()
-    return min(shares.get(word, 0.0) for phrase in phrases
-               for word in phrase + word_pairs(phrase))
+    return min(shares.get(word, 0.0) for phrase in phrases for word in phrase + word_pairs(phrase))
 
 
 def fts5_query(phrases: list[list[str]]) -> str:
@@ -110,7 +109,9 @@ class Backend(BaseBackend):
             rows = [self._row(doc_type, doc, now) for doc in batch]
             with transaction.atomic():
                 SearchDocument.objects.bulk_create(
-                    rows, update_conflicts=True, unique_fields=["doc_type", "doc_id"],
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["doc_type", "doc_id"],
                     update_fields=_UPDATE_FIELDS,
                 )
                 if self.vendor == "sqlite":
@@ -189,7 +190,8 @@ class Backend(BaseBackend):
         if self.vendor == "sqlite":
             return RawSQL(
                 "id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",
-                [fts5_query(phrases)], output_field=BooleanField(),
+                [fts5_query(phrases)],
+                output_field=BooleanField(),
             )
         condition = Q()
         for phrase in phrases:
@@ -225,15 +227,15 @@ class Backend(BaseBackend):
             if total <= cap:
                 # few matches: take them all from the GIN index and sort them. (Walking the
                 # date index instead tests every row for a word that matches almost nothing.)
-                ordered = qs.order_by((F("published_at") + timedelta(0)).desc(),
-                                      F("id").desc())
+                ordered = qs.order_by((F("published_at") + timedelta(0)).desc(), F("id").desc())
             else:
                 # many matches: walk the date index newest first and stop at the page. (The
                 # GIN index would fetch and sort every match of a frequent word.) The wrapped
                 # condition cannot use the GIN index, which leaves the planner only this way.
                 base, _ = self.queryset(doc_type, "", query.filters)
                 ordered = base.filter(self.match(phrases, indexable=False)).order_by(
-                    "-published_at", "-id")
+                    "-published_at", "-id"
+                )
         offset = (page - 1) * per_page
         rows = list(
             ordered.values_list("doc_id", "title", "data", "published_at")[
@@ -241,13 +243,25 @@ class Backend(BaseBackend):
             ]
         )
         hits = [
-            make_hit(doc_type, doc_id=d, title=t, data=data, phrases=phrases,
-                     published_at=None if p == NO_DATE else p)
+            make_hit(
+                doc_type,
+                doc_id=d,
+                title=t,
+                data=data,
+                phrases=phrases,
+                published_at=None if p == NO_DATE else p,
+            )
             for d, t, data, p in rows
         ]
         return SearchResults(
-            hits=hits, total=min(total, cap), total_capped=total > cap, facets=facets,
-            page=page, per_page=per_page, backend=self.name, query=query.q,
+            hits=hits,
+            total=min(total, cap),
+            total_capped=total > cap,
+            facets=facets,
+            page=page,
+            per_page=per_page,
+            backend=self.name,
+            query=query.q,
         )
 
     def _first_matches(self, doc_type, query, qs, phrases, cap) -> list[dict]:
@@ -265,16 +279,18 @@ class Backend(BaseBackend):
             return [dict(zip(names, row[1:], strict=True)) for row in rows]
 
         window = conf.get("SEARCH_COUNT_WINDOW")
-        if phrases and self.vendor == "postgresql" and (
-            _share(phrases) * window >= 2 * (cap + 1)
-        ):
+        if phrases and self.vendor == "postgresql" and (_share(phrases) * window >= 2 * (cap + 1)):
             base, _ = self.queryset(doc_type, "", query.filters)
-            rows = (base.order_by().annotate(_hit=self.match(phrases, indexable=False), **columns)
-                    .values_list("_hit", *columns)[:window])
+            rows = (
+                base.order_by()
+                .annotate(_hit=self.match(phrases, indexable=False), **columns)
+                .values_list("_hit", *columns)[:window]
+            )
             sql, params = rows.query.sql_with_params()
             with connection.cursor() as cursor:
-                cursor.execute(f'SELECT * FROM ({sql}) w WHERE w."_hit" LIMIT %s',
-                               [*params, cap + 1])
+                cursor.execute(
+                    f'SELECT * FROM ({sql}) w WHERE w."_hit" LIMIT %s', [*params, cap + 1]
+                )
                 found = cursor.fetchall()
             if len(found) > cap:
                 return as_dicts(found)

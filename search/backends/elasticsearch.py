@@ -54,8 +54,10 @@ class Backend(BaseBackend):
     def client(self) -> Elasticsearch:
         if self._client is None:
             self._client = Elasticsearch(
-                settings.ELASTICSEARCH_URL, request_timeout=conf.get("SEARCH_ES_TIMEOUT"),
-                max_retries=0, retry_on_timeout=False,
+                settings.ELASTICSEARCH_URL,
+                request_timeout=conf.get("SEARCH_ES_TIMEOUT"),
+                max_retries=0,
+                retry_on_timeout=False,
             )
         return self._client
 
@@ -64,8 +66,9 @@ class Backend(BaseBackend):
 
     def _mark_down(self, exc):
         self._down_until = time.monotonic() + conf.get("SEARCH_ES_RETRY_SECONDS")
-        log.warning("elasticsearch unreachable (%s): using the database index",
-                    exc.__class__.__name__)
+        log.warning(
+            "elasticsearch unreachable (%s): using the database index", exc.__class__.__name__
+        )
 
     def _is_down(self) -> bool:
         return time.monotonic() < self._down_until
@@ -101,7 +104,9 @@ class Backend(BaseBackend):
         texts[doc_type.title_field] = doc_title(doc_type, doc)
         published = doc_published(doc_type, doc)
         return {
-            "doc_id": str(doc.id), "text": texts, "facets": doc_facets(doc_type, doc),
+            "doc_id": str(doc.id),
+            "text": texts,
+            "facets": doc_facets(doc_type, doc),
             "published_at": published.isoformat() if published else None,
             "data": doc_data(doc),
         }
@@ -116,8 +121,12 @@ class Backend(BaseBackend):
         try:
             self._ensure_alias(doc_type)
             self._bulk(
-                {"_op_type": "index", "_index": self.alias(doc_type),
-                 "_id": str(doc.id), "_source": self._source(doc_type, doc)}
+                {
+                    "_op_type": "index",
+                    "_index": self.alias(doc_type),
+                    "_id": str(doc.id),
+                    "_source": self._source(doc_type, doc),
+                }
                 for doc in documents
             )
         except UNREACHABLE as exc:
@@ -151,8 +160,12 @@ class Backend(BaseBackend):
             while batch := list(islice(it, BATCH)):
                 self.database.index(doc_type, batch, now=started)
                 self._bulk(
-                    {"_op_type": "index", "_index": new, "_id": str(doc.id),
-                     "_source": self._source(doc_type, doc)}
+                    {
+                        "_op_type": "index",
+                        "_index": new,
+                        "_id": str(doc.id),
+                        "_source": self._source(doc_type, doc),
+                    }
                     for doc in batch
                 )
                 total += len(batch)
@@ -200,7 +213,9 @@ class Backend(BaseBackend):
     def _search(self, doc_type: DocType, query: Query) -> SearchResults:
         page, per_page = clamp_page(query.page, query.per_page)
         cap = conf.get("SEARCH_TOTAL_CAP")
-        fields = [f"text.{doc_type.title_field}^2"] + [f"text.{n}" for n in doc_type.text_fields[1:]]
+        fields = [f"text.{doc_type.title_field}^2"] + [
+            f"text.{n}" for n in doc_type.text_fields[1:]
+        ]
         s = Search(using=self.client, index=self.alias(doc_type))
         for part in query_parts(query.q):
             s = s.query("multi_match", query=part, type="phrase", fields=fields)
@@ -211,8 +226,9 @@ class Backend(BaseBackend):
                 s = s.filter("term", **{f"facets.{name}": str(value)})
         for name in query.facets:
             s.aggs.bucket(name, "terms", field=f"facets.{name}", size=100)
-        s = s.sort({"published_at": {"order": "desc", "missing": "_last"}},
-                   {"doc_id": {"order": "desc"}})
+        s = s.sort(
+            {"published_at": {"order": "desc", "missing": "_last"}}, {"doc_id": {"order": "desc"}}
+        )
         s = s.extra(track_total_hits=cap + 1)
         offset = (page - 1) * per_page
         s = s[offset : offset + per_page]
@@ -224,19 +240,29 @@ class Backend(BaseBackend):
         for hit in response.hits:
             src = hit.to_dict()
             published = src.get("published_at")
-            hits.append(make_hit(
-                doc_type, doc_id=src["doc_id"],
-                title=src.get("text", {}).get(doc_type.title_field, ""),
-                data=src.get("data", {}), phrases=phrases,
-                published_at=datetime.fromisoformat(published) if published else None,
-            ))
+            hits.append(
+                make_hit(
+                    doc_type,
+                    doc_id=src["doc_id"],
+                    title=src.get("text", {}).get(doc_type.title_field, ""),
+                    data=src.get("data", {}),
+                    phrases=phrases,
+                    published_at=datetime.fromisoformat(published) if published else None,
+                )
+            )
         facets = {
             name: [(b.key, b.doc_count) for b in getattr(response.aggregations, name).buckets]
             for name in query.facets
         }
         return SearchResults(
-            hits=hits, total=min(total, cap), total_capped=capped, facets=facets, page=page,
-            per_page=per_page, backend=self.name, query=query.q,
+            hits=hits,
+            total=min(total, cap),
+            total_capped=capped,
+            facets=facets,
+            page=page,
+            per_page=per_page,
+            backend=self.name,
+            query=query.q,
         )
 
     def health(self) -> str:

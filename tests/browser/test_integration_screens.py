@@ -21,11 +21,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _sign_in(page, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": page.base,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": page.base,
+            }
+        ]
+    )
 
 
 def test_office_registers_an_endpoint_and_sees_its_secret_once(
@@ -53,13 +57,15 @@ def test_department_reads_the_notice_of_a_new_assignment_on_a_phone(
 ):
     dept = make_unit(name="县市场监管局")
     office = staff_user_create(username="office-n", role=roles.OFFICE, password="x-2026-pw")
-    handler = staff_user_create(username="dept-n", role=roles.DEPARTMENT, password="x-2026-pw",
-                                unit=dept)
+    handler = staff_user_create(
+        username="dept-n", role=roles.DEPARTMENT, password="x-2026-pw", unit=dept
+    )
     category, _ = Category.objects.get_or_create(code="efficiency", defaults={"name": "办事效率"})
     case, _receipt = case_submit(category=category, text="食品经营许可证办理超过承诺时限。")
     case = case_accept(case=case, actor=office)
-    case_assign(case=case, actor=office, department=dept,
-                    deadline=timezone.localdate() + timedelta(days=10))
+    case_assign(
+        case=case, actor=office, department=dept, deadline=timezone.localdate() + timedelta(days=10)
+    )
     page = phone_page
     _sign_in(page, handler)
     page.goto(f"{page.base}/dept/notices/")

@@ -4,8 +4,11 @@ import pytest
 
 from portal.evaluation.models import Rating
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.portal.evaluation.urls"),
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.urls("tests.portal.evaluation.urls"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +32,8 @@ def _fill_common(page, level_label):
 
 
 def test_rate_an_official_on_a_phone_anonymously_and_by_name(
-        phone_page, axe_check, screenshot, official, make_official):
+    phone_page, axe_check, screenshot, official, make_official
+):
     page = phone_page
     page.goto(page.base + official.url)
     assert page.locator("#rating-heading").is_visible()

@@ -8,8 +8,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def people(make_official, make_unit):
     unit = make_unit(name="县市场监督管理局")
-    official = make_official(name="张伟丽", unit=unit, gender="F", post="党组书记、局长",
-                             work_in_charge="主持全面工作")
+    official = make_official(
+        name="张伟丽", unit=unit, gender="F", post="党组书记、局长", work_in_charge="主持全面工作"
+    )
     make_official(name="李明", unit=make_unit(name="县公安局"), post="副局长")
     return official
 

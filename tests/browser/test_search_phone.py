@@ -13,12 +13,24 @@ pytestmark = pytest.mark.browser
 def test_a_phone_user_searches_and_sees_a_highlighted_chinese_hit(
     phone_page, site_pages, screenshot
 ):
-    news = site_pages["news"].add_child(instance=NewsPage(
-        title="城区路灯集中维修", slug="lamps", date=date(2026, 10, 8),
-        body="<p>幸福小区路灯不亮的问题已经整改。</p>", live=True))
-    site_pages["news"].add_child(instance=NewsPage(
-        title="工地噪音整治", slug="noise", date=date(2026, 10, 9), body="<p>夜间施工。</p>",
-        live=True))
+    news = site_pages["news"].add_child(
+        instance=NewsPage(
+            title="城区路灯集中维修",
+            slug="lamps",
+            date=date(2026, 10, 8),
+            body="<p>幸福小区路灯不亮的问题已经整改。</p>",
+            live=True,
+        )
+    )
+    site_pages["news"].add_child(
+        instance=NewsPage(
+            title="工地噪音整治",
+            slug="noise",
+            date=date(2026, 10, 9),
+            body="<p>夜间施工。</p>",
+            live=True,
+        )
+    )
     api.reindex("news")
 
     page = phone_page

@@ -22,9 +22,16 @@ def test_editor_edits_an_officials_post_in_the_admin(editor_client, official):
     assert "分管工作" in response.content.decode()
     # publishing through the admin changes the public profile
     form = {
-        "title": official.title, "slug": official.slug, "gender": "F", "unit": official.unit_id,
-        "post": "党组书记、主任", "rank": "head", "work_in_charge": "主持全面工作",
-        "display_order": 0, "roster_code": "", "action-publish": "publish",
+        "title": official.title,
+        "slug": official.slug,
+        "gender": "F",
+        "unit": official.unit_id,
+        "post": "党组书记、主任",
+        "rank": "head",
+        "work_in_charge": "主持全面工作",
+        "display_order": 0,
+        "roster_code": "",
+        "action-publish": "publish",
     }
     response = editor_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -37,10 +44,20 @@ def test_editor_edits_an_officials_post_in_the_admin(editor_client, official):
 def test_editor_edits_a_unit_snippet(editor_client, unit):
     response = editor_client.get(f"/admin/snippets/cms/unit/edit/{unit.pk}/")
     assert response.status_code == 200
-    response = editor_client.post(f"/admin/snippets/cms/unit/edit/{unit.pk}/", {
-        "name": unit.name, "short_name": "政务中心", "kind": "window", "address": "人民路1号",
-        "latitude": "27.2", "longitude": "116.5", "head": "", "phone": "", "display_order": 1,
-    })
+    response = editor_client.post(
+        f"/admin/snippets/cms/unit/edit/{unit.pk}/",
+        {
+            "name": unit.name,
+            "short_name": "政务中心",
+            "kind": "window",
+            "address": "人民路1号",
+            "latitude": "27.2",
+            "longitude": "116.5",
+            "head": "",
+            "phone": "",
+            "display_order": 1,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Unit.objects.get(pk=unit.pk).short_name == "政务中心"
 

@@ -20,7 +20,11 @@ def units(make_unit):
 @pytest.mark.parametrize("filename", ["roster.csv", "roster.xlsx"])
 def test_example_file_imports_three_officials(units, roster, filename, capsys):
     call_command("import_roster", str(EXAMPLES / filename))
-    assert set(OfficialPage.objects.values_list("title", flat=True)) == {"李晓梅", "王建国", "陈志强"}
+    assert set(OfficialPage.objects.values_list("title", flat=True)) == {
+        "李晓梅",
+        "王建国",
+        "陈志强",
+    }
     li = OfficialPage.objects.get(roster_code="EX0001")
     assert li.unit.name == "县政务服务中心" and li.gender == "F" and li.name_initials == "lxm"
     assert "新增 3" in capsys.readouterr().out
@@ -35,7 +39,9 @@ def test_dry_run_writes_nothing(units, roster):
 @pytest.mark.django_db
 def test_reimport_updates_instead_of_duplicating(units, roster, tmp_path):
     call_command("import_roster", str(EXAMPLES / "roster.csv"))
-    changed = (EXAMPLES / "roster.csv").read_text(encoding="utf-8").replace("综合窗口科科长", "副主任")
+    changed = (
+        (EXAMPLES / "roster.csv").read_text(encoding="utf-8").replace("综合窗口科科长", "副主任")
+    )
     path = tmp_path / "changed.csv"
     path.write_text(changed, encoding="utf-8")
     call_command("import_roster", str(path))

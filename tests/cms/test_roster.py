@@ -11,8 +11,13 @@ from cms.pinyin import name_initials, name_pinyin
 
 @pytest.mark.parametrize(
     "name, initials, full",
-    [("张伟丽", "zwl", "zhangweili"), ("单雪", "sx", "shanxue"), ("曾志国", "zzg", "zengzhiguo"),
-     ("欧阳明", "oym", "ouyangming"), ("", "", "")],
+    [
+        ("张伟丽", "zwl", "zhangweili"),
+        ("单雪", "sx", "shanxue"),
+        ("曾志国", "zzg", "zengzhiguo"),
+        ("欧阳明", "oym", "ouyangming"),
+        ("", "", ""),
+    ],
 )
 def test_pinyin_of_names(name, initials, full):
     assert name_initials(name) == initials

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _add(section, model, title, day, *, live=True, **fields):
-    return section.add_child(instance=model(title=title, date=day, body="<p>正文</p>",
-                                            live=live, **fields))
+    return section.add_child(
+        instance=model(title=title, date=day, body="<p>正文</p>", live=live, **fields)
+    )
 
 
 def test_news_section_lists_live_news_newest_first_and_not_drafts(client):

@@ -87,8 +87,9 @@ def test_deactivated_client_key_is_refused_and_works_again_once_reactivated(
 ):
     registered, key, _html = _register_client(office)
     html = _followed(
-        office.post(f"/office/open311-clients/{registered.pk}/active/", {"active": "0"},
-                    follow=True)
+        office.post(
+            f"/office/open311-clients/{registered.pk}/active/", {"active": "0"}, follow=True
+        )
     )
     assert "已停用：市12345热线" in html
     registered.refresh_from_db()
@@ -99,10 +100,13 @@ def test_deactivated_client_key_is_refused_and_works_again_once_reactivated(
     assert _open311_post(client, category, key).status_code == 201
     actions = list(
         AuditEvent.objects.filter(chain=f"open311-client:{registered.pk}")
-        .order_by("seq").values_list("action", flat=True)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == [
-        "open311_client.register", "open311_client.active_set", "open311_client.active_set"
+        "open311_client.register",
+        "open311_client.active_set",
+        "open311_client.active_set",
     ]
 
 
@@ -126,8 +130,9 @@ def test_the_management_command_registers_through_the_same_audited_service(capsy
 
 
 def _register_endpoint(office, dept, url):
-    html = _page(office.post("/office/exchange/endpoints/new/", {"unit": dept.pk, "url": url},
-                             follow=True))
+    html = _page(
+        office.post("/office/exchange/endpoints/new/", {"unit": dept.pk, "url": url}, follow=True)
+    )
     assert "签名密钥" in html and "无法再次查看" in html
     return html.split("<code data-secret>")[1].split("</code>")[0]
 
@@ -136,9 +141,7 @@ def _assign(make_case, office_user, dept, capture):
     case, _ = make_case()
     case = case_accept(case=case, actor=office_user)
     with capture(execute=True):
-        return case_assign(
-            case=case, actor=office_user, department=dept
-        )
+        return case_assign(case=case, actor=office_user, department=dept)
 
 
 def _inbound(client, dept, secret, case, key):
@@ -148,8 +151,11 @@ def _inbound(client, dept, secret, case, key):
         {"idempotency_key": key, "action": "sign", "case_number": case.number}
     ).encode()
     return client.post(
-        "/dept/exchange/inbound/", body, content_type="application/json",
-        HTTP_X_DEPARTMENT=str(dept.pk), HTTP_X_SIGNATURE=sign(secret, body),
+        "/dept/exchange/inbound/",
+        body,
+        content_type="application/json",
+        HTTP_X_DEPARTMENT=str(dept.pk),
+        HTTP_X_SIGNATURE=sign(secret, body),
     )
 
 
@@ -232,15 +238,17 @@ def test_changing_the_url_sends_new_assignments_there_and_a_bad_url_is_refused(
     _register_endpoint(office, dept, "http://127.0.0.1:9/old")
     endpoint = DepartmentEndpoint.objects.get(unit=dept)
     bad = _followed(
-        office.post(f"/office/exchange/endpoints/{endpoint.pk}/url/", {"url": "javascript:x"},
-                    follow=True)
+        office.post(
+            f"/office/exchange/endpoints/{endpoint.pk}/url/", {"url": "javascript:x"}, follow=True
+        )
     )
     assert "接收地址无效" in bad
     receiver = Receiver()
     try:
         html = _followed(
-            office.post(f"/office/exchange/endpoints/{endpoint.pk}/url/", {"url": receiver.url},
-                        follow=True)
+            office.post(
+                f"/office/exchange/endpoints/{endpoint.pk}/url/", {"url": receiver.url}, follow=True
+            )
         )
         assert "接收地址已修改" in html
         _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
@@ -261,8 +269,9 @@ def test_a_deactivated_endpoint_refuses_replies_and_gets_no_new_assignments(
     endpoint = DepartmentEndpoint.objects.get(unit=dept)
     case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
     html = _followed(
-        office.post(f"/office/exchange/endpoints/{endpoint.pk}/active/", {"active": "0"},
-                    follow=True)
+        office.post(
+            f"/office/exchange/endpoints/{endpoint.pk}/active/", {"active": "0"}, follow=True
+        )
     )
     assert "已停用" in html
     assert _inbound(client, dept, secret, case, "r-1").status_code == 403
@@ -325,31 +334,34 @@ def test_retry_now_attempts_a_pending_delivery_again(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 3)
     assert delivery.delivered_at is not None and len(receiver.received) == 1
-    assert AuditEvent.objects.filter(
-        chain=f"exchange-endpoint:{dept.pk}", action="exchange_delivery.retry"
-    ).count() == 2
-    again = _followed(
-        office.post(f"/office/exchange/deliveries/{delivery.pk}/retry/", follow=True)
+    assert (
+        AuditEvent.objects.filter(
+            chain=f"exchange-endpoint:{dept.pk}", action="exchange_delivery.retry"
+        ).count()
+        == 2
     )
+    again = _followed(office.post(f"/office/exchange/deliveries/{delivery.pk}/retry/", follow=True))
     assert "只有待投递的记录可以重新投递" in again
 
 
 # --- staff work mobiles -----------------------------------------------------------------------
 
 
-def test_office_records_a_handlers_work_mobile_and_bad_numbers_are_refused(
-    office, make_user, dept
-):
+def test_office_records_a_handlers_work_mobile_and_bad_numbers_are_refused(office, make_user, dept):
     handler = make_user(roles.DEPARTMENT, unit=dept)
     listing = _page(office.get(f"/office/staff-mobiles/?unit={dept.pk}"))
     assert handler.username in listing
-    bad = _followed(office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": "12345"},
-                                follow=True))
+    bad = _followed(
+        office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": "12345"}, follow=True)
+    )
     assert "请填写11位中国大陆手机号" in bad
     handler.refresh_from_db()
     assert handler.mobile == ""
-    ok = _followed(office.post(f"/office/staff-mobiles/{handler.pk}/",
-                               {"mobile": "139 1234 5678"}, follow=True))
+    ok = _followed(
+        office.post(
+            f"/office/staff-mobiles/{handler.pk}/", {"mobile": "139 1234 5678"}, follow=True
+        )
+    )
     assert "已保存" in ok
     handler.refresh_from_db()
     assert handler.mobile == "13912345678"
@@ -392,8 +404,9 @@ SCREENS_GET = [
 ]
 
 
-@pytest.mark.parametrize("role", [roles.DEPARTMENT, roles.MONITOR, roles.EDITOR, roles.LEADER,
-                                  None])
+@pytest.mark.parametrize(
+    "role", [roles.DEPARTMENT, roles.MONITOR, roles.EDITOR, roles.LEADER, None]
+)
 def test_other_roles_are_refused_every_screen_and_action(
     client, make_user, dept, role, office_user, django_capture_on_commit_callbacks, make_case
 ):

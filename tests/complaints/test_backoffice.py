@@ -17,9 +17,7 @@ def setup(make_case, make_user, make_unit, office_user):
     handler_b = make_user(roles.DEPARTMENT, unit=dept_b)
     case, _ = make_case(anonymous=False, contact_name="赵六", contact_phone="13512345678")
     case = case_accept(case=case, actor=office_user)
-    case = case_assign(
-        case=case, actor=office_user, department=dept_a
-    )
+    case = case_assign(case=case, actor=office_user, department=dept_a)
     return {"case": case, "a": handler_a, "b": handler_b, "office": office_user}
 
 
@@ -159,9 +157,7 @@ def test_department_b_cannot_download_department_a_attachments(
     photo = SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png")
     case, _ = make_case(files=[photo])
     case = case_accept(case=case, actor=office_user)
-    case = case_assign(
-        case=case, actor=office_user, department=dept_a
-    )
+    case = case_assign(case=case, actor=office_user, department=dept_a)
     att = case.attachments.get()
     client.force_login(make_user(roles.DEPARTMENT, unit=dept_b))
     assert client.get(f"/office/files/{att.pk}/").status_code == 404

@@ -55,9 +55,7 @@ def _assign(make_case, office_user, dept, capture, urgent=None):
     case, _ = make_case()
     case = case_accept(case=case, actor=office_user)
     with capture(execute=True):
-        return case_assign(
-            case=case, actor=office_user, department=dept, urgent=urgent
-        )
+        return case_assign(case=case, actor=office_user, department=dept, urgent=urgent)
 
 
 def _texts_to(phone):
@@ -65,7 +63,12 @@ def _texts_to(phone):
 
 
 def test_a_new_assignment_texts_handlers_with_a_mobile_and_leaves_an_in_app_notice(
-    make_case, office_user, handler_a, quiet_handler_a, handler_b, dept_a,
+    make_case,
+    office_user,
+    handler_a,
+    quiet_handler_a,
+    handler_b,
+    dept_a,
     django_capture_on_commit_callbacks,
 ):
     sms.outbox.clear()
@@ -75,9 +78,7 @@ def test_a_new_assignment_texts_handlers_with_a_mobile_and_leaves_an_in_app_noti
     assert len(texts) == 1 and case.number in texts[0] and "新交办" in texts[0]
     assert _texts_to("13733334444") == []  # the other department hears nothing
     assert case.text not in texts[0]  # the SMS names the case, not its content
-    assert any(
-        set(m.to) == {"wsj@example.com", "wsj2@example.com"} for m in mail.outbox
-    )
+    assert any(set(m.to) == {"wsj@example.com", "wsj2@example.com"} for m in mail.outbox)
     notice = DepartmentNotice.objects.get(case=case)
     assert notice.unit_id == dept_a.pk and notice.event == "state:assigned"
     assert case.number in notice.text and notice.read_at is None
@@ -87,8 +88,7 @@ def test_urgent_supervised_and_due_tomorrow_cases_are_texted(
     make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
 ):
     sms.outbox.clear()
-    case = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks,
-                   urgent=True)
+    case = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks, urgent=True)
     assert _texts_to("13911112222")[0].startswith("【紧急】")
     day_before = add_working_days(case.deadline, -1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -106,9 +106,7 @@ def test_a_returned_case_gets_an_in_app_notice_but_no_sms_unless_urgent(
 ):
     case = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
     case = case_sign(case=case, actor=handler_a)
-    case = case_answer(
-        case=case, actor=handler_a, answer="已整改", finding=Finding.TRUE
-    )
+    case = case_answer(case=case, actor=handler_a, answer="已整改", finding=Finding.TRUE)
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_return(case=case, actor=office_user, reason="答复不完整")
@@ -145,7 +143,12 @@ def test_a_failing_sms_provider_does_not_stop_the_email_or_the_notice(
 
 
 def test_the_unit_sees_its_notices_with_an_unread_count_and_marks_them_read(
-    client, make_case, office_user, handler_a, quiet_handler_a, dept_a,
+    client,
+    make_case,
+    office_user,
+    handler_a,
+    quiet_handler_a,
+    dept_a,
     django_capture_on_commit_callbacks,
 ):
     first = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
@@ -188,7 +191,12 @@ def test_the_admin_menu_label_carries_the_unread_count(
 
 
 def test_another_department_can_neither_see_nor_mark_the_notice(
-    client, make_case, office_user, handler_a, handler_b, dept_a,
+    client,
+    make_case,
+    office_user,
+    handler_a,
+    handler_b,
+    dept_a,
     django_capture_on_commit_callbacks,
 ):
     case = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)

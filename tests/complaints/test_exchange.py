@@ -60,9 +60,7 @@ def _assign(make_case, office_user, dept, capture):
     case, _ = make_case()
     case = case_accept(case=case, actor=office_user)
     with capture(execute=True):
-        return case_assign(
-            case=case, actor=office_user, department=dept
-        )
+        return case_assign(case=case, actor=office_user, department=dept)
 
 
 def test_assignment_is_delivered_as_a_signed_envelope_after_the_receiver_recovers(

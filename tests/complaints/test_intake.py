@@ -254,24 +254,28 @@ def test_decompression_bomb_is_refused_not_a_500(client, category, monkeypatch):
     assert "file is damaged" in response.content.decode()
 
 
-def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(client, category,
-                                                                         monkeypatch):
+def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(
+    client, category, monkeypatch
+):
     from captcha.conf import settings as captcha_settings
     from captcha.models import CaptchaStore
 
     monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
     wrong = CaptchaStore.objects.create(challenge="WXYZ", response="wxyz")
-    refused = client.post("/complaints/new/", _form(category, captcha_0=wrong.hashkey,
-                                                    captcha_1="abcd"))
+    refused = client.post(
+        "/complaints/new/", _form(category, captcha_0=wrong.hashkey, captcha_1="abcd")
+    )
     assert refused.status_code == 400 and "验证码错误" in refused.content.decode()
     assert not Case.objects.exists()
     assert not CaptchaStore.objects.filter(hashkey=wrong.hashkey).exists()  # one try only
     right = CaptchaStore.objects.create(challenge="ABCD", response="abcd")
-    accepted = client.post("/complaints/new/", _form(category, captcha_0=right.hashkey,
-                                                     captcha_1=" ABCD "))
+    accepted = client.post(
+        "/complaints/new/", _form(category, captcha_0=right.hashkey, captcha_1=" ABCD ")
+    )
     assert accepted.status_code == 201 and Case.objects.count() == 1
-    replay = client.post("/complaints/new/", _form(category, captcha_0=right.hashkey,
-                                                   captcha_1="abcd"))
+    replay = client.post(
+        "/complaints/new/", _form(category, captcha_0=right.hashkey, captcha_1="abcd")
+    )
     assert replay.status_code == 400 and Case.objects.count() == 1
 
 
@@ -282,8 +286,13 @@ def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(client,
 def test_a_named_complaint_stores_the_mobile_as_ascii_digits(category, typed, stored):
     from complaints.services import case_submit
 
-    case, _ = case_submit(category=category, text="实名反映", anonymous=False,
-                          contact_name="李明", contact_phone=typed)
+    case, _ = case_submit(
+        category=category,
+        text="实名反映",
+        anonymous=False,
+        contact_name="李明",
+        contact_phone=typed,
+    )
     assert crypto.decrypt(case.contact_phone_enc) == stored
 
 
@@ -292,9 +301,15 @@ def test_a_complaint_with_a_phone_that_is_not_a_mobile_is_refused(client, catego
     from complaints.services import case_submit
 
     with pytest.raises(ValidationError):
-        case_submit(category=category, text="实名反映", anonymous=False,
-                    contact_name="李明", contact_phone=typed)
-    response = client.post("/complaints/new/", _form(category, anonymous="0",
-                                                       contact_name="李明", contact_phone=typed))
+        case_submit(
+            category=category,
+            text="实名反映",
+            anonymous=False,
+            contact_name="李明",
+            contact_phone=typed,
+        )
+    response = client.post(
+        "/complaints/new/", _form(category, anonymous="0", contact_name="李明", contact_phone=typed)
+    )
     assert response.status_code != 201 and not Case.objects.exists()
     assert "请输入11位手机号" in response.content.decode()

@@ -86,17 +86,13 @@ def test_retaliation_report_becomes_an_urgent_case_the_office_keeps(
 def test_office_cannot_answer_a_case_it_assigned(make_case, office_user, make_unit):
     case, _ = make_case()
     case = case_accept(case=case, actor=office_user)
-    case = case_assign(
-        case=case, actor=office_user, department=make_unit()
-    )
+    case = case_assign(case=case, actor=office_user, department=make_unit())
     from complaints.models import Case
 
     Case.objects.filter(pk=case.pk).update(state=CaseState.SIGNED)  # as if the dept signed
     case.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        case_answer(
-            case=case, actor=office_user, answer="x", finding="true"
-        )
+        case_answer(case=case, actor=office_user, answer="x", finding="true")
 
 
 @pytest.mark.django_db

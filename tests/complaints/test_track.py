@@ -118,9 +118,7 @@ def test_not_satisfied_reopens_the_case_once(client, make_case, office_user, mak
     client.post(url + "callback/", {"result": "not_satisfied", "comment": "问题没有解决"})
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS and case.reopen_count == 1
-    case = case_answer(
-        case=case, actor=dept, answer="再次核查并整改。", finding="partly"
-    )
+    case = case_answer(case=case, actor=dept, answer="再次核查并整改。", finding="partly")
     case = case_approve(case=case, actor=office_user)
     client.post(url + "callback/", {"result": "not_satisfied"})
     case.refresh_from_db()
@@ -224,9 +222,7 @@ def test_anonymous_opt_in_email_gets_update_notices_without_content(
 
 def test_rejected_complaint_shows_the_reason_to_the_complainant(client, make_case, office_user):
     case, receipt = make_case()
-    case_reject(
-        case=case, actor=office_user, reason="已进入诉讼程序，不予受理。"
-    )
+    case_reject(case=case, actor=office_user, reason="已进入诉讼程序，不予受理。")
     url = _open(client, case.number, receipt.code)["Location"]
     html = client.get(url).content.decode()
     assert "不予受理" in html and "已进入诉讼程序" in html

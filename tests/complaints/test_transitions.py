@@ -130,14 +130,10 @@ def test_reject_needs_a_reason_and_ends_the_case(make_case, office_user):
 def test_return_for_rework_goes_back_to_the_department(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
     case = case_sign(case=case, actor=handler_a)
-    case = case_answer(
-        case=case, actor=handler_a, answer="不属实", finding="false"
-    )
+    case = case_answer(case=case, actor=handler_a, answer="不属实", finding="false")
     with pytest.raises(ValidationError):
         case_return(case=case, actor=office_user)
-    case = case_return(
-        case=case, actor=office_user, reason="未附核查材料，请补充。"
-    )
+    case = case_return(case=case, actor=office_user, reason="未附核查材料，请补充。")
     assert case.state == CaseState.IN_PROGRESS and case.state_reason.startswith("未附核查")
 
 
@@ -146,13 +142,9 @@ def test_transfer_must_name_the_responsible_unit_and_the_case_moves_there(
 ):
     case = _assigned(make_case, office_user, dept_a)
     with pytest.raises(ValidationError):
-        case_transfer_request(
-            case=case, actor=handler_a, reason="不是我们的事"
-        )
+        case_transfer_request(case=case, actor=handler_a, reason="不是我们的事")
     with pytest.raises(ValidationError):
-        case_transfer_request(
-            case=case, actor=handler_a, to_unit=dept_a, reason="x"
-        )
+        case_transfer_request(case=case, actor=handler_a, to_unit=dept_a, reason="x")
     case = case_transfer_request(
         case=case,
         actor=handler_a,
@@ -173,12 +165,8 @@ def test_refused_transfer_stays_with_the_first_department(
     make_case, office_user, handler_a, dept_a, dept_b
 ):
     case = _assigned(make_case, office_user, dept_a)
-    case = case_transfer_request(
-        case=case, actor=handler_a, to_unit=dept_b, reason="不归我们"
-    )
-    case = case_transfer_refuse(
-        case=case, actor=office_user, reason="属你单位审批事项"
-    )
+    case = case_transfer_request(case=case, actor=handler_a, to_unit=dept_b, reason="不归我们")
+    case = case_transfer_refuse(case=case, actor=office_user, reason="属你单位审批事项")
     assert case.state == CaseState.ASSIGNED and case.department == dept_a
 
 
@@ -194,14 +182,8 @@ def test_merge_duplicates(make_case, office_user):
 def test_reopen_only_once(make_case, office_user, handler_a, dept_a):
     case = _assigned(make_case, office_user, dept_a)
     for _ in range(2):
-        case = (
-            case_sign(case=case, actor=handler_a)
-            if (case.state == CaseState.ASSIGNED)
-            else case
-        )
-        case = case_answer(
-            case=case, actor=handler_a, answer="答复", finding="true"
-        )
+        case = case_sign(case=case, actor=handler_a) if (case.state == CaseState.ASSIGNED) else case
+        case = case_answer(case=case, actor=handler_a, answer="答复", finding="true")
         case = case_approve(case=case, actor=office_user)
         if case.reopen_count == 0:
             case = case_reopen(case=case, actor=office_user)
@@ -476,9 +458,7 @@ def test_urgent_assignment_notifies_the_department_at_once(
     case = case_accept(case=case, actor=office_user)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_assign(
-            case=case, actor=office_user, department=dept_a, urgent=True
-        )
+        case = case_assign(case=case, actor=office_user, department=dept_a, urgent=True)
     assert case.urgent
     assert any(m.subject.startswith("【紧急】") and m.to == ["a@example.com"] for m in mail.outbox)
 

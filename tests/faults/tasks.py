@@ -13,8 +13,9 @@ def attempts_path(key: str) -> str:
     return f"/tmp/outbox-fault-{key}.attempts"
 
 
-@shared_task(name="tests.faults.tasks.outbox_fault_effect_task", acks_late=True,
-             reject_on_worker_lost=True)
+@shared_task(
+    name="tests.faults.tasks.outbox_fault_effect_task", acks_late=True, reject_on_worker_lost=True
+)
 def outbox_fault_effect_task(*, key: str, hold_seconds: int = 30):
     from portal.outbox.services import task_once
 

@@ -20,10 +20,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("need_redis")]
 
 def _submit_with_task(queue_name, n):
     category = Category.objects.order_by("id").first() or Category.objects.create(
-        name="办事效率", code="efficiency")
+        name="办事效率", code="efficiency"
+    )
     with transaction.atomic():
         case, _ = case_submit(category=category, text=f"窗口推诿扯皮第{n}次。")
-        outbox_enqueue(case_notify_task, kwargs={"case_id": case.pk, "event": "submitted"}, queue=queue_name)
+        outbox_enqueue(
+            case_notify_task, kwargs={"case_id": case.pk, "event": "submitted"}, queue=queue_name
+        )
     return case
 
 
@@ -60,12 +63,15 @@ def test_submissions_are_kept_while_the_broker_is_down_and_relayed_when_it_is_ba
     assert outbox_relay() == {"sent": 0, "pending": 0}  # nothing is sent twice
     assert queue_length(queue) == 5
     with capsys.disabled():
-        print(f"\n[faults] broker down: 5 submissions accepted in {elapsed:.2f}s, 5 tasks kept "
-              f"in the outbox, 5 sent by the relay once the broker was back, 0 duplicates")
+        print(
+            f"\n[faults] broker down: 5 submissions accepted in {elapsed:.2f}s, 5 tasks kept "
+            f"in the outbox, 5 sent by the relay once the broker was back, 0 duplicates"
+        )
 
 
-def test_a_task_is_sent_at_once_when_the_broker_is_up(settings, queue, app_broker,
-                                                      django_capture_on_commit_callbacks):
+def test_a_task_is_sent_at_once_when_the_broker_is_up(
+    settings, queue, app_broker, django_capture_on_commit_callbacks
+):
     app_broker("memory://")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = BROKER
@@ -96,10 +102,17 @@ def test_a_complaint_posted_while_the_broker_is_down_is_accepted(settings, app_b
     settings.CELERY_BROKER_URL = CLOSED_BROKER
     app_broker(CLOSED_BROKER)
     client = Client(raise_request_exception=False)
-    response = client.post("/complaints/new/", {
-        "anonymous": "1", "subject_kind": "general", "category": str(category.pk),
-        "text": "窗口推诿扯皮，一件事跑了三次。", "captcha_0": "x", "captcha_1": "PASSED",
-    })
+    response = client.post(
+        "/complaints/new/",
+        {
+            "anonymous": "1",
+            "subject_kind": "general",
+            "category": str(category.pk),
+            "text": "窗口推诿扯皮，一件事跑了三次。",
+            "captcha_0": "x",
+            "captcha_1": "PASSED",
+        },
+    )
     assert Case.objects.count() == 1
     assert response.status_code == 201
     # the notice waits in the outbox for the relay

@@ -9,11 +9,15 @@ from django.test import Client
 
 from complaints.models import Case, Category
 
-pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("need_postgres")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("need_postgres")]
 
-FORM = {"anonymous": "1", "subject_kind": "general", "text": "窗口推诿扯皮，一件事跑了三次。",
-        "captcha_0": "x", "captcha_1": "PASSED"}
+FORM = {
+    "anonymous": "1",
+    "subject_kind": "general",
+    "text": "窗口推诿扯皮，一件事跑了三次。",
+    "captcha_0": "x",
+    "captcha_1": "PASSED",
+}
 
 
 @pytest.fixture
@@ -24,8 +28,10 @@ def refusing_database():
             CREATE OR REPLACE FUNCTION fault_refuse_write() RETURNS trigger AS $$
             BEGIN RAISE EXCEPTION 'fault test: database refuses writes'; END $$
             LANGUAGE plpgsql""")
-        cur.execute(f"CREATE TRIGGER fault_refuse BEFORE INSERT ON {table} "
-                    f"FOR EACH ROW EXECUTE FUNCTION fault_refuse_write()")
+        cur.execute(
+            f"CREATE TRIGGER fault_refuse BEFORE INSERT ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION fault_refuse_write()"
+        )
 
     def accept_again():
         with connection.cursor() as cur:
@@ -57,8 +63,10 @@ def test_a_refused_write_keeps_nothing_and_a_retry_is_stored_once(refusing_datab
     assert retried.status_code == 201
     assert Case.objects.count() == 1
     with capsys.disabled():
-        print(f"\n[faults] database refused a write: HTTP {refused.status_code}, 0 rows kept; "
-              f"retry: HTTP {retried.status_code}, 1 row")
+        print(
+            f"\n[faults] database refused a write: HTTP {refused.status_code}, 0 rows kept; "
+            f"retry: HTTP {retried.status_code}, 1 row"
+        )
 
 
 def test_a_refused_write_shows_a_clear_bilingual_message(refusing_database):

@@ -17,11 +17,14 @@ def test_the_500_page_is_bilingual_and_needs_no_database():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("view,status,words", [
-    (defaults.bad_request, 400, ("请求有误", "Bad request")),
-    (defaults.permission_denied, 403, ("无权访问", "Forbidden")),
-    (defaults.page_not_found, 404, ("页面不存在", "Page not found")),
-])
+@pytest.mark.parametrize(
+    "view,status,words",
+    [
+        (defaults.bad_request, 400, ("请求有误", "Bad request")),
+        (defaults.permission_denied, 403, ("无权访问", "Forbidden")),
+        (defaults.page_not_found, 404, ("页面不存在", "Page not found")),
+    ],
+)
 def test_the_400_403_404_pages_are_bilingual(rf, view, status, words):
     from django.contrib.auth.models import AnonymousUser
 

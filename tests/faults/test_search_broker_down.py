@@ -58,9 +58,15 @@ def test_news_published_while_the_broker_is_down_is_searchable_once_it_is_back(
     _run_what_the_broker_holds(settings)  # nothing left over from other tests
     _broker_down(settings, app_broker)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        news = site_pages["news"].add_child(instance=NewsPage(
-            title="路灯维修", slug="lamps-broker-down", date=date(2026, 10, 1),
-            body="<p>全县路灯检修。</p>", live=True))
+        news = site_pages["news"].add_child(
+            instance=NewsPage(
+                title="路灯维修",
+                slug="lamps-broker-down",
+                date=date(2026, 10, 1),
+                body="<p>全县路灯检修。</p>",
+                live=True,
+            )
+        )
     waiting = OutboxMessage.objects.filter(task_name=search_index_task.name, sent_at__isnull=True)
     assert [m.kwargs for m in waiting] == [{"doc_type": "news", "ids": [str(news.pk)]}]
     assert _found("路灯") == []
@@ -75,9 +81,15 @@ def test_news_published_while_the_broker_is_down_is_searchable_once_it_is_back(
 def test_news_withdrawn_while_the_broker_is_down_leaves_the_index_once_it_is_back(
     settings, site_pages, app_broker, django_capture_on_commit_callbacks
 ):
-    news = site_pages["news"].add_child(instance=NewsPage(
-        title="路灯维修", slug="lamps-withdrawn", date=date(2026, 10, 1),
-        body="<p>全县路灯检修。</p>", live=True))
+    news = site_pages["news"].add_child(
+        instance=NewsPage(
+            title="路灯维修",
+            slug="lamps-withdrawn",
+            date=date(2026, 10, 1),
+            body="<p>全县路灯检修。</p>",
+            live=True,
+        )
+    )
     api.index_ids("news", [news.pk])
     assert _found("路灯") == [str(news.pk)]
     _run_what_the_broker_holds(settings)

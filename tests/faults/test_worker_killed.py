@@ -19,8 +19,11 @@ from portal.outbox.services import outbox_enqueue
 from .conftest import BROKER
 from .tasks import attempts_path, outbox_fault_effect_task
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker,
-              pytest.mark.usefixtures("need_postgres", "need_redis")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.celery_worker,
+    pytest.mark.usefixtures("need_postgres", "need_redis"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,16 +34,35 @@ def _worker(queue_name, log):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-                        f"{db['PORT'] or 5432}/{db['NAME']}",
+        f"{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": BROKER,
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "-Q", queue_name,
-         "--pool=solo", "-I", "tests.faults.tasks", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "info", "-n", f"fault-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue_name,
+            "--pool=solo",
+            "-I",
+            "tests.faults.tasks",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+            "-n",
+            f"fault-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -65,7 +87,9 @@ def test_a_task_killed_mid_way_is_redelivered_and_its_effect_happens_once(
     settings.CELERY_BROKER_URL = BROKER
     key = f"fault-{uuid.uuid4().hex}"
     with transaction.atomic():
-        outbox_enqueue(outbox_fault_effect_task, kwargs={"key": key, "hold_seconds": 120}, queue=queue)
+        outbox_enqueue(
+            outbox_fault_effect_task, kwargs={"key": key, "hold_seconds": 120}, queue=queue
+        )
     assert OutboxMessage.objects.get(queue=queue).sent_at is not None
 
     log1 = open(tmp_path / "worker1.log", "w")
@@ -73,8 +97,11 @@ def test_a_task_killed_mid_way_is_redelivered_and_its_effect_happens_once(
     first = _worker(queue, log1)
     second = None
     try:
-        _wait(lambda: TaskRun.objects.filter(key=key).exists(), 60,
-              "the first worker to do the effect")
+        _wait(
+            lambda: TaskRun.objects.filter(key=key).exists(),
+            60,
+            "the first worker to do the effect",
+        )
         assert _attempts(key) == 1
         os.killpg(first.pid, signal.SIGKILL)  # mid-task: after the effect, before the ack
         first.wait(10)
@@ -94,5 +121,7 @@ def test_a_task_killed_mid_way_is_redelivered_and_its_effect_happens_once(
         Path(attempts_path(key)).unlink(missing_ok=True)
     assert TaskRun.objects.filter(key=key).count() == 1
     with capsys.disabled():
-        print("\n[faults] worker killed (SIGKILL) mid-task: delivered 2 times, effect applied "
-              "1 time (idempotency key)")
+        print(
+            "\n[faults] worker killed (SIGKILL) mid-task: delivered 2 times, effect applied "
+            "1 time (idempotency key)"
+        )

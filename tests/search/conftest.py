@@ -11,7 +11,8 @@ from search.documents import DocType, Document
 BACKENDS = [pytest.param("search.backends.database", id="database")]
 BACKENDS.append(
     pytest.param(
-        "search.backends.elasticsearch", id="elasticsearch",
+        "search.backends.elasticsearch",
+        id="elasticsearch",
         marks=[
             pytest.mark.elasticsearch,
             pytest.mark.skipif(
@@ -43,8 +44,12 @@ def notes(db):
     store = NoteStore()
     api.register(
         DocType(
-            name="note", text_fields=("title", "body", "author"),
-            facet_fields=("unit", "year"), date_field="date", load=store.load, count=store.count,
+            name="note",
+            text_fields=("title", "body", "author"),
+            facet_fields=("unit", "year"),
+            date_field="date",
+            load=store.load,
+            count=store.count,
         )
     )
     yield store

@@ -20,8 +20,9 @@ def commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_an_official_is_found_by_name_unit_post_and_pinyin_initials(make_official, make_unit,
-                                                                     commit):
+def test_an_official_is_found_by_name_unit_post_and_pinyin_initials(
+    make_official, make_unit, commit
+):
     unit = make_unit(name="县市场监督管理局")
     with commit():
         official = make_official(name="张伟丽", unit=unit, post="副局长")
@@ -47,9 +48,15 @@ def test_a_renamed_unit_is_found_on_its_officials(make_official, make_unit, comm
 def test_unpublished_and_deleted_pages_leave_the_index(make_official, site_pages, commit):
     with commit():
         official = make_official(name="赵敏")
-        news = site_pages["news"].add_child(instance=NewsPage(
-            title="夜间施工噪音整治", slug="noise", date=date(2026, 10, 1),
-            body="<p>工地<b>噪音</b>扰民问题已整改。</p>", live=True))
+        news = site_pages["news"].add_child(
+            instance=NewsPage(
+                title="夜间施工噪音整治",
+                slug="noise",
+                date=date(2026, 10, 1),
+                body="<p>工地<b>噪音</b>扰民问题已整改。</p>",
+                live=True,
+            )
+        )
     assert ids(api.search("news", "噪音")) == [str(news.pk)]
     assert "<b>" not in api.search("news", "噪音").hits[0].snippet
     with commit():

@@ -7,16 +7,46 @@ import pytest
 from search import api
 
 NOTES = {
-    "1": dict(title="小区路灯不亮", body="幸福小区的路灯坏了三天，晚上出行不便。", unit="城管局",
-              year=2025, date=date(2025, 3, 1), author="王某"),
-    "2": dict(title="工地噪音扰民", body="夜间施工噪音很大，影响休息。", unit="住建局", year=2025,
-              date=date(2025, 4, 2), author="李某"),
-    "3": dict(title="窗口办事效率低", body="办事窗口推诿扯皮，来回跑了五趟。", unit="政务服务中心",
-              year=2024, date=date(2024, 6, 3), author="赵某"),
-    "4": dict(title="路面坑洼", body="主干道路面坑洼积水，灯光昏暗。", unit="城管局", year=2024,
-              date=date(2024, 7, 4), author="钱某"),
-    "5": dict(title="广场舞噪音", body="广场舞音响声音大。路灯下聚集。", unit="城管局", year=2025,
-              date=date(2025, 5, 5), author="孙某"),
+    "1": dict(
+        title="小区路灯不亮",
+        body="幸福小区的路灯坏了三天，晚上出行不便。",
+        unit="城管局",
+        year=2025,
+        date=date(2025, 3, 1),
+        author="王某",
+    ),
+    "2": dict(
+        title="工地噪音扰民",
+        body="夜间施工噪音很大，影响休息。",
+        unit="住建局",
+        year=2025,
+        date=date(2025, 4, 2),
+        author="李某",
+    ),
+    "3": dict(
+        title="窗口办事效率低",
+        body="办事窗口推诿扯皮，来回跑了五趟。",
+        unit="政务服务中心",
+        year=2024,
+        date=date(2024, 6, 3),
+        author="赵某",
+    ),
+    "4": dict(
+        title="路面坑洼",
+        body="主干道路面坑洼积水，灯光昏暗。",
+        unit="城管局",
+        year=2024,
+        date=date(2024, 7, 4),
+        author="钱某",
+    ),
+    "5": dict(
+        title="广场舞噪音",
+        body="广场舞音响声音大。路灯下聚集。",
+        unit="城管局",
+        year=2025,
+        date=date(2025, 5, 5),
+        author="孙某",
+    ),
 }
 
 
@@ -45,8 +75,14 @@ def test_words_inside_longer_words_are_found(notes, search_backend):
 def test_a_multi_word_query_is_a_phrase_query(notes, search_backend):
     load(notes)
     # 路灯 and 不 / 亮 appear in note 5 too, but not as the phrase 路灯不亮
-    notes.rows["6"] = dict(title="路灯", body="灯不亮？路灯亮了。", unit="城管局", year=2025,
-                           date=date(2025, 6, 1), author="")
+    notes.rows["6"] = dict(
+        title="路灯",
+        body="灯不亮？路灯亮了。",
+        unit="城管局",
+        year=2025,
+        date=date(2025, 6, 1),
+        author="",
+    )
     api.index_ids("note", ["6"])
     assert ids(api.search("note", "路灯不亮")) == {"1"}
     assert ids(api.search("note", '"噪音扰民"')) == {"2"}
@@ -68,8 +104,7 @@ def test_facet_counts_and_facet_filters(notes, search_backend):
     assert dict(results.facets["unit"]) == {"城管局": 3, "住建局": 1, "政务服务中心": 1}
     assert results.facets["unit"][0] == ("城管局", 3)
     assert dict(results.facets["year"]) == {"2025": 3, "2024": 2}
-    filtered = api.search("note", "路灯", filters={"unit": "城管局", "year": 2025},
-                          facets=["unit"])
+    filtered = api.search("note", "路灯", filters={"unit": "城管局", "year": 2025}, facets=["unit"])
     assert ids(filtered) == {"1", "5"}
     assert dict(filtered.facets["unit"]) == {"城管局": 2}
 
@@ -98,8 +133,9 @@ def test_totals_are_capped(notes, search_backend, settings):
     assert not api.search("note", "噪音").total_capped
 
 
-def test_a_word_matching_more_than_the_cap_still_lists_newest_first(notes, search_backend,
-                                                                   settings):
+def test_a_word_matching_more_than_the_cap_still_lists_newest_first(
+    notes, search_backend, settings
+):
     load(notes)
     settings.SEARCH_TOTAL_CAP = 1
     results = api.search("note", "路灯", facets=["unit"])
@@ -146,8 +182,17 @@ def test_matches_are_highlighted(notes, search_backend):
 
 
 def test_html_in_documents_comes_back_escaped(notes, search_backend):
-    load(notes, {"8": dict(title="<script>alert(1)</script>路灯", body="<b>路灯</b> & 噪音",
-                           unit="城管局", year=2025)})
+    load(
+        notes,
+        {
+            "8": dict(
+                title="<script>alert(1)</script>路灯",
+                body="<b>路灯</b> & 噪音",
+                unit="城管局",
+                year=2025,
+            )
+        },
+    )
     hit = api.search("note", "路灯").hits[0]
     assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
     assert "<b>" not in hit.snippet and "&lt;b&gt;<mark>路灯</mark>" in hit.snippet
@@ -163,7 +208,9 @@ def test_health_says_ok(search_backend):
     assert api.health().startswith("ok")
 
 
-@pytest.mark.parametrize("q", ['路灯" OR 1=1 --', "NEAR(路灯 噪音)", "^*", "路灯*", "'; DROP TABLE x;", "a" * 500])
+@pytest.mark.parametrize(
+    "q", ['路灯" OR 1=1 --', "NEAR(路灯 噪音)", "^*", "路灯*", "'; DROP TABLE x;", "a" * 500]
+)
 def test_query_syntax_from_users_is_taken_as_plain_words(notes, search_backend, q):
     load(notes)
     results = api.search("note", q)
@@ -171,8 +218,9 @@ def test_query_syntax_from_users_is_taken_as_plain_words(notes, search_backend, 
 
 
 @pytest.mark.parametrize("window", [0, 2, 10, 20000])
-def test_totals_and_facets_do_not_depend_on_how_the_backend_counts(notes, search_backend,
-                                                                  settings, window):
+def test_totals_and_facets_do_not_depend_on_how_the_backend_counts(
+    notes, search_backend, settings, window
+):
     # the database backend on PostgreSQL first looks for cap + 1 matches of a word that the
     # statistics call frequent among the first SEARCH_COUNT_WINDOW rows; whatever the window,
     # totals, facets and hits are the same

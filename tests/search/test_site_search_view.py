@@ -8,9 +8,15 @@ from search import api
 
 def test_search_page_lists_officials_and_news_with_highlights(client, make_official, site_pages):
     official = make_official(name="张伟丽", post="路灯管理所所长")
-    news = site_pages["news"].add_child(instance=NewsPage(
-        title="路灯维修", slug="lamps", date=date(2026, 10, 1), body="<p>全县路灯检修。</p>",
-        live=True))
+    news = site_pages["news"].add_child(
+        instance=NewsPage(
+            title="路灯维修",
+            slug="lamps",
+            date=date(2026, 10, 1),
+            body="<p>全县路灯检修。</p>",
+            live=True,
+        )
+    )
     api.index_ids("official", [official.pk])
     api.index_ids("news", [news.pk])
     response = client.get("/search/", {"q": "路灯"})

@@ -117,8 +117,14 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
         rating = rating_submit(
             official=official_a,
             data=RatingData(
-                level=2, attitude=1, efficiency=2, style=1, reason="办事拖拉", anonymous=True,
-                name="", phone="",
+                level=2,
+                attitude=1,
+                efficiency=2,
+                style=1,
+                reason="办事拖拉",
+                anonymous=True,
+                name="",
+                phone="",
             ),
             channel="web",
             voter_key=f"sec-voter-{n}",

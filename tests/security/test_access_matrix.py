@@ -60,7 +60,6 @@ def case_of_a(url, method="GET", *, leader=OK, data=None):
     return staff(url, method, data=data, dept_a=OK, dept_b=HIDE, office=OK, leader=leader)
 
 
-
 # objects the office's integration screens need (the shared world has none): made on first use
 def _open311_client(w):
     if "open311_client" not in w:
@@ -74,7 +73,9 @@ def _endpoint(w):
     if "endpoint" not in w:
         from complaints.services.exchange import endpoint_create
 
-        w["endpoint"] = endpoint_create(actor=None, unit=w["unit_a"], url="http://127.0.0.1:9/none")[0]
+        w["endpoint"] = endpoint_create(
+            actor=None, unit=w["unit_a"], url="http://127.0.0.1:9/none"
+        )[0]
     return w["endpoint"]
 
 
@@ -93,9 +94,11 @@ def _delivery(w):
 def _notice_a(w):
     from complaints.models import DepartmentNotice
 
-    return DepartmentNotice.objects.filter(unit=w["unit_a"]).first() or \
-        DepartmentNotice.objects.create(unit=w["unit_a"], case=w["case"], event="state:assigned",
-                                        text="新交办投诉件")
+    return DepartmentNotice.objects.filter(
+        unit=w["unit_a"]
+    ).first() or DepartmentNotice.objects.create(
+        unit=w["unit_a"], case=w["case"], event="state:assigned", text="新交办投诉件"
+    )
 
 
 RULES = {
@@ -125,14 +128,19 @@ RULES = {
     "evaluation:office_dashboard": staff(lambda w: "/office/evaluation/", office=OK),
     "evaluation:office_rating": staff(
         lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/",
-        office=OK, dept_a=OK, dept_b=HIDE,
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
     ),
     "evaluation:office_revoke": staff(
         lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/revoke/", "POST", office=OK
     ),
     "evaluation:office_appeal": staff(
-        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/appeal/", "POST",
-        office=OK, dept_a=OK, dept_b=HIDE,
+        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/appeal/",
+        "POST",
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
     ),
     "evaluation:office_appeal_decide": staff(
         lambda w: f"/office/evaluation/appeals/{w['appeal'].pk}/decide/", "POST", office=OK
@@ -142,38 +150,48 @@ RULES = {
     ),
     "evaluation:qr_unit_image": staff(
         lambda w: f"/office/evaluation/qr/unit/{w['unit_a'].pk}.svg",
-        office=OK, dept_a=OK, dept_b=HIDE,
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
     ),
     "evaluation:qr_official_image": staff(
         lambda w: f"/office/evaluation/qr/official/{w['official_a'].pk}.png",
-        office=OK, dept_a=OK, dept_b=HIDE,
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
     ),
     "evaluation:poster": staff(
         lambda w: f"/office/evaluation/poster/{w['unit_a'].pk}/",
-        office=OK, dept_a=OK, dept_b=HIDE,
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
     ),
     "evaluation:office_tickets": staff(
         lambda w: "/office/evaluation/tickets/", office=OK, dept_a=OK, dept_b=OK
     ),
-    "evaluation:office_staff_phones": staff(lambda w: "/office/evaluation/staff-phones/",
-                                            office=OK),
+    "evaluation:office_staff_phones": staff(
+        lambda w: "/office/evaluation/staff-phones/", office=OK
+    ),
     # warnings, scores, rankings, month-end reports: the office acts, the leader reads
     "evaluation:ranking": public(lambda w: "/rankings/"),
-    "evaluation:office_warnings": staff(lambda w: "/office/evaluation/warnings/", office=OK,
-                                        leader=OK),
+    "evaluation:office_warnings": staff(
+        lambda w: "/office/evaluation/warnings/", office=OK, leader=OK
+    ),
     "evaluation:office_warning_action": staff(
         lambda w: "/office/evaluation/warnings/999999/action/", "POST", office=HIDE
     ),
-    "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK,
-                                      leader=OK),
-    "evaluation:office_reports": staff(lambda w: "/office/evaluation/reports/", office=OK,
-                                       leader=OK),
+    "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK, leader=OK),
+    "evaluation:office_reports": staff(
+        lambda w: "/office/evaluation/reports/", office=OK, leader=OK
+    ),
     "evaluation:office_report": staff(
-        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/", office=OK,
+        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/",
+        office=OK,
         leader=OK,
     ),
     "evaluation:office_report_file": staff(
-        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}.xlsx", office=OK,
+        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}.xlsx",
+        office=OK,
         leader=OK,
     ),
     # complaints: public desk (the receipt/track token is the capability, not a role)
@@ -219,11 +237,15 @@ RULES = {
     "complaints:office_dashboard": staff(lambda w: "/office/", office=OK, leader=OK),
     "complaints:office_case": case_of_a(lambda w: f"/office/cases/{w['case'].pk}/"),
     "complaints:office_case_act": case_of_a(
-        lambda w: f"/office/cases/{w['case'].pk}/act/", "POST", leader=DENY,
+        lambda w: f"/office/cases/{w['case'].pk}/act/",
+        "POST",
+        leader=DENY,
         data={"action": "message", "text": "请尽快办理"},
     ),
     "complaints:office_extension": staff(
-        lambda w: f"/office/extensions/{w['extension'].pk}/", "POST", office=OK,
+        lambda w: f"/office/extensions/{w['extension'].pk}/",
+        "POST",
+        office=OK,
         dept_b=HIDE,
     ),
     "complaints:document_pdf": case_of_a(lambda w: f"/office/documents/{w['document'].pk}.pdf"),
@@ -235,11 +257,16 @@ RULES = {
     "complaints:dept_bulk_sign": staff(lambda w: "/dept/sign/", "POST", dept_a=OK, dept_b=OK),
     "complaints:dept_case": case_of_a(lambda w: f"/dept/cases/{w['case'].pk}/"),
     "complaints:dept_case_act": case_of_a(
-        lambda w: f"/dept/cases/{w['case'].pk}/act/", "POST", leader=DENY,
+        lambda w: f"/dept/cases/{w['case'].pk}/act/",
+        "POST",
+        leader=DENY,
         data={"action": "message", "text": "正在办理"},
     ),
     "complaints:dept_extension": staff(
-        lambda w: f"/dept/cases/{w['case'].pk}/extension/", "POST", dept_a=OK, dept_b=HIDE,
+        lambda w: f"/dept/cases/{w['case'].pk}/extension/",
+        "POST",
+        dept_a=OK,
+        dept_b=HIDE,
         data={"working_days": "1", "reason": "x"},
     ),
     # the office's integration screens (Wagtail admin menu): office only
@@ -249,23 +276,31 @@ RULES = {
         lambda w: "/office/open311-clients/new/", "POST", office=OK, data={"name": "矩阵"}
     ),
     "complaints:admin_open311_client_active": staff(
-        lambda w: f"/office/open311-clients/{_open311_client(w).pk}/active/", "POST",
-        office=OK, data={"active": "0"},
+        lambda w: f"/office/open311-clients/{_open311_client(w).pk}/active/",
+        "POST",
+        office=OK,
+        data={"active": "0"},
     ),
     "complaints:admin_endpoints": staff(lambda w: "/office/exchange/endpoints/", office=OK),
     "complaints:admin_endpoint_new": staff(
-        lambda w: "/office/exchange/endpoints/new/", "POST", office=OK,
+        lambda w: "/office/exchange/endpoints/new/",
+        "POST",
+        office=OK,
         data={"url": "https://dept.example.com/in"},
     ),
     "complaints:admin_endpoint_url": staff(
-        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/url/", "POST", office=OK,
+        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/url/",
+        "POST",
+        office=OK,
         data={"url": "https://dept.example.com/in"},
     ),
     "complaints:admin_endpoint_rotate": staff(
         lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/rotate/", "POST", office=OK
     ),
     "complaints:admin_endpoint_active": staff(
-        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/active/", "POST", office=OK,
+        lambda w: f"/office/exchange/endpoints/{_endpoint(w).pk}/active/",
+        "POST",
+        office=OK,
         data={"active": "0"},
     ),
     "complaints:admin_deliveries": staff(lambda w: "/office/exchange/deliveries/", office=OK),
@@ -274,7 +309,9 @@ RULES = {
     ),
     "complaints:admin_staff_mobiles": staff(lambda w: "/office/staff-mobiles/", office=OK),
     "complaints:admin_staff_mobile": staff(
-        lambda w: f"/office/staff-mobiles/{w['users']['dept_a'].pk}/", "POST", office=OK,
+        lambda w: f"/office/staff-mobiles/{w['users']['dept_a'].pk}/",
+        "POST",
+        office=OK,
         data={"mobile": "13912345678"},
     ),
     # department notices: each unit its own; another unit's notice is a 404
@@ -295,9 +332,7 @@ RULES = {
     "publication:feed_atom": public(lambda w: "/results/feed/atom/"),
     "publication:detail": public(lambda w: f"/results/{w['closed'].published_outcome.pk}/"),
     "publication:office_list": staff(lambda w: "/office/results/", office=OK),
-    "publication:office_preview": staff(
-        lambda w: f"/office/results/{w['closed'].pk}/", office=OK
-    ),
+    "publication:office_preview": staff(lambda w: f"/office/results/{w['closed'].pk}/", office=OK),
     "publication:office_unpublish": staff(
         lambda w: f"/office/results/{w['closed'].pk}/unpublish/", "POST", office=OK
     ),
@@ -319,8 +354,14 @@ REPRESENTATIVE = {
 }
 
 # Not ours or not a URL of the application: framework plumbing.
-SKIP_NAMES = {"set_language", "captcha-image", "captcha-image-2x", "captcha-audio",
-              "captcha-refresh", "wagtail_serve"}
+SKIP_NAMES = {
+    "set_language",
+    "captcha-image",
+    "captcha-image-2x",
+    "captcha-audio",
+    "captcha-refresh",
+    "wagtail_serve",
+}
 SKIP_PREFIXES = ("admin/", "static/", "^static/", "^media/")
 
 # Known contradictions between the spec and the code: (rule, role) -> reason. Each is a
@@ -350,10 +391,13 @@ def our_urls():
 
 
 def test_every_url_has_a_rule():
-    missing = [f"{name or '(unnamed)'} -> {pattern}" for pattern, name in our_urls()
-               if name not in RULES]
-    assert not missing, "URL(s) without an access rule in tests/security/test_access_matrix.py: " \
+    missing = [
+        f"{name or '(unnamed)'} -> {pattern}" for pattern, name in our_urls() if name not in RULES
+    ]
+    assert not missing, (
+        "URL(s) without an access rule in tests/security/test_access_matrix.py: "
         + "; ".join(missing)
+    )
     stale = set(RULES) - {name for _, name in our_urls()}
     assert not stale, f"rules for URLs that no longer exist: {sorted(stale)}"
 
@@ -411,8 +455,10 @@ def _check(rule, world, roles):
         assert response.status_code < 500, (role, rule.url(world), response.status_code)
         actual = _outcome(response)
         if not _matches(rule.expect[role], actual, rule.method, response):
-            wrong.append(f"{role}: expected {rule.expect[role]}, got {actual} "
-                         f"({response.status_code} {response.get('Location', '')})")
+            wrong.append(
+                f"{role}: expected {rule.expect[role]}, got {actual} "
+                f"({response.status_code} {response.get('Location', '')})"
+            )
     return wrong
 
 
@@ -429,8 +475,10 @@ def test_url_gives_each_role_what_the_spec_says(name, world):
 
 @pytest.mark.parametrize(
     "name,role",
-    [pytest.param(n, r, marks=pytest.mark.xfail(strict=True, reason=why))
-     for (n, r), why in sorted(KNOWN_BUGS.items())],
+    [
+        pytest.param(n, r, marks=pytest.mark.xfail(strict=True, reason=why))
+        for (n, r), why in sorted(KNOWN_BUGS.items())
+    ],
 )
 def test_known_access_bug(name, role, world):
     rule = ALL_RULES[name]

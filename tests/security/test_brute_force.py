@@ -26,8 +26,9 @@ def test_receipt_code_guessing_locks_the_number_and_the_client(world, capsys):
     client = _client()
     allowed = 0
     for _ in range(settings.TRACK_MAX_FAILURES + 5):
-        response = client.post("/complaints/track/", {"number": case.number,
-                                                      "code": "0000000000000000"})
+        response = client.post(
+            "/complaints/track/", {"number": case.number, "code": "0000000000000000"}
+        )
         assert response.status_code in (400, 423)
         allowed += 1  # this guess was checked (the one that locks is checked too)
         if response.status_code == 423:
@@ -42,23 +43,26 @@ def test_receipt_code_guessing_locks_the_number_and_the_client(world, capsys):
     other = _client("198.51.100.8")
     per_client = 0
     for i in range(int(rate_per_hour(settings.TRACK_RATE_LIMIT)) + 5):
-        response = other.post("/complaints/track/", {"number": f"TS20260101-{i:04d}",
-                                                     "code": "1234567890123456"})
+        response = other.post(
+            "/complaints/track/", {"number": f"TS20260101-{i:04d}", "code": "1234567890123456"}
+        )
         if response.status_code == 429:
             break
         per_client += 1
     assert per_client <= rate_per_hour(settings.TRACK_RATE_LIMIT)
 
-    per_number_per_hour = settings.TRACK_MAX_FAILURES * math.ceil(
-        60 / settings.TRACK_LOCK_MINUTES)
+    per_number_per_hour = settings.TRACK_MAX_FAILURES * math.ceil(60 / settings.TRACK_LOCK_MINUTES)
     per_year = per_number_per_hour * 24 * 365
     with capsys.disabled():
-        print(f"\n[brute force] receipt code: {allowed} wrong codes then locked "
-              f"{settings.TRACK_LOCK_MINUTES} min -> at most {per_number_per_hour} guesses/hour "
-              f"on one tracking number (any number of clients); {per_client} tries/hour per "
-              f"client; chance to hit a 16-digit code in a year: {per_year / RECEIPT_SPACE:.1e}")
-    assert per_number_per_hour <= settings.TRACK_MAX_FAILURES * (60 / settings.TRACK_LOCK_MINUTES
-                                                                 + 1)
+        print(
+            f"\n[brute force] receipt code: {allowed} wrong codes then locked "
+            f"{settings.TRACK_LOCK_MINUTES} min -> at most {per_number_per_hour} guesses/hour "
+            f"on one tracking number (any number of clients); {per_client} tries/hour per "
+            f"client; chance to hit a 16-digit code in a year: {per_year / RECEIPT_SPACE:.1e}"
+        )
+    assert per_number_per_hour <= settings.TRACK_MAX_FAILURES * (
+        60 / settings.TRACK_LOCK_MINUTES + 1
+    )
     assert per_year / RECEIPT_SPACE < 1e-9
 
 
@@ -67,8 +71,9 @@ def test_staff_sign_in_is_throttled_per_username_and_per_network(world, capsys):
     client = _client("203.0.113.10")
     tries = 0
     for _ in range(100):
-        response = client.post("/admin/login/", {"username": office.username,
-                                                 "password": "wrong-guess"})
+        response = client.post(
+            "/admin/login/", {"username": office.username, "password": "wrong-guess"}
+        )
         if response.status_code == 429:
             break
         assert response.status_code == 200  # the form again, "wrong password"
@@ -82,7 +87,8 @@ def test_staff_sign_in_is_throttled_per_username_and_per_network(world, capsys):
     # the per-username limit
     for address in ("203.0.113.77", "192.0.2.5"):
         response = _client(address).post(
-            "/admin/login/", {"username": office.username, "password": "wrong"})
+            "/admin/login/", {"username": office.username, "password": "wrong"}
+        )
         assert response.status_code == 429, address
 
     # spraying many usernames from one network meets the network limit
@@ -96,27 +102,38 @@ def test_staff_sign_in_is_throttled_per_username_and_per_network(world, capsys):
         sprayed += 1
     assert sprayed <= rate_per_hour(settings.SIGN_IN_RATE_LIMIT_NETWORK)
     with capsys.disabled():
-        print(f"\n[brute force] staff sign-in: {tries} guesses on one account, then 429 -> at "
-              f"most {bound:.0f} guesses/hour per account from one network, "
-              f"{rate_per_hour(settings.SIGN_IN_RATE_LIMIT_USERNAME):.0f}/hour per account "
-              f"from anywhere, {sprayed} attempts/hour per network over many accounts")
+        print(
+            f"\n[brute force] staff sign-in: {tries} guesses on one account, then 429 -> at "
+            f"most {bound:.0f} guesses/hour per account from one network, "
+            f"{rate_per_hour(settings.SIGN_IN_RATE_LIMIT_USERNAME):.0f}/hour per account "
+            f"from anywhere, {sprayed} attempts/hour per network over many accounts"
+        )
 
 
 def test_a_correct_sign_in_still_works_under_the_limit(world):
     office = world["users"]["office"]
     from tests.security.conftest import PASSWORD
 
-    response = _client().post("/admin/login/", {"username": office.username,
-                                                "password": PASSWORD})
+    response = _client().post("/admin/login/", {"username": office.username, "password": PASSWORD})
     assert response.status_code == 302
 
 
 def _sms_post(client, official, phone, code):
-    return client.post(f"/rate/{official.pk}/", {
-        "level": "4", "attitude": "4", "efficiency": "4", "style": "4", "mode": "named",
-        "name": "王五", "phone": phone, "phone_code": code,
-        "captcha_0": "x", "captcha_1": "PASSED",
-    })
+    return client.post(
+        f"/rate/{official.pk}/",
+        {
+            "level": "4",
+            "attitude": "4",
+            "efficiency": "4",
+            "style": "4",
+            "mode": "named",
+            "name": "王五",
+            "phone": phone,
+            "phone_code": code,
+            "captcha_0": "x",
+            "captcha_1": "PASSED",
+        },
+    )
 
 
 def test_sms_code_guesses_are_limited_per_client(world, settings, capsys):
@@ -138,10 +155,12 @@ def test_sms_code_guesses_are_limited_per_client(world, settings, capsys):
     window = settings.PHONE_CODE_TTL_SECONDS / 3600
     sends = rate_per_hour(settings.PHONE_CODE_RATE_LIMIT)
     with capsys.disabled():
-        print(f"\n[brute force] SMS code: {tries} guesses per client address per hour "
-              f"(RATING_RATE_LIMIT); a code lives {settings.PHONE_CODE_TTL_SECONDS}s, so one "
-              f"address has a {tries * min(1, window) / SMS_SPACE:.1e} chance per code and "
-              f"{sends:.0f} codes/hour can be requested per address")
+        print(
+            f"\n[brute force] SMS code: {tries} guesses per client address per hour "
+            f"(RATING_RATE_LIMIT); a code lives {settings.PHONE_CODE_TTL_SECONDS}s, so one "
+            f"address has a {tries * min(1, window) / SMS_SPACE:.1e} chance per code and "
+            f"{sends:.0f} codes/hour can be requested per address"
+        )
 
 
 def test_sms_code_is_burned_after_a_few_wrong_guesses_from_many_addresses(world, settings):
@@ -156,7 +175,8 @@ def test_sms_code_is_burned_after_a_few_wrong_guesses_from_many_addresses(world,
 
     code = re.search(r"验证码是(\d{6})", sms.outbox[-1]["text"]).group(1)
     for i in range(20):
-        _sms_post(_client(f"192.0.2.{i + 1}"), official, phone, "999999" if code != "999999"
-                  else "000000")
+        _sms_post(
+            _client(f"192.0.2.{i + 1}"), official, phone, "999999" if code != "999999" else "000000"
+        )
     response = _sms_post(_client("192.0.2.200"), official, phone, code)
     assert response.status_code == 400  # the code is gone after many wrong guesses

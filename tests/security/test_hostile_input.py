@@ -168,15 +168,20 @@ def test_disguised_files_are_refused_with_a_form_error(category, name, content, 
 # --- rating form ---------------------------------------------------------------------------
 
 
-RATING = {"level": "2", "attitude": "1", "efficiency": "2", "style": "1", "mode": "anonymous",
-          "captcha_0": "x", "captcha_1": "PASSED"}
+RATING = {
+    "level": "2",
+    "attitude": "1",
+    "efficiency": "2",
+    "style": "1",
+    "mode": "anonymous",
+    "captcha_0": "x",
+    "captcha_1": "PASSED",
+}
 
 
 @fast
 @given(reason=hostile_text, name=st.sampled_from(["", *XSS[:2]]))
-def test_rating_form_never_500_and_the_reason_is_escaped_for_the_office(
-    world, reason, name
-):
+def test_rating_form_never_500_and_the_reason_is_escaped_for_the_office(world, reason, name):
     from portal.evaluation.models import Rating
 
     official = world["official_a"]
@@ -233,9 +238,12 @@ QUERY_URLS = [
 
 
 @fast
-@given(value=st.one_of(hostile_text.filter(lambda v: "\x00" not in v),
-                       st.sampled_from(["%ED%A0%80", "%FF", "9" * 40, "-1", "0", "1e309",
-                                        "Ｑ" * 300])))
+@given(
+    value=st.one_of(
+        hostile_text.filter(lambda v: "\x00" not in v),
+        st.sampled_from(["%ED%A0%80", "%FF", "9" * 40, "-1", "0", "1e309", "Ｑ" * 300]),
+    )
+)
 def test_query_strings_never_500_and_are_escaped(world, value):
     from urllib.parse import quote
 
@@ -249,11 +257,18 @@ def test_query_strings_never_500_and_are_escaped(world, value):
             assert_no_raw_script(response.content.decode())
 
 
-@pytest.mark.parametrize("url", [
-    "/officials/?q=%00", "/results/?category=%00", "/complaints/officials.json?q=%00",
-    "/open311/v2/requests.json?service_request_id=%00",
-    "/search/?q=%00", "/results/?q=%00", "/open311/v2/requests.json?status=%00",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/officials/?q=%00",
+        "/results/?category=%00",
+        "/complaints/officials.json?q=%00",
+        "/open311/v2/requests.json?service_request_id=%00",
+        "/search/?q=%00",
+        "/results/?q=%00",
+        "/open311/v2/requests.json?status=%00",
+    ],
+)
 def test_a_nul_byte_in_a_query_string_is_not_a_500(world, url):
     """PostgreSQL refuses NUL in text: a %00 reaching a query gave DataError, a 500, on the
     first four URLs (the officials name filter, the results facet filters, the officials
@@ -262,10 +277,18 @@ def test_a_nul_byte_in_a_query_string_is_not_a_500(world, url):
     assert fresh_client().get(url).status_code < 500
 
 
-@pytest.mark.parametrize("value", [
-    "99999999999999999999", "%C2%B2",  # were 500s, now ignored
-    "abc", "-1", "0", "%00", "%3Cscript%3E",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "99999999999999999999",
+        "%C2%B2",  # were 500s, now ignored
+        "abc",
+        "-1",
+        "0",
+        "%00",
+        "%3Cscript%3E",
+    ],
+)
 def test_roster_unit_filter_never_500(world, value):
     """The roster's unit filter once took any str.isdigit() value as a unit id: a number
     beyond the integer column (OverflowError on SQLite, DataError on PostgreSQL) or a Unicode
@@ -290,16 +313,23 @@ def api_key(db):
 @given(
     description=hostile_text.filter(lambda v: "\x00" not in v),  # NUL: explicit test below
     address=hostile_text.filter(lambda v: "\x00" not in v),
-    lat=st.one_of(st.sampled_from(["27.2", "NaN", "Infinity", "1e999", "-91", "", "０"]),
-                  st.text(max_size=12)),
+    lat=st.one_of(
+        st.sampled_from(["27.2", "NaN", "Infinity", "1e999", "-91", "", "０"]), st.text(max_size=12)
+    ),
     first=st.sampled_from(["", *XSS[:2], *SQL[:2]]),
 )
 def test_open311_post_never_500_and_stores_verbatim(
     world, api_key, description, address, lat, first
 ):
     client = fresh_client()
-    data = {"api_key": api_key, "service_code": world["case"].category.code, "description": description,
-            "address_string": address, "first_name": first, "email": "a@example.org"}
+    data = {
+        "api_key": api_key,
+        "service_code": world["case"].category.code,
+        "description": description,
+        "address_string": address,
+        "first_name": first,
+        "email": "a@example.org",
+    }
     if lat:
         data.update(lat=lat, long="116.5")
     before = Case.objects.count()
@@ -327,23 +357,34 @@ def test_open311_xml_stays_well_formed_with_control_characters(world, api_key):
     address once went into /open311/v2/requests/<id>.xml unchanged, so the answer was not
     well-formed; the XML writer now drops them."""
     client = fresh_client()
-    response = client.post("/open311/v2/requests.json", {
-        "api_key": api_key, "service_code": world["case"].category.code,
-        "description": "路灯\x0b不亮", "address_string": "人民路\x1f1号",
-    })
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": world["case"].category.code,
+            "description": "路灯\x0b不亮",
+            "address_string": "人民路\x1f1号",
+        },
+    )
     assert response.status_code == 201
     number = response.json()[0]["service_request_id"]
     ET.fromstring(client.get(f"/open311/v2/requests/{number}.xml").content)
 
 
-@pytest.mark.parametrize("raw", [b"description=abc%00def&address_string=x",
-                                 b"description=%ED%A0%80&address_string=x",
-                                 b"description=" + b"x" * 100_000 + b"&address_string=x"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"description=abc%00def&address_string=x",
+        b"description=%ED%A0%80&address_string=x",
+        b"description=" + b"x" * 100_000 + b"&address_string=x",
+    ],
+)
 def test_open311_post_refuses_nul_and_broken_unicode_without_500(world, api_key, raw):
     client = fresh_client()
     body = raw + f"&service_code={world['case'].category.code}&api_key={api_key}".encode()
-    response = client.post("/open311/v2/requests.json", body,
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/open311/v2/requests.json", body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code in (201, 400), response.status_code
 
 
@@ -355,12 +396,21 @@ def test_published_text_with_payloads_is_escaped_in_pages_feeds_and_pdf(world, m
 
     office = world["users"]["office"]
     unit = make_unit(name='=HYPERLINK("http://evil.example")<script>alert(1)</script>')
-    case = case_closed(unit=unit, text="<script>alert(1)</script> '; DROP TABLE x; --",
-                       actor=office, answer='<img src=x onerror=alert(1)> =cmd|"/C calc"!A0')
+    case = case_closed(
+        unit=unit,
+        text="<script>alert(1)</script> '; DROP TABLE x; --",
+        actor=office,
+        answer='<img src=x onerror=alert(1)> =cmd|"/C calc"!A0',
+    )
     publish(case, actor=office)
     client = Client()
-    for url in ("/results/", f"/results/{case.published_outcome.pk}/", "/results/?q=DROP",
-                "/stats/", "/transparency/"):
+    for url in (
+        "/results/",
+        f"/results/{case.published_outcome.pk}/",
+        "/results/?q=DROP",
+        "/stats/",
+        "/transparency/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_no_raw_script(response.content.decode())
@@ -383,8 +433,9 @@ def test_published_text_with_payloads_is_escaped_in_pages_feeds_and_pdf(world, m
         # the complaint text is printed as literal characters (a PDF runs no markup)
         import pypdfium2
 
-        text = "".join(page.get_textpage().get_text_range()
-                       for page in pypdfium2.PdfDocument(pdf.content))
+        text = "".join(
+            page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf.content)
+        )
         flat = re.sub(r"\s+", "", text)  # lines are wrapped
         assert "<script>alert(1)</script>';DROPTABLEx;--" in flat
 
@@ -436,13 +487,20 @@ def test_a_control_character_in_a_complaint_does_not_break_the_results_feeds(wor
     from tests.complaints.publication.factories import case_closed, publish
 
     client = fresh_client()
-    response = client.post("/complaints/new/", complaint_data(
-        world["case"].category, text="窗口\x0b排队两个小时", title="排队\x1f"))
+    response = client.post(
+        "/complaints/new/",
+        complaint_data(world["case"].category, text="窗口\x0b排队两个小时", title="排队\x1f"),
+    )
     assert response.status_code in (201, 400)
     office = world["users"]["office"]
-    case = case_closed(unit=world["unit_a"], text="窗口\x0b排队两个小时", actor=office,
-                       answer="已整改\x1f完毕")
+    case = case_closed(
+        unit=world["unit_a"], text="窗口\x0b排队两个小时", actor=office, answer="已整改\x1f完毕"
+    )
     publish(case, actor=office)
-    for url in ("/results/feed/", "/results/feed/atom/", "/results/",
-                f"/results/{case.published_outcome.pk}/"):
+    for url in (
+        "/results/feed/",
+        "/results/feed/atom/",
+        "/results/",
+        f"/results/{case.published_outcome.pk}/",
+    ):
         assert client.get(url).status_code == 200, url

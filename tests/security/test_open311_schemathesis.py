@@ -34,13 +34,11 @@ def _keep_test_connection():
 def open311_setup(db, category, _keep_test_connection):
     from complaints.open311.clients import open311_client_create
 
-    return {"api_key": open311_client_create(name="schemathesis")[1],
-            "service_code": category.code}
+    return {"api_key": open311_client_create(name="schemathesis")[1], "service_code": category.code}
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_open311_never_answers_5xx(case, open311_setup):
     from django.core.cache import cache
 
@@ -53,11 +51,17 @@ def test_open311_never_answers_5xx(case, open311_setup):
         case.body.setdefault("address_string", "人民路1号")
     response = case.call()
     STATUSES[(case.method, case.path, response.status_code)] += 1
-    assert response.status_code < 500, (case.method, case.formatted_path, response.status_code,
-                                        response.text[:300])
+    assert response.status_code < 500, (
+        case.method,
+        case.formatted_path,
+        response.status_code,
+        response.text[:300],
+    )
 
 
 def test_print_what_schemathesis_tried(capsys):
     with capsys.disabled():
-        print(f"\n[schemathesis] {sum(STATUSES.values())} Open311 requests, answers: "
-              + ", ".join(f"{m} {p} {s}: {n}" for (m, p, s), n in sorted(STATUSES.items())))
+        print(
+            f"\n[schemathesis] {sum(STATUSES.values())} Open311 requests, answers: "
+            + ", ".join(f"{m} {p} {s}: {n}" for (m, p, s), n in sorted(STATUSES.items()))
+        )

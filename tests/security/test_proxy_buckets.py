@@ -13,12 +13,14 @@ PROXY = "10.0.0.2"
 
 
 def _sign_in(client, forwarded, username="nobody"):
-    return client.post("/admin/login/", {"username": username, "password": "x"},
-                       HTTP_X_FORWARDED_FOR=forwarded)
+    return client.post(
+        "/admin/login/", {"username": username, "password": "x"}, HTTP_X_FORWARDED_FOR=forwarded
+    )
 
 
-@override_settings(TRUSTED_PROXIES=[PROXY], SIGN_IN_RATE_LIMIT_NETWORK="3/h",
-                   SIGN_IN_RATE_LIMIT_USERNAME="1000/h")
+@override_settings(
+    TRUSTED_PROXIES=[PROXY], SIGN_IN_RATE_LIMIT_NETWORK="3/h", SIGN_IN_RATE_LIMIT_USERNAME="1000/h"
+)
 def test_two_clients_behind_the_proxy_get_separate_sign_in_buckets():
     cache.clear()
     via_nginx = Client(REMOTE_ADDR=PROXY)
@@ -27,8 +29,9 @@ def test_two_clients_behind_the_proxy_get_separate_sign_in_buckets():
     assert _sign_in(via_nginx, "203.0.113.9", "someone").status_code != 429  # B is not A
 
 
-@override_settings(TRUSTED_PROXIES=[PROXY], SIGN_IN_RATE_LIMIT_NETWORK="3/h",
-                   SIGN_IN_RATE_LIMIT_USERNAME="1000/h")
+@override_settings(
+    TRUSTED_PROXIES=[PROXY], SIGN_IN_RATE_LIMIT_NETWORK="3/h", SIGN_IN_RATE_LIMIT_USERNAME="1000/h"
+)
 def test_a_spoofed_forwarded_for_does_not_escape_the_clients_own_bucket():
     cache.clear()
     direct = Client(REMOTE_ADDR="203.0.113.9")

@@ -24,8 +24,7 @@ HOSTILE_IDS = ["²", "١٢", "9" * 5000, "9" * 20]
 
 
 def _user(role, unit=None):
-    return staff_user_create(username=f"rv{next(_seq)}", role=role, password="pw-2026-x",
-                             unit=unit)
+    return staff_user_create(username=f"rv{next(_seq)}", role=role, password="pw-2026-x", unit=unit)
 
 
 @pytest.fixture
@@ -45,8 +44,11 @@ def test_staff_mobiles_unit_filter_with_a_hostile_id_shows_all_units(office, val
 @pytest.mark.parametrize("value", HOSTILE_IDS)
 def test_endpoint_registration_with_a_hostile_unit_id_is_a_message(office, value):
     """Was a 500 (same _unit helper)."""
-    response = office.post("/office/exchange/endpoints/new/",
-                           {"unit": value, "url": "https://oa.example.gov.cn/in"}, follow=True)
+    response = office.post(
+        "/office/exchange/endpoints/new/",
+        {"unit": value, "url": "https://oa.example.gov.cn/in"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "请选择一个存在的单位" in response.content.decode()
     assert DepartmentEndpoint.objects.count() == 0
@@ -66,8 +68,7 @@ def test_a_work_mobile_in_non_ascii_digits_is_refused(office, mobile):
     """Was stored as typed (the check used \\d, which matches any Unicode digit) and would
     have gone to the SMS provider as such."""
     handler = _user(roles.DEPARTMENT)
-    response = office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": mobile},
-                           follow=True)
+    response = office.post(f"/office/staff-mobiles/{handler.pk}/", {"mobile": mobile}, follow=True)
     assert "请填写11位中国大陆手机号" in response.content.decode()
     handler.refresh_from_db()
     assert handler.mobile == ""
@@ -78,8 +79,10 @@ def test_a_shown_once_secret_waits_in_the_session_encrypted(office, make_unit):
     that shows it (for good if that page was never opened), beside an endpoint table that
     stores it encrypted."""
     unit = make_unit()
-    office.post("/office/exchange/endpoints/new/",
-                {"unit": str(unit.pk), "url": "https://oa.example.gov.cn/in"})
+    office.post(
+        "/office/exchange/endpoints/new/",
+        {"unit": str(unit.pk), "url": "https://oa.example.gov.cn/in"},
+    )
     endpoint = DepartmentEndpoint.objects.get(unit=unit)
     secret = crypto.decrypt(endpoint.secret_enc)
     assert secret not in str(office.session.load())
@@ -101,8 +104,9 @@ def test_public_results_with_a_hostile_facet_id_are_not_a_500(client, field, val
 def test_exchange_inbound_with_a_hostile_department_header_is_refused(client, value):
     """Older code, same mistake: an X-Department of '²' was a 500 instead of a 403."""
     client.raise_request_exception = False
-    response = client.post("/dept/exchange/inbound/", b"{}", content_type="application/json",
-                           HTTP_X_DEPARTMENT=value)
+    response = client.post(
+        "/dept/exchange/inbound/", b"{}", content_type="application/json", HTTP_X_DEPARTMENT=value
+    )
     assert response.status_code == 403
 
 
@@ -121,8 +125,9 @@ def test_a_double_submitted_endpoint_registration_is_a_message_not_a_500(make_un
     def first_registration():
         try:
             with transaction.atomic():
-                DepartmentEndpoint.objects.create(unit=unit, url="https://a.example/",
-                                                  secret_enc=crypto.encrypt("s"))
+                DepartmentEndpoint.objects.create(
+                    unit=unit, url="https://a.example/", secret_enc=crypto.encrypt("s")
+                )
                 inserted.set()
                 release.wait(10)
         finally:
@@ -133,8 +138,11 @@ def test_a_double_submitted_endpoint_registration_is_a_message_not_a_500(make_un
     assert inserted.wait(10)
     threading.Timer(0.5, release.set).start()
     try:
-        response = office.post("/office/exchange/endpoints/new/",
-                               {"unit": str(unit.pk), "url": "https://b.example/"}, follow=True)
+        response = office.post(
+            "/office/exchange/endpoints/new/",
+            {"unit": str(unit.pk), "url": "https://b.example/"},
+            follow=True,
+        )
     finally:
         release.set()
         thread.join(10)
@@ -155,7 +163,7 @@ def _english_sidebar(client, user) -> str:
     html = client.get("/admin/").content.decode()
     props = html.split('id="wagtail-sidebar-props" type="application/json">')[1]
     menu = json.dumps(json.loads(props.split("</script>")[0]), ensure_ascii=False)
-    assert "<html lang=\"en\"" in html  # the admin is in English
+    assert '<html lang="en"' in html  # the admin is in English
     return menu
 
 
@@ -179,15 +187,18 @@ def _staff(user):
     return client
 
 
-@pytest.mark.parametrize("data", [
-    {"action": "assign", "department": "²"},
-    {"action": "transfer", "to_unit": "9" * 5000},
-    {"action": "assign", "department": "9" * 20},
-    {"action": "extend", "deadline": "2026-02-30"},
-    {"action": "extend", "deadline": "2026-13-01"},
-    {"action": "rectify", "rectify_by": "2026-02-30"},
-    {"action": "close", "follow_up_on": "2026-04-31"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "assign", "department": "²"},
+        {"action": "transfer", "to_unit": "9" * 5000},
+        {"action": "assign", "department": "9" * 20},
+        {"action": "extend", "deadline": "2026-02-30"},
+        {"action": "extend", "deadline": "2026-13-01"},
+        {"action": "rectify", "rectify_by": "2026-02-30"},
+        {"action": "close", "follow_up_on": "2026-04-31"},
+    ],
+)
 def test_a_case_action_with_a_hostile_unit_or_date_is_refused_not_a_500(world, data):
     """Was a 500: office_views._unit had the same str.isdigit() test, and parse_date raises
     ValueError for a well-formed impossible date."""

@@ -29,6 +29,8 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(f"{len(report.errors)} 处错误，未导入任何数据 (nothing imported)")
         prefix = "[试运行 dry run] " if dry_run else ""
-        self.stdout.write(self.style.SUCCESS(
-            f"{prefix}新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix}新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}"
+            )
+        )

@@ -48,9 +48,7 @@ def case_approve(*, case: Case, actor, reason: str = "") -> Case:
     return change.case
 
 
-def case_reopen(
-    *, case: Case, actor=None, actor_kind: str | None = None, reason: str = ""
-) -> Case:
+def case_reopen(*, case: Case, actor=None, actor_kind: str | None = None, reason: str = "") -> Case:
     """Back to the department after the call-back, with a new deadline; `actor_kind` for the
     complainant's own unsatisfied answer."""
     with case_state_change(

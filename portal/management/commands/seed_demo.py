@@ -37,7 +37,9 @@ class Command(BaseCommand):
             if not _module_exists(dotted.rsplit(".", 1)[0]):
                 continue  # that app has no demo data
             import_string(dotted)(progress=tqdm)
-        self.stdout.write(self.style.SUCCESS(
-            f"demo ready: {counts['units']} units, {counts['officials_created']} officials created; "
-            f"accounts admin/office/editor/leader/dept01…/monitor01… password {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo ready: {counts['units']} units, {counts['officials_created']} officials created; "
+                f"accounts admin/office/editor/leader/dept01…/monitor01… password {DEMO_PASSWORD}"
+            )
+        )

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         for name in names:
             doc_type = api.registry[name]
             total = doc_type.count() if doc_type.count else None
-            with tqdm(total=total, desc=name, unit="doc", disable=no_progress,
-                      file=self.stderr._out) as bar:
+            with tqdm(
+                total=total, desc=name, unit="doc", disable=no_progress, file=self.stderr._out
+            ) as bar:
                 try:
                     count = api.reindex(name, progress=bar.update)
                 except Exception as exc:

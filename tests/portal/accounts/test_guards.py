@@ -16,8 +16,16 @@ from portal.accounts.services import staff_user_create
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNTS = ["anonymous", "office", "dept_a", "dept_without_unit", "monitor", "editor",
-            "leader", "superuser"]
+ACCOUNTS = [
+    "anonymous",
+    "office",
+    "dept_a",
+    "dept_without_unit",
+    "monitor",
+    "editor",
+    "leader",
+    "superuser",
+]
 
 
 @pytest.fixture
@@ -28,8 +36,9 @@ def units(make_unit):
 @pytest.fixture
 def accounts(units):
     def user(name, role, unit=None):
-        return staff_user_create(username=f"guard-{name}", role=role, password="pw-guard-2026",
-                                 unit=unit)
+        return staff_user_create(
+            username=f"guard-{name}", role=role, password="pw-guard-2026", unit=unit
+        )
 
     superuser = get_user_model().objects.create_superuser("guard-root", password="pw-guard-2026")
     return {
@@ -133,8 +142,9 @@ def test_unit_scope_gives_each_account_its_units(accounts, units, account):
     user = accounts[account]
     seen = guards.unit_scope(user, Unit.objects.all(), unit_field="pk")
     assert {names[u.pk] for u in seen} == office_only
-    seen = guards.unit_scope(user, Unit.objects.all(), unit_field="pk",
-                             see_all=(Role.OFFICE, Role.LEADER))
+    seen = guards.unit_scope(
+        user, Unit.objects.all(), unit_field="pk", see_all=(Role.OFFICE, Role.LEADER)
+    )
     assert {names[u.pk] for u in seen} == with_leader
 
 
@@ -143,13 +153,13 @@ def test_unit_scope_gives_each_account_its_units(accounts, units, account):
 def test_another_units_object_is_a_404_like_a_missing_one(accounts, units, account, unit):
     user = accounts[account]
     if unit in SCOPE[account][0]:
-        found = guards.unit_object_or_404(user, Unit.objects.all(), unit_field="pk",
-                                          pk=units[unit].pk)
+        found = guards.unit_object_or_404(
+            user, Unit.objects.all(), unit_field="pk", pk=units[unit].pk
+        )
         assert found == units[unit]
     else:
         with pytest.raises(Http404):
-            guards.unit_object_or_404(user, Unit.objects.all(), unit_field="pk",
-                                      pk=units[unit].pk)
+            guards.unit_object_or_404(user, Unit.objects.all(), unit_field="pk", pk=units[unit].pk)
     with pytest.raises(Http404):
         guards.unit_object_or_404(user, Unit.objects.all(), unit_field="pk", pk=999_999)
 
@@ -159,8 +169,10 @@ def test_a_department_reaches_objects_through_a_related_unit(accounts, units, ma
 
     official = make_official(name="李安", unit=units["a"])
     qs = OfficialPage.objects.all()
-    assert guards.unit_object_or_404(accounts["dept_a"], qs, unit_field="unit_id",
-                                     pk=official.pk) == official
+    assert (
+        guards.unit_object_or_404(accounts["dept_a"], qs, unit_field="unit_id", pk=official.pk)
+        == official
+    )
     with pytest.raises(Http404):
         guards.unit_object_or_404(accounts["dept_b"], qs, unit_field="unit_id", pk=official.pk)
 
@@ -172,12 +184,18 @@ def test_another_monitors_report_is_a_404(accounts, units):
     from complaints.services import monitor_report_submit
 
     category, _ = Category.objects.get_or_create(code="efficiency", defaults={"name": "办事效率"})
-    report = monitor_report_submit(monitor=accounts["monitor"], category=category,
-                                   month=datetime.date.today().replace(day=1),
-                                   text="某窗口午休时间无人值守。", unit=units["a"])
+    report = monitor_report_submit(
+        monitor=accounts["monitor"],
+        category=category,
+        month=datetime.date.today().replace(day=1),
+        text="某窗口午休时间无人值守。",
+        unit=units["a"],
+    )
     qs = Case.objects.all()
-    assert guards.own_object_or_404(accounts["monitor"], qs, owner_field="monitor",
-                                    pk=report.pk) == report
+    assert (
+        guards.own_object_or_404(accounts["monitor"], qs, owner_field="monitor", pk=report.pk)
+        == report
+    )
     for other in ("monitor_b", "office", "anonymous"):
         with pytest.raises(Http404):
             guards.own_object_or_404(accounts[other], qs, owner_field="monitor", pk=report.pk)

@@ -17,14 +17,21 @@ def test_changed_content_is_the_first_break():
     h1 = link_hash(GENESIS, {"a": 1})
     h2 = link_hash(h1, {"a": 2})
     assert first_break([(1, GENESIS, {"a": 1}, h1), (2, h1, {"a": 3}, h2)]) == (
-        2, "content does not match its hash")
+        2,
+        "content does not match its hash",
+    )
 
 
 @pytest.mark.django_db
 def test_events_chain_per_object_and_verify_audit_passes(unit):
     audit_append(chain="case:1", action="create", obj=unit, after={"state": "new"})
-    second = audit_append(chain="case:1", action="assign", obj=unit, before={"state": "new"},
-                          after={"state": "assigned"})
+    second = audit_append(
+        chain="case:1",
+        action="assign",
+        obj=unit,
+        before={"state": "new"},
+        after={"state": "assigned"},
+    )
     audit_append(chain="case:2", action="create", obj=unit)
     assert second.seq == 2 and second.prev_hash != GENESIS
     call_command("verify_audit")
@@ -61,8 +68,10 @@ def test_postgresql_refuses_update_and_delete_of_audit_events(unit):
     from django.db import DatabaseError, transaction
 
     event = audit_append(chain="t", action="create", obj=unit)
-    for sql in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
-                "DELETE FROM audit_auditevent WHERE id = %s"):
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [event.pk])

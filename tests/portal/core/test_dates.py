@@ -9,8 +9,11 @@ from portal.core import dates
 
 @pytest.mark.parametrize(
     ("day", "start"),
-    [(date(2026, 12, 31), date(2026, 12, 1)), (date(2024, 2, 29), date(2024, 2, 1)),
-     (date(2026, 1, 1), date(2026, 1, 1))],
+    [
+        (date(2026, 12, 31), date(2026, 12, 1)),
+        (date(2024, 2, 29), date(2024, 2, 1)),
+        (date(2026, 1, 1), date(2026, 1, 1)),
+    ],
 )
 def test_month_start(day, start):
     assert dates.month_start(day) == start
@@ -51,6 +54,10 @@ def test_previous_and_next_month(day, previous, following):
 
 def test_months_back_crosses_the_year_oldest_first():
     assert dates.months_back(date(2026, 2, 14), 4) == [
-        date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
     assert dates.months_back(date(2026, 2, 14), 1) == [date(2026, 2, 1)]
     assert len(dates.months_back(date(2026, 2, 14), 12)) == 12

@@ -17,28 +17,31 @@ def _request(remote, forwarded=None):
 
 
 @override_settings(TRUSTED_PROXIES=[PROXY, "172.16.0.0/12"])
-@pytest.mark.parametrize("remote, forwarded, client", [
-    # through nginx: the forwarded client
-    (PROXY, "198.51.100.7", "198.51.100.7"),
-    # a client's own X-Forwarded-For is passed on by nginx at the left: ignored
-    (PROXY, "1.2.3.4, 198.51.100.7", "198.51.100.7"),
-    # two proxies of ours (a CIDR): both skipped from the right
-    (PROXY, "198.51.100.7, 172.18.0.5", "198.51.100.7"),
-    # garbage a client wrote at the left is never reached
-    (PROXY, "garbage, 198.51.100.7", "198.51.100.7"),
-    # a malformed or missing header from the proxy: the proxy is all we know
-    (PROXY, "not-an-address", PROXY),
-    (PROXY, "", PROXY),
-    (PROXY, None, PROXY),
-    (PROXY, "198.51.100.7,,", PROXY),
-    # spoofed by an untrusted client: ignored
-    ("203.0.113.9", "198.51.100.7", "203.0.113.9"),
-    # every hop trusted: nobody is named, the proxy stays
-    (PROXY, "172.18.0.5", PROXY),
-    # IPv6 clients
-    (PROXY, "2001:db8::1", "2001:db8::1"),
-    ("2001:db8::9", "198.51.100.7", "2001:db8::9"),
-])
+@pytest.mark.parametrize(
+    "remote, forwarded, client",
+    [
+        # through nginx: the forwarded client
+        (PROXY, "198.51.100.7", "198.51.100.7"),
+        # a client's own X-Forwarded-For is passed on by nginx at the left: ignored
+        (PROXY, "1.2.3.4, 198.51.100.7", "198.51.100.7"),
+        # two proxies of ours (a CIDR): both skipped from the right
+        (PROXY, "198.51.100.7, 172.18.0.5", "198.51.100.7"),
+        # garbage a client wrote at the left is never reached
+        (PROXY, "garbage, 198.51.100.7", "198.51.100.7"),
+        # a malformed or missing header from the proxy: the proxy is all we know
+        (PROXY, "not-an-address", PROXY),
+        (PROXY, "", PROXY),
+        (PROXY, None, PROXY),
+        (PROXY, "198.51.100.7,,", PROXY),
+        # spoofed by an untrusted client: ignored
+        ("203.0.113.9", "198.51.100.7", "203.0.113.9"),
+        # every hop trusted: nobody is named, the proxy stays
+        (PROXY, "172.18.0.5", PROXY),
+        # IPv6 clients
+        (PROXY, "2001:db8::1", "2001:db8::1"),
+        ("2001:db8::9", "198.51.100.7", "2001:db8::9"),
+    ],
+)
 def test_client_address_trusts_forwarding_only_from_a_trusted_proxy(remote, forwarded, client):
     assert client_address(_request(remote, forwarded)) == client
 

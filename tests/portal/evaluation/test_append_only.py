@@ -37,10 +37,13 @@ def test_a_revocation_cannot_be_changed(official, rate, office_user):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only")
-@pytest.mark.parametrize("sql", [
-    "UPDATE evaluation_rating SET level = 4 WHERE id = %s",
-    "DELETE FROM evaluation_rating WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE evaluation_rating SET level = 4 WHERE id = %s",
+        "DELETE FROM evaluation_rating WHERE id = %s",
+    ],
+)
 def test_postgresql_trigger_refuses_raw_update_and_delete(official, rate, sql):
     rating = rate(official, level=2)
     with pytest.raises(DatabaseError, match="append-only"):

@@ -31,9 +31,19 @@ def test_the_english_profile_shows_english_level_names_and_dimensions(client, of
         assert name in chinese
     html = english(client, official)
     assert 'lang="en"' in html
-    for name in ("Satisfied", "Basically satisfied", "Dissatisfied", "Service attitude",
-                 "Efficiency", "Work style", "5 very good", "1 very poor",
-                 "Reason for your rating", "Anonymously", "With my name"):
+    for name in (
+        "Satisfied",
+        "Basically satisfied",
+        "Dissatisfied",
+        "Service attitude",
+        "Efficiency",
+        "Work style",
+        "5 very good",
+        "1 very poor",
+        "Reason for your rating",
+        "Anonymously",
+        "With my name",
+    ):
         assert name in html, name
     for name in ("基本满意", "不满意", "服务态度", "5 很好", "匿名评价"):
         assert name not in html, name
@@ -42,8 +52,13 @@ def test_the_english_profile_shows_english_level_names_and_dimensions(client, of
 @override_settings(RATING_SCALE="five")
 def test_the_five_level_names_in_english(client, official):
     html = english(client, official)
-    for name in ("Very satisfied", "Satisfied", "Basically satisfied", "Dissatisfied",
-                 "Very dissatisfied"):
+    for name in (
+        "Very satisfied",
+        "Satisfied",
+        "Basically satisfied",
+        "Dissatisfied",
+        "Very dissatisfied",
+    ):
         assert f"> {name}</label>" in html, name  # the form's radio buttons
         assert f"<td>{name}</td>" in html, name  # the aggregates table
     assert "非常满意" not in html and "非常不满意" not in html

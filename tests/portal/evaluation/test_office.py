@@ -45,8 +45,9 @@ def test_the_rated_unit_appeals_and_the_office_revokes(official, rate, make_user
     rating = rate(official, level=2)
     dept = make_user(roles.DEPARTMENT, unit=official.unit)
     appeal = services.appeal_file(rating=rating, appellant=dept, grounds="评价人所述事项不属实")
-    decided = services.appeal_decide(appeal=appeal, actor=office_user, revoke=True,
-                                     reason="核查不属实")
+    decided = services.appeal_decide(
+        appeal=appeal, actor=office_user, revoke=True, reason="核查不属实"
+    )
     assert decided.status == AppealStatus.REVOKED
     assert rating.revocation.reason == "核查不属实"
     with pytest.raises(ValidationError):
@@ -69,11 +70,18 @@ def test_another_unit_cannot_appeal(official, make_official, rate, make_user):
 
 def test_callback_outcome_is_recorded_once(official, rate, office_user):
     callback = rate(official, level=2).callback
-    services.callback_record(callback=callback, actor=office_user, reached=True,
-                             verified_true=True, resolved=False, note="已联系")
+    services.callback_record(
+        callback=callback,
+        actor=office_user,
+        reached=True,
+        verified_true=True,
+        resolved=False,
+        note="已联系",
+    )
     with pytest.raises(ValidationError):
-        services.callback_record(callback=callback, actor=office_user, reached=False,
-                                 verified_true=False, resolved=False)
+        services.callback_record(
+            callback=callback, actor=office_user, reached=False, verified_true=False, resolved=False
+        )
     callback.refresh_from_db()
     assert callback.verified_true is True and callback.note == "已联系"
     assert AuditEvent.objects.filter(action="callback_record").count() == 1
@@ -136,16 +144,20 @@ def test_another_departments_rating_is_a_404(client, official, make_official, ra
     rating = rate(official, level=2)
     client.force_login(make_user(roles.DEPARTMENT, unit=make_official().unit))
     assert client.get(f"/office/evaluation/ratings/{rating.pk}/").status_code == 404
-    assert client.post(f"/office/evaluation/ratings/{rating.pk}/appeal/",
-                       {"grounds": "x"}).status_code == 404
+    assert (
+        client.post(f"/office/evaluation/ratings/{rating.pk}/appeal/", {"grounds": "x"}).status_code
+        == 404
+    )
 
 
 @urls
 def test_office_records_a_callback_through_the_page(client, official, rate, office_user):
     callback = rate(official, level=2).callback
     client.force_login(office_user)
-    client.post(f"/office/evaluation/callbacks/{callback.pk}/",
-                {"reached": "1", "verified_true": "0", "resolved": "", "note": "不属实"})
+    client.post(
+        f"/office/evaluation/callbacks/{callback.pk}/",
+        {"reached": "1", "verified_true": "0", "resolved": "", "note": "不属实"},
+    )
     callback.refresh_from_db()
     assert callback.reached is True and callback.verified_true is False
 
@@ -154,8 +166,10 @@ def test_office_records_a_callback_through_the_page(client, official, rate, offi
 @pytest.mark.parametrize("fmt,ctype", [("svg", "image/svg+xml"), ("png", "image/png")])
 def test_qr_codes_for_unit_and_official(client, official, office_user, fmt, ctype):
     client.force_login(office_user)
-    for url in (f"/office/evaluation/qr/unit/{official.unit_id}.{fmt}",
-                f"/office/evaluation/qr/official/{official.pk}.{fmt}"):
+    for url in (
+        f"/office/evaluation/qr/unit/{official.unit_id}.{fmt}",
+        f"/office/evaluation/qr/official/{official.pk}.{fmt}",
+    ):
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == ctype
 
@@ -192,8 +206,9 @@ def test_office_imports_staff_phones(client, unit, office_user):
     from portal.evaluation.models import StaffPhone
 
     client.force_login(office_user)
-    client.post("/office/evaluation/staff-phones/",
-                {"unit": unit.pk, "phones": "13900139000\n13900139001"})
+    client.post(
+        "/office/evaluation/staff-phones/", {"unit": unit.pk, "phones": "13900139000\n13900139001"}
+    )
     assert StaffPhone.objects.filter(unit=unit).count() == 2
 
 

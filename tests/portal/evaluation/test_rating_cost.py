@@ -34,7 +34,8 @@ def post(client, official, data, addr):
 
 
 def test_a_rating_post_takes_a_fixed_small_number_of_queries(
-        client, official, django_assert_max_num_queries):
+    client, official, django_assert_max_num_queries
+):
     assert post(client, official, GOOD, "10.0.0.1").status_code == 302  # chain head made
     with django_assert_max_num_queries(GOOD_RATING_QUERIES):
         assert post(client, official, GOOD, "10.0.1.1").status_code == 302
@@ -49,24 +50,32 @@ def test_a_second_rating_in_the_month_is_refused_by_the_database_constraint(clie
     visitor reads the same message and nothing is half-written (chain head unchanged)."""
     assert client.post(f"/rate/{official.pk}/", GOOD, REMOTE_ADDR="10.0.0.1").status_code == 302
     first = Rating.objects.get()
-    response = client.post(f"/rate/{official.pk}/", {**GOOD, "reason": "再评一次"},
-                           REMOTE_ADDR="10.0.0.1")  # same device cookie: the same voter
+    response = client.post(
+        f"/rate/{official.pk}/", {**GOOD, "reason": "再评一次"}, REMOTE_ADDR="10.0.0.1"
+    )  # same device cookie: the same voter
     assert response.status_code == 400
     html = response.content.decode()
     assert "本月您已评价过该测评对象 (you have already rated this official this month)" in html
     assert "再评一次" in html
     assert Rating.objects.get() == first
     after = services.rating_submit(
-        official=official, data=services.RatingData(level=4, attitude=4, efficiency=4, style=4),
-        channel=Channel.WEB, voter_key="another voter")
+        official=official,
+        data=services.RatingData(level=4, attitude=4, efficiency=4, style=4),
+        channel=Channel.WEB,
+        voter_key="another voter",
+    )
     assert after.seq == first.seq + 1 and after.prev_hash == first.hash
 
 
-def test_the_database_itself_refuses_a_second_slot_for_the_same_voter_and_month(official,
-                                                                                  rate):
+def test_the_database_itself_refuses_a_second_slot_for_the_same_voter_and_month(official, rate):
     rating = rate(official, voter="same")
-    duplicate = Rating(**{f.attname: getattr(rating, f.attname)
-                          for f in Rating._meta.concrete_fields if f.attname != "id"})
+    duplicate = Rating(
+        **{
+            f.attname: getattr(rating, f.attname)
+            for f in Rating._meta.concrete_fields
+            if f.attname != "id"
+        }
+    )
     duplicate.seq = rating.seq + 1
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
@@ -84,9 +93,13 @@ def test_a_higher_monthly_limit_numbers_the_voters_slots(official, rate):
 def test_kiosk_ratings_are_never_limited_per_month(official):
     token = services.kiosk_token_make(unit=official.unit, official=official)
     for _ in range(3):
-        services.rating_submit(official=official, data=services.RatingData(level=4),
-                               channel=Channel.KIOSK, voter_key=services.secrets.token_hex(32),
-                               kiosk_token=token)
+        services.rating_submit(
+            official=official,
+            data=services.RatingData(level=4),
+            channel=Channel.KIOSK,
+            voter_key=services.secrets.token_hex(32),
+            kiosk_token=token,
+        )
     assert Rating.objects.filter(channel=Channel.KIOSK).count() == 3
 
 
@@ -94,8 +107,9 @@ def test_kiosk_ratings_are_never_limited_per_month(official):
 
 
 def _challenge(response="abcd", expires_in=timedelta(minutes=5)):
-    return CaptchaStore.objects.create(challenge=response.upper(), response=response,
-                                       expiration=timezone.now() + expires_in)
+    return CaptchaStore.objects.create(
+        challenge=response.upper(), response=response, expiration=timezone.now() + expires_in
+    )
 
 
 @override_settings(CAPTCHA_TEST_MODE=False)
@@ -119,7 +133,8 @@ def test_a_real_captcha_answer_is_accepted_once(client, official):
 
 @override_settings(CAPTCHA_TEST_MODE=False)
 def test_a_wrong_captcha_answer_burns_the_challenge_and_expired_ones_are_refused_and_removed(
-        client, official):
+    client, official
+):
     from captcha.conf import settings as captcha_settings
 
     captcha_settings.CAPTCHA_TEST_MODE = False
@@ -128,13 +143,21 @@ def test_a_wrong_captcha_answer_burns_the_challenge_and_expired_ones_are_refused
         expired = _challenge("wxyz", expires_in=timedelta(minutes=-1))
         other_expired = _challenge("efgh", expires_in=timedelta(minutes=-1))
         kept = _challenge("ijkl")
-        wrong = post(client, official, {**GOOD, "captcha_0": store.hashkey, "captcha_1": "zzzz"},
-                     "10.0.0.1")
+        wrong = post(
+            client, official, {**GOOD, "captcha_0": store.hashkey, "captcha_1": "zzzz"}, "10.0.0.1"
+        )
         assert wrong.status_code == 400
         assert "验证码错误 (wrong captcha)" in wrong.content.decode()
         # one attempt per challenge: the right answer afterwards is refused too
-        assert post(client, official, {**GOOD, "captcha_0": store.hashkey,
-                                       "captcha_1": "abcd"}, "10.0.0.2").status_code == 400
+        assert (
+            post(
+                client,
+                official,
+                {**GOOD, "captcha_0": store.hashkey, "captcha_1": "abcd"},
+                "10.0.0.2",
+            ).status_code
+            == 400
+        )
         # expired challenges went with the first check; the valid one stays (the re-rendered
         # forms made new ones too)
         remaining = set(CaptchaStore.objects.values_list("hashkey", flat=True))
@@ -142,8 +165,15 @@ def test_a_wrong_captcha_answer_burns_the_challenge_and_expired_ones_are_refused
         assert not remaining & {store.hashkey, expired.hashkey, other_expired.hashkey}
         # the right answer to an expired challenge is refused
         late = _challenge("mnop", expires_in=timedelta(seconds=-1))
-        assert post(client, official, {**GOOD, "captcha_0": late.hashkey,
-                                       "captcha_1": "mnop"}, "10.0.0.3").status_code == 400
+        assert (
+            post(
+                client,
+                official,
+                {**GOOD, "captcha_0": late.hashkey, "captcha_1": "mnop"},
+                "10.0.0.3",
+            ).status_code
+            == 400
+        )
     finally:
         captcha_settings.CAPTCHA_TEST_MODE = True
     assert not Rating.objects.exists()
@@ -178,9 +208,11 @@ def _in_threads(target, args_list):
 def test_concurrent_ratings_keep_one_per_voter_and_an_unbroken_chain(official):
     def submit(voter):
         return services.rating_submit(
-            official=official, data=services.RatingData(level=4, attitude=4, efficiency=4,
-                                                        style=4),
-            channel=Channel.WEB, voter_key=voter)
+            official=official,
+            data=services.RatingData(level=4, attitude=4, efficiency=4, style=4),
+            channel=Channel.WEB,
+            voter_key=voter,
+        )
 
     results, errors = _in_threads(submit, [("same",)] * 4 + [(f"v{i}",) for i in range(4)])
     assert len(results) == 5
@@ -199,6 +231,15 @@ def test_a_bulk_sql_load_that_does_not_name_the_slot_still_inserts(official, rat
             "INSERT INTO evaluation_rating (official_id, unit_id, level, reason, anonymous, "
             "channel, voter_key, network_key, month, created_at, seq, prev_hash, hash) "
             "VALUES (%s, %s, 4, '', %s, 'web', 'bulk-voter', '', %s, %s, %s, %s, %s)",
-            [official.pk, official.unit_id, True, rating.month, rating.created_at,
-             rating.seq + 1, rating.hash, "f" * 64])
+            [
+                official.pk,
+                official.unit_id,
+                True,
+                rating.month,
+                rating.created_at,
+                rating.seq + 1,
+                rating.hash,
+                "f" * 64,
+            ],
+        )
     assert Rating.objects.get(voter_key="bulk-voter").voter_slot == 1

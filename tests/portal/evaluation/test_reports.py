@@ -25,19 +25,26 @@ def good(official, n, day):
 
 def verify_true(ratings, office_user):
     for rating in ratings:
-        callback = CallBack.objects.create(rating=rating, kind="bad", created_at=timezone.now(),
-                                           due_at=timezone.now())
-        callback_record(callback=callback, actor=office_user, reached=True, verified_true=True,
-                        resolved=True)
+        callback = CallBack.objects.create(
+            rating=rating, kind="bad", created_at=timezone.now(), due_at=timezone.now()
+        )
+        callback_record(
+            callback=callback, actor=office_user, reached=True, verified_true=True, resolved=True
+        )
 
 
 def test_unit_score_loses_3_per_verified_bad_rating_and_10_per_violation(
-        official, office_user, settings):
+    official, office_user, settings
+):
     settings.RANKING_MIN_RATINGS = 1
     votes = bad(official, 3, date(2026, 5, 1))
     verify_true(votes[:2], office_user)
-    scores.violation_record(unit=official.unit, kind=ViolationKind.FORCED_GOOD,
-                            actor=office_user, occurred_on=date(2026, 6, 1))
+    scores.violation_record(
+        unit=official.unit,
+        kind=ViolationKind.FORCED_GOOD,
+        actor=office_user,
+        occurred_on=date(2026, 6, 1),
+    )
     row = next(r for r in scores.unit_scores(year=2026) if r.unit_id == official.unit_id)
     assert (row.received, row.bad, row.verified_bad, row.violations) == (3, 3, 2, 1)
     assert row.score == 100 - 6 - 10
@@ -49,8 +56,9 @@ def test_only_the_office_records_violations(official, make_user):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        scores.violation_record(unit=official.unit, kind=ViolationKind.PRYING,
-                                actor=make_user(roles.LEADER))
+        scores.violation_record(
+            unit=official.unit, kind=ViolationKind.PRYING, actor=make_user(roles.LEADER)
+        )
 
 
 def test_units_below_the_minimum_of_ratings_are_not_ranked(make_official, settings):
@@ -63,8 +71,7 @@ def test_units_below_the_minimum_of_ratings_are_not_ranked(make_official, settin
     assert many.unit_id in ranked and few.unit_id not in ranked
 
 
-def test_ten_best_and_ten_worst_and_removal_after_two_years(make_official, office_user,
-                                                           settings):
+def test_ten_best_and_ten_worst_and_removal_after_two_years(make_official, office_user, settings):
     settings.RANKING_MIN_RATINGS = 1
     settings.RANKING_TOP_N = 2
     officials = [make_official() for _ in range(5)]
@@ -120,9 +127,16 @@ def test_monthly_report_xlsx_has_officials_and_unit_scores(official):
 def _ink(text):
     """Dark pixels of `text` rendered through the report's PDF font."""
     pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 renders the PDF")
-    data = {"month": "2026-10-01", "ratings": 0, "bad": 0, "satisfaction_pct": None,
-            "officials": [{"name": text, "unit": "", "post": "", "bad": 0, "warnings": [],
-                           "reasons": []}], "units": []}
+    data = {
+        "month": "2026-10-01",
+        "ratings": 0,
+        "bad": 0,
+        "satisfaction_pct": None,
+        "officials": [
+            {"name": text, "unit": "", "post": "", "bad": 0, "warnings": [], "reasons": []}
+        ],
+        "units": [],
+    }
     doc = pdfium.PdfDocument(report_pdf(data))
     try:
         page = doc[0]
@@ -144,8 +158,7 @@ def test_report_pdf_renders_readable_chinese():
 
 
 @urls
-def test_report_pages_for_office_and_leader_and_denied_to_departments(client, official,
-                                                                      make_user):
+def test_report_pages_for_office_and_leader_and_denied_to_departments(client, official, make_user):
     bad(official, 2, date(2026, 10, 5))
     monthly_report_build(month=date(2026, 10, 1))
     client.force_login(make_user(roles.LEADER))
@@ -167,8 +180,9 @@ def test_public_ranking_page_follows_the_setting(client, official, settings, sit
     good(official, 2, timezone.localdate())
     html = client.get("/rankings/").content.decode()
     assert "十优满意单位" in html and official.unit.name in html
-    PortalSettings.objects.update_or_create(site=Site.objects.get(is_default_site=True),
-                                            defaults={"ranking_public": False})
+    PortalSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"ranking_public": False}
+    )
     assert client.get("/rankings/").status_code == 404
 
 
@@ -183,18 +197,21 @@ def test_office_records_a_warning_action_with_minutes(client, official, office_u
     warning = warnings_compute(day=date(2026, 3, 31))[0]
     client.force_login(office_user)
     assert official.title in client.get("/office/evaluation/warnings/").content.decode()
-    client.post(f"/office/evaluation/warnings/{warning.pk}/action/", {
-        "kind": "caution", "note": "已告诫",
-        "minutes": SimpleUploadedFile("minutes.txt", "谈话记录".encode()),
-    })
+    client.post(
+        f"/office/evaluation/warnings/{warning.pk}/action/",
+        {
+            "kind": "caution",
+            "note": "已告诫",
+            "minutes": SimpleUploadedFile("minutes.txt", "谈话记录".encode()),
+        },
+    )
     action = WarningAction.objects.get(warning=warning)
     assert action.actor == office_user and action.minutes.name.endswith(".txt")
     assert OfficialWarning.objects.count() == 1
 
 
 @urls
-def test_suspicious_bursts_are_flagged_but_keep_counting(client, official, office_user,
-                                                         settings):
+def test_suspicious_bursts_are_flagged_but_keep_counting(client, official, office_user, settings):
     from portal.evaluation.selectors import official_aggregates
     from portal.evaluation.suspicious import suspicious_list
 
@@ -203,12 +220,24 @@ def test_suspicious_bursts_are_flagged_but_keep_counting(client, official, offic
     from portal.evaluation.models import Rating
 
     assert all(v.network_key == "" for v in votes)
-    Rating.objects.bulk_create([
-        Rating(official_id=official.pk, unit_id=official.unit_id, level=4, channel="web",
-               voter_key=f"burst{i}", network_key="net1", month=timezone.localdate()
-               .replace(day=1), created_at=timezone.now(), seq=5000 + i, prev_hash="0" * 64,
-               hash=f"{5000 + i:064d}") for i in range(3)
-    ])
+    Rating.objects.bulk_create(
+        [
+            Rating(
+                official_id=official.pk,
+                unit_id=official.unit_id,
+                level=4,
+                channel="web",
+                voter_key=f"burst{i}",
+                network_key="net1",
+                month=timezone.localdate().replace(day=1),
+                created_at=timezone.now(),
+                seq=5000 + i,
+                prev_hash="0" * 64,
+                hash=f"{5000 + i:064d}",
+            )
+            for i in range(3)
+        ]
+    )
     flags = suspicious_list()
     assert any(f["kind"] == "burst" and f["official_id"] == official.pk for f in flags)
     assert official_aggregates(official_id=official.pk)["total"] == 6

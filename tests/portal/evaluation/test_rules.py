@@ -1,4 +1,3 @@
-
 import pytest
 from django.utils import translation
 
@@ -18,8 +17,11 @@ T = {"III": (10, 40), "II": (20, 80), "I": (40, 120)}
         (19, 79, [("III", "month"), ("III", "year")]),
         (20, 20, [("III", "month"), ("II", "month")]),
         (39, 80, [("III", "month"), ("III", "year"), ("II", "month"), ("II", "year")]),
-        (40, 119, [("III", "month"), ("III", "year"), ("II", "month"), ("II", "year"),
-                   ("I", "month")]),
+        (
+            40,
+            119,
+            [("III", "month"), ("III", "year"), ("II", "month"), ("II", "year"), ("I", "month")],
+        ),
         (0, 120, [("III", "year"), ("II", "year"), ("I", "year")]),
     ],
 )
@@ -27,8 +29,9 @@ def test_warning_levels_crossed_at_each_threshold_edge(month, year, expected):
     assert rules.warning_levels(month_count=month, year_count=year, thresholds=T) == expected
 
 
-@pytest.mark.parametrize(("level", "bad"), [(5, False), (4, False), (3, False), (2, True),
-                                            (1, True)])
+@pytest.mark.parametrize(
+    ("level", "bad"), [(5, False), (4, False), (3, False), (2, True), (1, True)]
+)
 def test_bottom_two_levels_count_as_bad(level, bad):
     assert rules.is_bad(level) is bad
 
@@ -55,17 +58,21 @@ def test_three_level_scale_is_default_and_five_level_scale_has_two_bad_levels():
 def test_level_names_are_translated_when_shown_not_when_defined():
     with translation.override("en"):
         assert [str(n) for _, n in rules.levels_for("five")] == [
-            "Very satisfied", "Satisfied", "Basically satisfied", "Dissatisfied",
-            "Very dissatisfied"]
+            "Very satisfied",
+            "Satisfied",
+            "Basically satisfied",
+            "Dissatisfied",
+            "Very dissatisfied",
+        ]
 
 
 @pytest.mark.parametrize(
     ("a", "b", "within_500"),
     [
         ((27.218, 116.533), (27.218, 116.533), True),
-        ((27.218, 116.533), (27.2219, 116.533), True),   # ≈ 434 m north
+        ((27.218, 116.533), (27.2219, 116.533), True),  # ≈ 434 m north
         ((27.218, 116.533), (27.2230, 116.533), False),  # ≈ 556 m north
-        ((27.218, 116.533), (27.218, 116.5380), True),   # ≈ 495 m east
+        ((27.218, 116.533), (27.218, 116.5380), True),  # ≈ 495 m east
         ((27.218, 116.533), (27.218, 116.5390), False),  # ≈ 594 m east
     ],
 )
@@ -75,8 +82,11 @@ def test_haversine_distance_against_a_500_m_radius(a, b, within_500):
 
 @pytest.mark.parametrize(
     ("ip", "prefix"),
-    [("203.0.113.77", "203.0.113.0/24"), ("2001:db8:1:2::5", "2001:db8:1::/48"),
-     ("garbage", "unknown")],
+    [
+        ("203.0.113.77", "203.0.113.0/24"),
+        ("2001:db8:1:2::5", "2001:db8:1::/48"),
+        ("garbage", "unknown"),
+    ],
 )
 def test_network_prefix_is_coarse_and_never_the_address(ip, prefix):
     assert rules.network_prefix(ip) == prefix
@@ -84,7 +94,8 @@ def test_network_prefix_is_coarse_and_never_the_address(ip, prefix):
 
 def test_keyed_hash_separates_purposes():
     assert rules.keyed_hash("k", "voter-phone", "13800000000") != rules.keyed_hash(
-        "k", "staff-phone", "13800000000")
+        "k", "staff-phone", "13800000000"
+    )
     assert "13800000000" not in rules.keyed_hash("k", "voter-phone", "13800000000")
 
 
@@ -95,10 +106,13 @@ def test_satisfaction_rate_counts_everything_but_bad_ratings():
 
 @pytest.mark.parametrize(("bad", "violations", "score"), [(0, 0, 100), (2, 0, 94), (1, 1, 87)])
 def test_unit_score(bad, violations, score):
-    assert rules.unit_score(base=100, verified_bad=bad, violations=violations, per_bad=3,
-                            per_violation=10) == score
+    assert (
+        rules.unit_score(
+            base=100, verified_bad=bad, violations=violations, per_bad=3, per_violation=10
+        )
+        == score
+    )
 
 
 def test_removal_flag_needs_two_years_running_in_the_ten_worst():
     assert rules.removal_flags({2025: {1, 2}, 2026: {2, 3}}, 2026) == {2}
-

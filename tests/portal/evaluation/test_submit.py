@@ -73,7 +73,8 @@ def test_a_reason_is_required_for_a_bad_rating(official, rate):
 
 @override_settings(RATING_SCALE="five")
 def test_on_the_five_level_scale_very_dissatisfied_also_needs_a_reason_and_a_callback(
-        official, rate):
+    official, rate
+):
     with pytest.raises(ValidationError):
         rate(official, level=1, reason="")
     rating = rate(official, level=1, reason="态度恶劣")
@@ -161,16 +162,16 @@ def test_no_sample_when_the_share_is_zero(official, rate):
 
 def test_qr_rating_within_500_m_is_accepted(official, rate):
     token = services.qr_token_make(unit=official.unit, official=official)
-    rating = rate(official, channel=Channel.QR, qr_token=token, latitude="27.2210",
-                  longitude="116.5330")
+    rating = rate(
+        official, channel=Channel.QR, qr_token=token, latitude="27.2210", longitude="116.5330"
+    )
     assert rating.channel == Channel.QR
 
 
 def test_qr_rating_outside_500_m_is_refused(official, rate):
     token = services.qr_token_make(unit=official.unit)
     with pytest.raises(ValidationError) as exc:
-        rate(official, channel=Channel.QR, qr_token=token, latitude="27.2300",
-             longitude="116.5330")
+        rate(official, channel=Channel.QR, qr_token=token, latitude="27.2300", longitude="116.5330")
     assert refusal(exc) == "outside"
     assert "500" in exc.value.messages[0]
 
@@ -185,21 +186,24 @@ def test_qr_rating_without_location_is_refused(official, rate):
 def test_a_forged_qr_token_is_refused(official, rate):
     token = services.qr_token_make(unit=official.unit)
     with pytest.raises(ValidationError) as exc:
-        rate(official, channel=Channel.QR, qr_token=token[:-2] + "xx", latitude="27.218",
-             longitude="116.533")
+        rate(
+            official,
+            channel=Channel.QR,
+            qr_token=token[:-2] + "xx",
+            latitude="27.218",
+            longitude="116.533",
+        )
     assert refusal(exc) == "token"
 
 
-def test_a_qr_token_cannot_be_reused_for_another_unit_or_official(official, make_official,
-                                                                   rate):
+def test_a_qr_token_cannot_be_reused_for_another_unit_or_official(official, make_official, rate):
     other_unit_official = make_official()
     colleague = make_official(unit=official.unit)
     unit_token = services.qr_token_make(unit=official.unit)
     personal_token = services.qr_token_make(unit=official.unit, official=official)
     for target, token in ((other_unit_official, unit_token), (colleague, personal_token)):
         with pytest.raises(ValidationError) as exc:
-            rate(target, channel=Channel.QR, qr_token=token, latitude="27.218",
-                 longitude="116.533")
+            rate(target, channel=Channel.QR, qr_token=token, latitude="27.218", longitude="116.533")
         assert refusal(exc) == "token-other"
 
 
@@ -210,8 +214,7 @@ def test_an_expired_qr_token_is_refused(official, rate):
 
     time.sleep(1.1)
     with pytest.raises(ValidationError) as exc:
-        rate(official, channel=Channel.QR, qr_token=token, latitude="27.218",
-             longitude="116.533")
+        rate(official, channel=Channel.QR, qr_token=token, latitude="27.218", longitude="116.533")
     assert refusal(exc) == "expired"
 
 
@@ -237,8 +240,9 @@ def test_a_ticket_cannot_be_used_by_the_clerks_own_unit_account(official, rate, 
     assert RatingTicket.objects.get(pk=ticket.pk).used_at is None
 
 
-def test_a_ticket_of_one_unit_cannot_rate_another_units_official(official, make_official,
-                                                                  rate, make_user):
+def test_a_ticket_of_one_unit_cannot_rate_another_units_official(
+    official, make_official, rate, make_user
+):
     clerk = make_user(roles.DEPARTMENT, unit=official.unit)
     ticket = services.ticket_issue(user=clerk)
     with pytest.raises(ValidationError) as exc:
@@ -270,8 +274,14 @@ def test_only_clerks_and_the_office_issue_tickets(official, make_official, make_
 
 def test_kiosk_ratings_need_the_kiosk_token_of_that_official(official, make_official, rate):
     token = services.kiosk_token_make(unit=official.unit, official=official)
-    rating = rate(official, channel=Channel.KIOSK, kiosk_token=token, attitude=None,
-                  efficiency=None, style=None)
+    rating = rate(
+        official,
+        channel=Channel.KIOSK,
+        kiosk_token=token,
+        attitude=None,
+        efficiency=None,
+        style=None,
+    )
     assert rating.channel == Channel.KIOSK
     with pytest.raises(ValidationError):
         rate(make_official(unit=official.unit), channel=Channel.KIOSK, kiosk_token=token)
@@ -285,8 +295,9 @@ def test_phone_code_is_sent_by_sms_and_works_once():
 
     services.phone_code_send(phone="13800138000")
     code = sms.outbox[-1]["text"].split("验证码是")[1][:6]
-    assert not services.phone_code_check(phone="13800138000", code="000000" if code != "000000"
-                                         else "111111")
+    assert not services.phone_code_check(
+        phone="13800138000", code="000000" if code != "000000" else "111111"
+    )
     assert services.phone_code_check(phone="13800138000", code=code)
     assert not services.phone_code_check(phone="13800138000", code=code)
 

@@ -46,7 +46,8 @@ def test_named_rating_is_recorded_with_contact(client, official):
 
 def _value(html, name):
     m = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="{name}"', html)
+        rf'value="([^"]*)"[^>]*name="{name}"', html
+    )
     return m.group(1) if m else None
 
 
@@ -126,12 +127,14 @@ def test_qr_page_rates_within_the_radius_and_refuses_outside(client, official):
     token = services.qr_token_make(unit=official.unit, official=official)
     page = client.get(f"/qr/{token}/")
     assert page.status_code == 200 and "data-geolocate" in page.content.decode()
-    far = client.post(f"/qr/{token}/{official.pk}/",
-                      {**GOOD, "latitude": "27.3", "longitude": "116.533"})
+    far = client.post(
+        f"/qr/{token}/{official.pk}/", {**GOOD, "latitude": "27.3", "longitude": "116.533"}
+    )
     assert far.status_code == 400
     assert "您不在单位500米范围内" in far.content.decode()
-    near = client.post(f"/qr/{token}/{official.pk}/",
-                       {**GOOD, "latitude": "27.2185", "longitude": "116.5331"})
+    near = client.post(
+        f"/qr/{token}/{official.pk}/", {**GOOD, "latitude": "27.2185", "longitude": "116.5331"}
+    )
     assert "感谢您的评价" in near.content.decode()
     assert Rating.objects.get().channel == "qr"
 
@@ -188,12 +191,26 @@ def test_profile_aggregates_take_a_constant_number_of_queries(client, official, 
         rate(official, level=4 - i % 3)
     with CaptureQueriesContext(connection) as few:
         official_aggregates(official_id=official.pk)
-    Rating.objects.bulk_create([
-        Rating(official_id=official.pk, unit_id=official.unit_id, level=4 - i % 3, attitude=4,
-               efficiency=3, style=5, channel="web", voter_key=f"bulk{i}", month=r.month,
-               created_at=r.created_at, seq=100 + i, prev_hash="0" * 64, hash=f"{i:064d}")
-        for i, r in ((i, Rating.objects.first()) for i in range(500))
-    ])
+    Rating.objects.bulk_create(
+        [
+            Rating(
+                official_id=official.pk,
+                unit_id=official.unit_id,
+                level=4 - i % 3,
+                attitude=4,
+                efficiency=3,
+                style=5,
+                channel="web",
+                voter_key=f"bulk{i}",
+                month=r.month,
+                created_at=r.created_at,
+                seq=100 + i,
+                prev_hash="0" * 64,
+                hash=f"{i:064d}",
+            )
+            for i, r in ((i, Rating.objects.first()) for i in range(500))
+        ]
+    )
     with CaptureQueriesContext(connection) as many:
         data = official_aggregates(official_id=official.pk)
     assert data["total"] == 505
@@ -201,7 +218,8 @@ def test_profile_aggregates_take_a_constant_number_of_queries(client, official, 
 
 
 def test_aggregates_cache_is_refreshed_when_a_rating_arrives(
-        client, official, django_capture_on_commit_callbacks):
+    client, official, django_capture_on_commit_callbacks
+):
     client.get(official.url)
     with django_capture_on_commit_callbacks(execute=True):
         post(client, official, GOOD)

@@ -20,9 +20,11 @@ def test_the_renamed_model_keeps_its_table():
 @pytest.mark.django_db(transaction=True)  # SQLite's schema editor refuses an open transaction
 def test_the_rename_migration_runs_no_sql(capsys):
     call_command("sqlmigrate", "evaluation", "0005")
-    statements = [line for line in capsys.readouterr().out.splitlines()
-                  if line.strip() and not line.startswith("--")
-                  and line.strip() not in {"BEGIN;", "COMMIT;"}]
+    statements = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip() and not line.startswith("--") and line.strip() not in {"BEGIN;", "COMMIT;"}
+    ]
     assert statements == []
 
 
@@ -33,9 +35,14 @@ def test_existing_warnings_and_their_content_type_survive_the_rename(official):
     call_command("migrate", *BEFORE[0], verbosity=0)
     old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     OldWarning = old.get_model("evaluation", "Warning")
-    OldWarning.objects.create(official_id=official.pk, level="III", period_kind="month",
-                              period_start="2026-03-01", count=10,
-                              created_at="2026-03-20T08:00:00Z")
+    OldWarning.objects.create(
+        official_id=official.pk,
+        level="III",
+        period_kind="month",
+        period_start="2026-03-01",
+        count=10,
+        created_at="2026-03-20T08:00:00Z",
+    )
     ContentType.objects.filter(app_label="evaluation", model="officialwarning").delete()
     ct = ContentType.objects.get_or_create(app_label="evaluation", model="warning")[0]
     ContentType.objects.clear_cache()

@@ -18,17 +18,31 @@ def bad(official, n, day, level=2):
     """n 不满意 votes of `official` on `day` (bulk: warnings do not read the chain)."""
     at = timezone.make_aware(datetime.combine(day, time(10)))
     start = Rating.objects.filter(official_id=official.pk).count()
-    return Rating.objects.bulk_create([
-        Rating(official_id=official.pk, unit_id=official.unit_id, level=level, reason="差",
-               channel="web", voter_key=f"v{start + i}", month=day.replace(day=1),
-               created_at=at, seq=10**6 + start + i, prev_hash="0" * 64, hash=f"{start + i:064d}")
-        for i in range(n)
-    ])
+    return Rating.objects.bulk_create(
+        [
+            Rating(
+                official_id=official.pk,
+                unit_id=official.unit_id,
+                level=level,
+                reason="差",
+                channel="web",
+                voter_key=f"v{start + i}",
+                month=day.replace(day=1),
+                created_at=at,
+                seq=10**6 + start + i,
+                prev_hash="0" * 64,
+                hash=f"{start + i:064d}",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def levels(official):
-    return sorted((w.level, w.period_kind, w.period_start.isoformat())
-                  for w in OfficialWarning.objects.filter(official_id=official.pk))
+    return sorted(
+        (w.level, w.period_kind, w.period_start.isoformat())
+        for w in OfficialWarning.objects.filter(official_id=official.pk)
+    )
 
 
 D = date(2026, 3, 15)
@@ -88,8 +102,9 @@ def test_year_roll_over_starts_counting_again(official):
 
 def test_revoked_votes_do_not_count(official, office_user):
     votes = bad(official, 10, D)
-    RatingRevocation.objects.create(rating=votes[0], reason="恶意", actor=office_user,
-                                    created_at=timezone.now())
+    RatingRevocation.objects.create(
+        rating=votes[0], reason="恶意", actor=office_user, created_at=timezone.now()
+    )
     warnings_compute(day=D)
     assert levels(official) == []
 
@@ -138,15 +153,17 @@ def test_thresholds_come_from_the_site_settings(official, site_pages):
 
     from cms.models import PortalSettings
 
-    PortalSettings.objects.update_or_create(site=Site.objects.get(is_default_site=True),
-                                            defaults={"warning_iii_month": 3})
+    PortalSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"warning_iii_month": 3}
+    )
     bad(official, 3, D)
     warnings_compute(day=D)
     assert levels(official) == [("III", "month", "2026-03-01")]
 
 
 def test_a_rating_crossing_a_threshold_raises_the_warning_on_commit(
-        official, rate, django_capture_on_commit_callbacks):
+    official, rate, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     bad(official, 9, today)
     with django_capture_on_commit_callbacks(execute=True):

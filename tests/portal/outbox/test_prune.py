@@ -17,14 +17,18 @@ pytestmark = pytest.mark.django_db
 def _message(*, age_days, sent):
     created = timezone.now() - timedelta(days=age_days)
     return OutboxMessage.objects.create(
-        task_name="search.tasks.search_index_task", kwargs={}, created_at=created,
-        sent_at=created if sent else None, attempts=1,
+        task_name="search.tasks.search_index_task",
+        kwargs={},
+        created_at=created,
+        sent_at=created if sent else None,
+        attempts=1,
     )
 
 
 def _key(name, *, age_days):
-    return TaskRun.objects.create(key=name, task_name="t",
-                                  done_at=timezone.now() - timedelta(days=age_days))
+    return TaskRun.objects.create(
+        key=name, task_name="t", done_at=timezone.now() - timedelta(days=age_days)
+    )
 
 
 def test_old_sent_messages_are_deleted_and_unsent_ones_kept_whatever_their_age(settings):

@@ -44,16 +44,20 @@ def test_an_eager_task_logs_the_id_of_the_request_that_queued_it(client, task_lo
 
 
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_a_published_task_carries_the_request_id_in_a_header_and_the_worker_restores_it(
-        task_log):
+def test_a_published_task_carries_the_request_id_in_a_header_and_the_worker_restores_it(task_log):
     """Publishing (before_task_publish) adds the header; running the message as a worker does
     (task_prerun) puts the id back for the task's log lines and task_postrun clears it."""
     token = request_id_var.set(RID)
     try:
         with Connection("memory://") as conn:
             queue = conn.SimpleQueue("request-id-test")
-            app.send_task(request_id_probe_task.name, kwargs={"n": 3}, connection=conn,
-                          queue="request-id-test", retry=False)
+            app.send_task(
+                request_id_probe_task.name,
+                kwargs={"n": 3},
+                connection=conn,
+                queue="request-id-test",
+                retry=False,
+            )
             message = queue.get(timeout=2)
             headers = dict(message.headers)
             message.ack()
@@ -76,7 +80,8 @@ def test_a_malformed_request_id_header_is_ignored(task_log):
 
 
 def test_a_task_sent_later_by_the_outbox_relay_keeps_the_request_id(
-        client, task_log, django_capture_on_commit_callbacks):
+    client, task_log, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):  # the broker was down: not sent
         client.post("/probe/outbox/", HTTP_X_REQUEST_ID=RID)
     message = OutboxMessage.objects.get()
@@ -91,7 +96,8 @@ def test_a_task_sent_later_by_the_outbox_relay_keeps_the_request_id(
 
 
 def test_the_outbox_sends_at_once_after_commit_with_the_request_id(
-        client, task_log, django_capture_on_commit_callbacks):
+    client, task_log, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/probe/outbox/", HTTP_X_REQUEST_ID=RID)
     assert OutboxMessage.objects.get().sent_at is not None

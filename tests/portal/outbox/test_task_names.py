@@ -30,8 +30,11 @@ def _names_sent_by_name() -> set[str]:
     app.loader.import_default_modules()
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     # ours only: a test process also holds tasks that tests register for themselves
-    names |= {name for name in app.tasks
-              if name.split(".")[0] in ("portal", "cms", "complaints", "search")}
+    names |= {
+        name
+        for name in app.tasks
+        if name.split(".")[0] in ("portal", "cms", "complaints", "search")
+    }
     return names
 
 
@@ -39,10 +42,16 @@ def test_every_task_sent_by_name_is_found_in_a_fresh_web_process():
     names = sorted(_names_sent_by_name())
     assert "portal.evaluation.tasks.warnings_check_task" in names  # the one that was lost
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(names)], cwd=ROOT, capture_output=True,
-        text=True, timeout=120,
-        env={"DJANGO_SETTINGS_MODULE": "portal.settings.test", "PATH": "/usr/bin:/bin",
-             "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-c", SCRIPT, json.dumps(names)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(ROOT),
+        },
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

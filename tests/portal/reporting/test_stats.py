@@ -30,7 +30,11 @@ def rate(official, level):
         channel=Channel.WEB,
         voter_key=f"v{next(_voter)}",
         data=RatingData(
-            level=level, attitude=4, efficiency=4, style=4, reason="办事拖拉" if rules.is_bad(level) else ""
+            level=level,
+            attitude=4,
+            efficiency=4,
+            style=4,
+            reason="办事拖拉" if rules.is_bad(level) else "",
         ),
     )
 
