@@ -106,3 +106,8 @@ def unit_score(
 def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
     """Units in the ten worst of `year` and of the year before: removal proposal for the head."""
     return set(worst_by_year.get(year, set())) & set(worst_by_year.get(year - 1, set()))
+
+
+def aggregates_cache_key(official_id) -> str:
+    """Cache key of an official's public aggregates (dropped when a rating or revocation lands)."""
+    return f"eval:agg:{official_id}"

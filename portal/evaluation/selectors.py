@@ -22,7 +22,7 @@ from .models import (
     RatingRevocation,
     bad_rating_q,
 )
-from .services import aggregates_cache_key
+from .rules import aggregates_cache_key
 
 TREND_MONTHS = 12
 
