@@ -75,6 +75,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
 
     users = {
         "monitor": user(roles.MONITOR),
+        "monitor_b": user(roles.MONITOR),
         "dept_a": user(roles.DEPARTMENT, unit_a),
         "dept_b": user(roles.DEPARTMENT, unit_b),
         "office": user(roles.OFFICE),

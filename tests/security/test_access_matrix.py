@@ -7,7 +7,8 @@ A rule per URL name says what each role gets. A URL added without a rule fails
            not to the sign-in page)
     LOGIN  302 to the sign-in page (anonymous on a back-office URL)
     DENY   403 or 404 (a role that may not use the URL at all)
-    HIDE   404 exactly (department B on department A's objects: ids must not leak)
+    HIDE   404 exactly (department B on department A's objects, monitor B on monitor A's
+           report: ids must not leak)
     WDENY  Wagtail admin's own denial: 403, or a redirect to the sign-in page or the admin home
            with a "permission denied" message
     E405   405 (wrong method)
@@ -28,7 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENY, HIDE, E405, WDENY = "OK", "LOGIN", "DENY", "HIDE", "E405", "WDENY"
-ROLES = ["anonymous", "netizen", "monitor", "dept_a", "dept_b", "office", "editor", "leader"]
+ROLES = ["anonymous", "netizen", "monitor", "monitor_b", "dept_a", "dept_b", "office", "editor",
+         "leader"]
 
 
 @dataclass
@@ -215,9 +217,10 @@ RULES = {
     "complaints:recover_open": public(lambda w: f"/complaints/recover/{w['recover_token']}/"),
     "complaints:verify": public(lambda w: "/complaints/verify/"),
     # monitors
-    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK),
+    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK,
+                                        monitor_b=OK),
     "complaints:monitor_report": staff(
-        lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/", monitor=OK
+        lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/", monitor=OK, monitor_b=HIDE
     ),
     # Open311: public API
     "complaints:open311_discovery": public(lambda w: "/open311/v2/discovery.json"),
@@ -494,3 +497,19 @@ def test_the_matrix_covers_every_role_for_every_rule():
     for name, rule in ALL_RULES.items():
         assert set(rule.expect) == set(ROLES), name
         assert re.match(r"^(GET|POST)$", rule.method), name
+
+
+def test_department_b_cannot_issue_a_ticket_for_department_a_official(world):
+    """The ticket page is every unit's, but the official posted is checked against the unit:
+    another unit's official is a 404 and no ticket is made."""
+    from portal.evaluation.models import RatingTicket
+
+    url, official = "/office/evaluation/tickets/", world["official_a"].pk
+    before = RatingTicket.objects.count()
+    page = _client(world, "dept_b").get(url, REMOTE_ADDR="127.0.0.1")
+    assert page.status_code == 200 and world["official_a"].title not in page.content.decode()
+    response = _client(world, "dept_b").post(url, {"official": official}, REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 404
+    assert RatingTicket.objects.count() == before
+    response = _client(world, "dept_a").post(url, {"official": official}, REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200 and RatingTicket.objects.count() == before + 1
