@@ -29,8 +29,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENY, HIDE, E405, WDENY = "OK", "LOGIN", "DENY", "HIDE", "E405", "WDENY"
-ROLES = ["anonymous", "netizen", "monitor", "monitor_b", "dept_a", "dept_b", "office", "editor",
-         "leader"]
+ROLES = [
+    "anonymous",
+    "netizen",
+    "monitor",
+    "monitor_b",
+    "dept_a",
+    "dept_b",
+    "office",
+    "editor",
+    "leader",
+]
 
 
 @dataclass
@@ -217,8 +226,7 @@ RULES = {
     "complaints:recover_open": public(lambda w: f"/complaints/recover/{w['recover_token']}/"),
     "complaints:verify": public(lambda w: "/complaints/verify/"),
     # monitors
-    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK,
-                                        monitor_b=OK),
+    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK, monitor_b=OK),
     "complaints:monitor_report": staff(
         lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/", monitor=OK, monitor_b=HIDE
     ),
