@@ -6,22 +6,16 @@ register through open311_client_create."""
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from ..models import Open311Client
 
 ERR_NAME = _("请填写客户端名称（不超过100个字）")
-
-
-def _office(actor) -> None:
-    # actor None: a management command run by the operator on the server
-    if actor is not None and not roles.is_office(actor):
-        raise PermissionDenied
 
 
 def _audit(*, client, action, actor, before=None, after=None) -> None:
@@ -40,7 +34,7 @@ def _audit(*, client, action, actor, before=None, after=None) -> None:
 def open311_client_create(*, name: str, actor=None) -> tuple[Open311Client, str]:
     """Register a client; returns (client, api_key). The key is not stored and cannot be
     shown again."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError(ERR_NAME, code="name")
@@ -60,7 +54,7 @@ def open311_client_create(*, name: str, actor=None) -> tuple[Open311Client, str]
 
 def open311_client_active_set(*, client: Open311Client, active: bool, actor=None) -> Open311Client:
     """Switch a client on or off; a switched-off client's key is refused by the API."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     with transaction.atomic():
         client = Open311Client.objects.select_for_update().get(pk=client.pk)
         if client.active != bool(active):

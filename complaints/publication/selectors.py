@@ -5,13 +5,12 @@ is a 404), the search of outcomes with facets through the search app, the automa
 masking pass shown in the office's preview (with the roster's names kept readable).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from complaints.choices import CaseState, Finding
 from complaints.models import Case
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.core.text import id_or_none
 from search import api as search_api
 
@@ -102,14 +101,9 @@ def outcome_search(
 # --- office -------------------------------------------------------------------------------
 
 
-def _office_only(user):
-    if not roles.is_office(user):
-        raise PermissionDenied
-
-
 def closed_case_list_for_office(*, user, status: str = ""):
     """Closed cases with their publication state, for the office's publication desk."""
-    _office_only(user)
+    require_role(user, Role.OFFICE)
     published = PublishedOutcome.objects.filter(case=OuterRef("pk"), is_published=True)
     qs = (
         Case.objects.filter(state=CaseState.CLOSED)
@@ -125,7 +119,7 @@ def closed_case_list_for_office(*, user, status: str = ""):
 
 
 def closed_case_get_for_office(*, user, pk) -> Case:
-    _office_only(user)
+    require_role(user, Role.OFFICE)
     case = (
         Case.objects.filter(state=CaseState.CLOSED, pk=pk)
         .select_related("category", "department", "official")
@@ -156,7 +150,7 @@ def complainant_names(*, user, case) -> tuple[str, ...]:
 def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOutcome | None]:
     """The texts to show in the preview: the published snapshot if there is one (so hand
     edits are kept), else the automatic masking of the case."""
-    _office_only(user)
+    require_role(user, Role.OFFICE)
     outcome = PublishedOutcome.objects.filter(case=case).first()
     if outcome is not None:
         return OutcomeText(

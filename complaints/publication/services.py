@@ -8,14 +8,14 @@ the same transaction, the search index and the statistics version after commit.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import CaseState, HandlingAction, HandlingTier, PublicationStatus
 from complaints.models import Case
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 from search import api as search_api
 
@@ -41,11 +41,6 @@ class OutcomeText:
     answer: str
     measures: str
     accountability: str
-
-
-def _office_only(user):
-    if not roles.is_office(user):
-        raise PermissionDenied
 
 
 def accountability_text(*, handling_tier: str, handling_action: str) -> str:
@@ -92,7 +87,7 @@ def outcome_publish(
 
     `private_names` are names that must never appear (the complainant's own, from the
     office-only contact selector); they are masked again whatever the text says."""
-    _office_only(actor)
+    require_role(actor, Role.OFFICE)
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",))
@@ -162,7 +157,7 @@ def outcome_publish(
 def outcome_unpublish(*, outcome: PublishedOutcome, actor, reason: str) -> PublishedOutcome:
     """Withdraw a published outcome from the public pages, the feed and the search index.
     The row stays (the audit trail and a later re-publication refer to it)."""
-    _office_only(actor)
+    require_role(actor, Role.OFFICE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ERR_REASON})

@@ -13,12 +13,12 @@ _secret_rotate / _active_set and delivery_retry, each audited on the unit's
 import secrets
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 from portal.core import crypto
 from portal.outbox.services import outbox_enqueue
@@ -33,11 +33,6 @@ ERR_UNIT = _("请选择一个存在的单位")
 ERR_ENDPOINT_EXISTS = _("该单位已配置公文交换接口，请修改其接收地址或更换密钥")
 ERR_NOT_PENDING = _("只有待投递的记录可以重新投递")
 _url_valid = URLValidator(schemes=["http", "https"])
-
-
-def _office(actor) -> None:
-    if actor is not None and not roles.is_office(actor):
-        raise PermissionDenied
 
 
 def _clean_url(url: str) -> str:
@@ -68,7 +63,7 @@ def _endpoint_audit(*, endpoint, action, actor, before=None, after=None) -> None
 def endpoint_create(*, unit, url: str, actor) -> tuple[DepartmentEndpoint, str]:
     """The office registers a unit's endpoint. One per unit; the secret is returned once and
     stored encrypted."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     if unit is None:
         raise ValidationError(ERR_UNIT, code="unit")
     url = _clean_url(url)
@@ -100,7 +95,7 @@ def _endpoint_locked(endpoint) -> DepartmentEndpoint:
 
 
 def endpoint_url_change(*, endpoint: DepartmentEndpoint, url: str, actor) -> DepartmentEndpoint:
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     url = _clean_url(url)
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint)
@@ -122,7 +117,7 @@ def endpoint_secret_rotate(
 ) -> tuple[DepartmentEndpoint, str]:
     """A new HMAC secret, returned once; the old one stops working at once (inbound replies
     signed with it are refused, outgoing envelopes are signed with the new one)."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint)
@@ -135,7 +130,7 @@ def endpoint_secret_rotate(
 def endpoint_active_set(*, endpoint: DepartmentEndpoint, active: bool, actor) -> DepartmentEndpoint:
     """Switch an endpoint on or off. Off: new assignments are not sent there and its inbound
     replies are refused; the department works in the back office."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     with transaction.atomic():
         endpoint = _endpoint_locked(endpoint)
         if endpoint.active != bool(active):
@@ -155,7 +150,7 @@ def endpoint_active_set(*, endpoint: DepartmentEndpoint, active: bool, actor) ->
 def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
     """The office's "retry now" for a pending delivery: the delivery task is queued after
     commit (through the outbox, like the first attempt)."""
-    _office(actor)
+    require_role(actor, Role.OFFICE, system_ok=True)
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.PENDING:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
@@ -23,15 +24,10 @@ MSG_APPEAL_DONE = "该申诉已处理 (appeal already decided)"
 # --- office actions ------------------------------------------------------------------------
 
 
-def _office_only(user):
-    if not roles.is_office(user):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingRevocation:
     """撤销 by the efficiency office with a reason; the rating stays, it only stops counting."""
-    _office_only(actor)
+    require_role(actor, Role.OFFICE)
     if not reason.strip():
         raise ValidationError("请填写撤销理由 (a reason is required)", code="reason")
     Rating.objects.select_for_update().filter(pk=rating.pk).first()
@@ -77,7 +73,7 @@ def appeal_file(*, rating: Rating, appellant, grounds: str) -> RatingAppeal:
 @transaction.atomic
 def appeal_decide(*, appeal: RatingAppeal, actor, revoke: bool, reason: str) -> RatingAppeal:
     """The office upholds the rating or revokes it."""
-    _office_only(actor)
+    require_role(actor, Role.OFFICE)
     appeal = RatingAppeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != AppealStatus.PENDING:
         raise ValidationError(MSG_APPEAL_DONE, code="decided")
@@ -109,7 +105,7 @@ def callback_record(
     note: str = "",
 ) -> CallBack:
     """Record the outcome of a call-back once; it cannot be changed afterwards."""
-    _office_only(actor)
+    require_role(actor, Role.OFFICE)
     callback = CallBack.objects.select_for_update().get(pk=callback.pk)
     if callback.recorded_at is not None:
         raise ValidationError(MSG_CALLBACK_DONE, code="recorded")

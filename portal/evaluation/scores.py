@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from cms.models import Unit
 from cms.selectors import portal_rules
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from . import rules
@@ -148,8 +147,7 @@ def violation_record(
     *, unit, kind: str, actor, occurred_on: date | None = None, note: str = ""
 ) -> UnitViolation:
     """The office records a discipline violation (−10 for the unit's year)."""
-    if not roles.is_office(actor):
-        raise PermissionDenied
+    require_role(actor, Role.OFFICE)
     violation = UnitViolation.objects.create(
         unit=unit,
         kind=kind,

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.core.dates import months_back
 
 from . import rules
@@ -119,15 +120,9 @@ def _trend_chart(trend):
 # --- back office ---------------------------------------------------------------------------
 
 
-def _office_or_leader(user):
-    if not (roles.is_office(user) or roles.is_leader(user)):
-        raise PermissionDenied
-
-
 def callback_queue(*, user, include_done=False):
     """The office's call-back queue, oldest deadline first; overdue ones flagged."""
-    if not roles.is_office(user):
-        raise PermissionDenied
+    require_role(user, Role.OFFICE)
     qs = CallBack.objects.select_related(
         "rating", "rating__official", "rating__unit", "rating__contact"
     )
@@ -166,8 +161,7 @@ def rating_list_for_user(*, user, official_id=None, bad_only=False, limit=200):
 
 
 def appeal_list_pending(*, user):
-    if not roles.is_office(user):
-        raise PermissionDenied
+    require_role(user, Role.OFFICE)
     return list(
         RatingAppeal.objects.filter(status=AppealStatus.PENDING)
         .select_related("rating", "rating__official", "appellant")

@@ -104,15 +104,12 @@ def warning_action_record(
     *, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None, note: str = ""
 ):
     """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
-    from django.core.exceptions import PermissionDenied
-
-    from portal.accounts import roles
+    from portal.accounts.guards import Role, require_role
     from portal.audit.services import audit_append
 
     from .models import WarningAction
 
-    if not roles.is_office(actor):
-        raise PermissionDenied
+    require_role(actor, Role.OFFICE)
     with transaction.atomic():
         action = WarningAction(
             warning=warning,

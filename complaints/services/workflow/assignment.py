@@ -8,12 +8,12 @@ transfer and the office's refusal.
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 
 from ...choices import CaseAction, CaseState
 from ...models import AssignmentBatch, AssignmentDocument, Case
@@ -117,8 +117,7 @@ def route_department(case):
 
 def batch_assign(*, cases, actor, title: str):
     """Bundle accepted cases into one weekly batch; each goes to its own department."""
-    if not roles.is_office(actor):
-        raise PermissionDenied
+    require_role(actor, Role.OFFICE)
     cases = [c for c in cases if c.state == CaseState.ACCEPTED]
     if not cases:
         raise ValidationError(ERR_BATCH_EMPTY)

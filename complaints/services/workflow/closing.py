@@ -9,12 +9,12 @@ the decision whether a closed case may be published.
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from ...choices import CaseAction, CaseState, HandlingAction, HandlingTier, PublicationStatus
@@ -105,8 +105,7 @@ def case_close(
 
 def case_publication_set(*, case: Case, actor, ready: bool, reason: str = "") -> Case:
     """Mark a closed case ready to publish, or keep it unpublished with a reason."""
-    if not roles.is_office(actor):
-        raise PermissionDenied
+    require_role(actor, Role.OFFICE)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.state != CaseState.CLOSED:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import roles
+from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from ...attachments import attachments_clean, attachments_store
@@ -111,8 +111,7 @@ def extension_request(*, case: Case, actor, working_days: int, reason: str) -> E
 
 def extension_decide(*, extension: ExtensionRequest, actor, approve: bool) -> ExtensionRequest:
     """The office approves (the deadline moves by the working days) or refuses."""
-    if not roles.is_office(actor):
-        raise PermissionDenied
+    require_role(actor, Role.OFFICE)
     with transaction.atomic():
         ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         case = Case.objects.select_for_update().get(pk=ext.case_id)

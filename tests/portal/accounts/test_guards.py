@@ -120,6 +120,17 @@ def test_require_role_refuses_inside_a_page(accounts):
         guards.require_role(accounts["leader"], Role.OFFICE, hide=True)
 
 
+def test_a_service_lets_the_operator_through_only_where_it_says_so(accounts):
+    """actor None is a management command on the server: let through only with system_ok;
+    a signed-out visitor or another role is refused either way."""
+    guards.require_role(None, Role.OFFICE, system_ok=True)
+    with pytest.raises(PermissionDenied):
+        guards.require_role(None, Role.OFFICE)
+    for name in ("anonymous", "dept_a", "leader"):
+        with pytest.raises(PermissionDenied):
+            guards.require_role(accounts[name], Role.OFFICE, system_ok=True)
+
+
 # account -> which of the two units it sees, with the office seeing all (the default) and with
 # the leader added to those who see all
 SCOPE = {
