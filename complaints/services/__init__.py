@@ -7,7 +7,7 @@ The public names are repeated here for callers outside the app; code inside the 
 from the submodule. Nothing under services/ imports this package, so it closes no cycle."""
 
 from .counters import counter_next  # noqa: F401
-from .intake import case_submit, contact_keys_rotate, monitor_report_submit  # noqa: F401
+from .intake import case_submit, monitor_report_submit  # noqa: F401
 from .notify import case_notify, monitor_reminder_send, office_digest_send  # noqa: F401
 from .receipts import (  # noqa: F401
     Receipt,

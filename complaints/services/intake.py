@@ -207,15 +207,3 @@ def monitor_report_submit(
         with_receipt=False,
     )
     return case
-
-
-def contact_keys_rotate() -> int:
-    """Re-encrypt every contact field with the newest key; returns the number of cases."""
-    fields = ["contact_name_enc", "contact_phone_enc", "contact_email_enc", "notify_email_enc"]
-    count = 0
-    for case in Case.objects.only("pk", *fields).iterator(chunk_size=500):
-        for field in fields:
-            setattr(case, field, crypto.rotate(getattr(case, field)))
-        case.save(update_fields=fields)
-        count += 1
-    return count

@@ -8,7 +8,11 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from portal.audit.registry import register
+        from portal.core import crypto
 
         from . import verify
+        from .models import RatingContact
 
         register("ratings")(verify.verify_rating_chains)
+        # the append-only contacts are rewritten through their one narrow path
+        crypto.register(RatingContact, "phone_encrypted", writer=RatingContact.tokens_rewrite)

@@ -8,7 +8,7 @@ trail (不可更改、全程留痕). The ORM refuses updates and deletes here; o
 from datetime import UTC
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 
 from . import rules
 from .choices import (
@@ -193,6 +193,22 @@ class RatingContact(AppendOnlyModel):  # noqa: DJ008  (no natural name; shown by
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="contact")
     name = models.CharField(max_length=50)
     phone_encrypted = models.TextField()
+
+    @classmethod
+    def tokens_rewrite(cls, rows) -> None:
+        """Key rotation's one narrow path into this append-only table: replace the ciphertext
+        of `rows` ([(pk, {"phone_encrypted": token})]) and nothing else. On PostgreSQL the
+        trigger (migration 0006) lets an UPDATE through only inside a transaction that set
+        portal.key_rotation and only when every other column is unchanged."""
+        if set().union(*(values for _, values in rows)) - {"phone_encrypted"}:
+            raise AppendOnlyError(f"{cls._meta.label}: only phone_encrypted may be rewritten")
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL portal.key_rotation = 'on'")
+            manager = cls._base_manager
+            for pk, values in rows:
+                manager.filter(pk=pk).update(phone_encrypted=values["phone_encrypted"])
 
 
 class RatingRevocation(AppendOnlyModel):  # noqa: DJ008  (no natural name; shown by id)

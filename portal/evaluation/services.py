@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -22,6 +21,7 @@ from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.services import roundtrip
+from portal.core import crypto
 from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
 from portal.outbox.services import outbox_enqueue
@@ -231,13 +231,9 @@ class RatingData:
     phone: str = ""
 
 
-def _fernet():
-    return MultiFernet([Fernet(k.encode()) for k in settings.FIELD_ENCRYPTION_KEYS])
-
-
 def contact_phone(contact: RatingContact) -> str:
     """Decrypt a named rater's mobile (office call-backs only)."""
-    return _fernet().decrypt(contact.phone_encrypted.encode()).decode()
+    return crypto.decrypt(contact.phone_encrypted)
 
 
 def _validate(data: RatingData, *, channel):
@@ -342,7 +338,7 @@ def rating_submit(
             RatingContact.objects.create(
                 rating=rating,
                 name=data.name.strip(),
-                phone_encrypted=_fernet().encrypt(phone_normalise(data.phone).encode()).decode(),
+                phone_encrypted=crypto.encrypt(phone_normalise(data.phone)),
             )
         _callback_maybe(rating=rating, named=not data.anonymous, now=now)
         if rating.is_bad:
