@@ -3,7 +3,8 @@
 Owns: which cases may be published (closed, not held back by the office), the masked snapshot
 the public reads, the re-application of the pattern masks on every publish (the hand-edited
 text is authoritative for names, never for numbers), the audit event on the case's chain in
-the same transaction, the search index and the statistics version after commit.
+the same transaction, the search index after commit (the statistics version follows the saved
+outcome through portal.reporting.signals).
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from search import api as search_api
 from . import masking
 from .models import PublishedOutcome
 from .search_documents import DOC_TYPE
-from .signals import stats_version_bump
 
 ERR_NOT_CLOSED = _("只有办结的投诉件可以公开 (only closed cases can be published)")
 ERR_HELD = _("该投诉件已被决定不公开 (the office decided not to publish this case)")
@@ -150,7 +150,6 @@ def outcome_publish(
             after={"outcome": outcome.pk, "title": outcome.title},
         )
         search_api.index_on_commit(DOC_TYPE, [outcome.pk])
-        transaction.on_commit(stats_version_bump)
     return outcome
 
 
@@ -179,5 +178,4 @@ def outcome_unpublish(*, outcome: PublishedOutcome, actor, reason: str) -> Publi
             after={"outcome": outcome.pk, "reason": outcome.withdrawn_reason},
         )
         search_api.remove_on_commit(DOC_TYPE, [outcome.pk])
-        transaction.on_commit(stats_version_bump)
     return outcome

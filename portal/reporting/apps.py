@@ -7,3 +7,8 @@ class ReportingConfig(AppConfig):
     name = "portal.reporting"
     label = "reporting"
     verbose_name = "统计与公开"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -3,7 +3,7 @@
 The top layer: it reads the evaluation and complaints models; nothing imports it but urls.
 Every count is one SQL aggregate (COUNT … FILTER / GROUP BY), never a Python loop over rows.
 The whole summary is cached under a data version that the publication app bumps after any
-write to cases, ratings, revocations or outcomes (complaints.publication.signals).
+write to cases, ratings, revocations or outcomes (portal.reporting.signals).
 
 How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部门回复, 回复率, 整改,
 案件线索, 立案调查, 处分) map onto our data — also shown on the page as "口径说明":
@@ -41,9 +41,10 @@ from django.utils.safestring import SafeString, mark_safe
 from cms.models import Unit
 from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
-from complaints.publication.signals import stats_version
 from portal.core.dates import months_back
 from portal.evaluation.models import Rating, bad_rating_q
+
+from .signals import stats_version
 
 # 满意: a rating not revoked and not 差评 (portal.evaluation.rules.is_bad)
 SATISFIED = Q(revocation__isnull=True) & ~bad_rating_q()
