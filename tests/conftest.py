@@ -1,13 +1,11 @@
-"""Shared fixtures: the site structure, units and officials made through the real services."""
-
-import itertools
+"""Shared fixtures: the site structure, units and officials made through the real services
+(tests/factories.py)."""
 
 import pytest
 
-from cms.models import Gender, OfficialRank, UnitKind
-from cms.services import OfficialData, official_upsert, site_structure_ensure, unit_upsert
-
-_seq = itertools.count(1)
+from cms.models import Gender, UnitKind
+from cms.services import site_structure_ensure
+from tests.factories import OfficialFactory, UnitFactory
 
 
 @pytest.fixture(autouse=True)
@@ -35,14 +33,9 @@ def roster(site_pages):
 @pytest.fixture
 def make_unit(db):
     def make(name=None, kind=UnitKind.WINDOW, latitude="27.218000", longitude="116.533000", **kw):
-        unit, _ = unit_upsert(
-            name=name or f"测试单位{next(_seq)}",
-            kind=kind,
-            latitude=latitude,
-            longitude=longitude,
-            **kw,
-        )
-        return unit
+        if name is not None:
+            kw["name"] = name
+        return UnitFactory(kind=kind, latitude=latitude, longitude=longitude, **kw)
 
     return make
 
@@ -50,17 +43,9 @@ def make_unit(db):
 @pytest.fixture
 def make_official(roster, make_unit):
     def make(name=None, unit=None, gender=Gender.MALE, post="科长", **kw):
-        n = next(_seq)
-        data = OfficialData(
-            name=name or f"测试{n}",
-            gender=gender,
-            unit=unit or make_unit(),
-            post=post,
-            rank=kw.pop("rank", OfficialRank.SECTION),
-            **kw,
-        )
-        page, _ = official_upsert(data=data, roster=roster)
-        return page
+        if name is not None:
+            kw["name"] = name
+        return OfficialFactory(unit=unit or make_unit(), gender=gender, post=post, **kw)
 
     return make
 

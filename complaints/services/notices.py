@@ -6,11 +6,11 @@ that scopes them."""
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from portal.accounts import roles
+from portal.accounts.guards import holds, require_role, unit_object_or_404, unit_scope
+from portal.accounts.roles import Role
 
 from ..models import DepartmentNotice
 
@@ -34,37 +34,36 @@ def department_notice_post(*, unit_id: int, case, event: str, text: str) -> Depa
     return DepartmentNotice.objects.create(unit_id=unit_id, case=case, event=event, text=text)
 
 
-def _unit_of(user) -> int:
-    if not roles.is_department(user):
-        raise PermissionDenied
-    return user.unit_id
+def _notices_for(user):
+    """The unit's inbox: department handlers only (the office reads cases, not notices)."""
+    require_role(user, Role.DEPARTMENT)
+    return unit_scope(user, DepartmentNotice.objects.all(), unit_field="unit_id", see_all=())
 
 
 def department_notice_list_for_user(*, user, unread_only: bool = False):
-    qs = DepartmentNotice.objects.filter(unit_id=_unit_of(user)).select_related("case")
+    qs = _notices_for(user).select_related("case")
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
 def department_notice_unread_count(*, user) -> int:
     """Unread notices of the user's unit; 0 for anyone who is not a department handler."""
-    if not roles.is_department(user):
+    if not holds(user, Role.DEPARTMENT):
         return 0
     return DepartmentNotice.objects.filter(unit_id=user.unit_id, read_at__isnull=True).count()
 
 
 def department_notice_get_for_user(*, user, pk: int) -> DepartmentNotice:
-    notice = DepartmentNotice.objects.filter(pk=pk, unit_id=_unit_of(user)).first()
-    if notice is None:
-        raise Http404
-    return notice
+    require_role(user, Role.DEPARTMENT)
+    return unit_object_or_404(
+        user, DepartmentNotice.objects.all(), unit_field="unit_id", see_all=(), pk=pk
+    )
 
 
 def department_notice_read(*, user, notice: DepartmentNotice | None = None) -> int:
     """Mark one notice (or, without one, all of the unit's notices) read. Returns how many."""
-    unit_id = _unit_of(user)
-    qs = DepartmentNotice.objects.filter(unit_id=unit_id, read_at__isnull=True)
+    qs = _notices_for(user).filter(read_at__isnull=True)
     if notice is not None:
-        if notice.unit_id != unit_id:
+        if notice.unit_id != user.unit_id:
             raise Http404
         qs = qs.filter(pk=notice.pk)
     return qs.update(read_at=timezone.now(), read_by=user)

@@ -1,17 +1,13 @@
 """Fixtures for the complaint desk: categories, role accounts and cases made through services."""
 
 import io
-import itertools
 
 import pytest
 from PIL import Image
 
 from complaints.models import Category
-from complaints.services import case_submit
 from portal.accounts import roles
-from portal.accounts.services import staff_user_create
-
-_seq = itertools.count(1)
+from tests.factories import CaseFactory, StaffUserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -38,13 +34,7 @@ def category(db):
 @pytest.fixture
 def make_user(db):
     def make(role, unit=None, email=""):
-        user = staff_user_create(
-            username=f"u{next(_seq)}", role=role, password="pw-2026-x", unit=unit
-        )
-        if email:
-            user.email = email
-            user.save(update_fields=["email"])
-        return user
+        return StaffUserFactory(role=role, unit=unit, email=email, password="pw-2026-x")
 
     return make
 
@@ -62,9 +52,7 @@ def monitor_user(make_user):
 @pytest.fixture
 def make_case(category):
     def make(**kw):
-        kw.setdefault("category", category)
-        kw.setdefault("text", "窗口工作人员推诿扯皮，一件事跑了三次。")
-        return case_submit(**kw)
+        return CaseFactory(**{"category": category, **kw})
 
     return make
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from portal.accounts import roles
-from portal.accounts.services import staff_user_create
+from tests.factories import StaffUserFactory
 
 _seq = itertools.count(1)
 PASSWORD = "pw-2026-security"
@@ -69,7 +69,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
     official_a = make_official(name=f"李安{n}", unit=unit_a)
 
     def user(role, unit=None):
-        return staff_user_create(
+        return StaffUserFactory(
             username=f"sec-{role}-{next(_seq)}", role=role, password=PASSWORD, unit=unit
         )
 
