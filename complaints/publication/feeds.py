@@ -1,8 +1,16 @@
-"""RSS and Atom feeds of published outcomes (masked snapshots only)."""
+"""RSS and Atom feeds of published outcomes (masked snapshots only).
+
+RSS <description> and Atom <summary type="html"> carry HTML: a reader decodes the XML once and
+renders what is left. So the item text is escaped as HTML here (and then once more for XML by
+the feed generator), with its line breaks as <p>/<br>: a `<script>` typed in a complaint
+reaches the reader as the visible text "<script>", never as markup. Titles and categories are
+plain text in both formats (the generator escapes them for XML).
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from .masking import strip_control_chars
 from .selectors import outcome_list_public
@@ -26,7 +34,7 @@ class OutcomeFeed(Feed):
         parts = [item.summary]
         if item.answer:
             parts.append(f"答复：{item.answer}")
-        return strip_control_chars("\n\n".join(parts))
+        return linebreaks(strip_control_chars("\n\n".join(parts)), autoescape=True)
 
     def item_link(self, item):
         return item.get_absolute_url()
