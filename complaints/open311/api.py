@@ -4,18 +4,24 @@ Services are our categories (service_code = Category.code); requests are cases
 (service_request_id = the tracking number). Both .json and .xml; errors are the spec's list of
 {code, description} with 400/403/404. Personal fields (email, names, phone) are encrypted like
 the web form's; device_id and account_id are never stored (they identify a device or person).
-Listing shows only requests filed through Open311 and cases the office has made public.
+
+The read side (GET requests and requests/<id>) is public and the same for everyone, api_key or
+not: it lists requests filed through Open311 and closed cases the office has marked 可公开,
+with status and dates, but takes description and status_notes only from the office-reviewed,
+masked publication snapshot and never gives a location (lat, long, address are null);
+before publication, after a withdrawal or a 不公开 decision a request has no text. What is
+public is decided in complaints.open311.selectors, not here. A client that posted a request
+keeps its own copy of what it sent.
 """
 
 import hashlib
 import secrets
 import xml.etree.ElementTree as ET
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +34,11 @@ from django_ratelimit.core import is_ratelimited
 from portal.core.ratelimit import client_key
 from portal.core.text import strip_control_chars
 
-from ..choices import CaseSource, CaseState, PublicationStatus, open311_status
+from ..choices import CaseSource
 from ..models import Case, Category, Open311Client
 from ..selectors import category_list
 from ..services.intake import case_submit, complaint_text_error
+from .selectors import open311_request_list_public, open311_request_rows_public
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -185,39 +192,11 @@ def service_definition(request, code, fmt):
 # --- requests --------------------------------------------------------------------------------
 
 
-def _request_row(case) -> dict:
-    deadline = case.deadline
-    expected = (
-        timezone.make_aware(datetime.combine(deadline, time(23, 59, 59))) if deadline else None
-    )
-    own = case.source == CaseSource.OPEN311
-    return {
-        "service_request_id": case.number,
-        "status": open311_status(case.state),
-        "status_notes": CaseState(case.state).label
-        + (f"：{case.state_reason}" if case.state_reason and own else ""),
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": case.text if own else (case.title or case.category.name),
-        "agency_responsible": case.department.name if case.department else "",
-        "service_notice": "",
-        "requested_datetime": iso(case.submitted_at),
-        "updated_datetime": iso(case.updated_at),
-        "expected_datetime": iso(expected),
-        "address": case.address_string,
-        "address_id": case.address_id,
-        "zipcode": "",
-        "lat": float(case.latitude) if case.latitude is not None else None,
-        "long": float(case.longitude) if case.longitude is not None else None,
-        "media_url": "",
-    }
-
-
-def _public_requests():
-    return Case.objects.filter(
-        Q(source=CaseSource.OPEN311)
-        | Q(state=CaseState.CLOSED, publication=PublicationStatus.READY)
-    ).select_related("category", "department")
+def _rows(cases) -> list[dict]:
+    return [
+        {k: iso(v) if isinstance(v, datetime) else v for k, v in row.items()}
+        for row in open311_request_rows_public(cases)
+    ]
 
 
 def _parse_when(value: str, name: str):
@@ -237,7 +216,7 @@ def requests_view(request, fmt):
     if request.method == "POST":
         return _request_create(request, fmt)
     params = request.GET
-    qs = _public_requests()
+    qs = open311_request_list_public()
     ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         qs = qs.filter(number__in=ids)
@@ -262,7 +241,7 @@ def requests_view(request, fmt):
             qs = qs.open()
         elif status == ["closed"]:
             qs = qs.exclude(pk__in=qs.open().values("pk"))
-    rows = [_request_row(c) for c in qs.order_by("-submitted_at")[:MAX_RESULTS]]
+    rows = _rows(qs.order_by("-submitted_at")[:MAX_RESULTS])
     return render(fmt, rows, root="service_requests", item="request")
 
 
@@ -371,10 +350,10 @@ def _request_create(request, fmt):
 @require_GET
 @handle_errors
 def request_detail(request, request_id, fmt):
-    case = _public_requests().filter(number=request_id).first()
+    case = open311_request_list_public().filter(number=request_id).first()
     if case is None:
         raise Open311Error(404, f"service_request_id {request_id} not found")
-    return render(fmt, [_request_row(case)], root="service_requests", item="request")
+    return render(fmt, _rows([case]), root="service_requests", item="request")
 
 
 @require_GET

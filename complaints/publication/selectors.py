@@ -178,3 +178,14 @@ def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOut
             handling_tier=case.handling_tier, handling_action=case.handling_action
         ),
     ), None
+
+
+def outcome_public_by_case(*, case_ids) -> dict[int, PublishedOutcome]:
+    """The public snapshot of each of these cases that has one, by case id, for readers of
+    cases other than the results pages (Open311). Same definition of public as the results
+    pages (PublishedOutcome.objects.published()), so a withdrawal or a 不公开 decision takes
+    effect everywhere at once."""
+    return {
+        outcome.case_id: outcome
+        for outcome in PublishedOutcome.objects.published().filter(case_id__in=list(case_ids))
+    }

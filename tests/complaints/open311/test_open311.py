@@ -100,8 +100,10 @@ def test_post_a_request_with_api_key_then_read_it_back(client, category, api_key
     item = one[0]
     assert item["service_request_id"] == request_id and item["status"] == "open"
     assert item["service_code"] == category.code
-    assert item["description"].startswith("不动产登记窗口")
-    assert item["lat"] == pytest.approx(27.218)
+    # the read side is public: no text and no location until the office publishes a masked
+    # snapshot (issue 14; tests/complaints/open311/test_public_read_side.py)
+    assert item["description"] is None and item["status_notes"] is None
+    assert item["lat"] is None and item["long"] is None and item["address"] is None
     _iso_with_zone(item["requested_datetime"])
     _iso_with_zone(item["updated_datetime"])
 
