@@ -9,6 +9,6 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from portal.audit.registry import register
 
-        from . import verify
+        from . import verify, voters  # noqa: F401  (voters registers its settings check)
 
         register("ratings")(verify.verify_rating_chains)

@@ -98,7 +98,10 @@ def test_phone_verification_sends_a_code_and_keys_the_voter_on_the_phone(client,
     code = sms.outbox[-1]["text"].split("验证码是")[1][:6]
     post(client, official, {**GOOD, "phone": "13800138000", "phone_code": code})
     rating = Rating.objects.get()
-    assert rating.voter_key == services.voter_key_for_phone("13800138000")
+    identity = services.voter_identity(verified_phone="13800138000")
+    assert rating.voter_key == services.voters.voter_key(
+        identity=identity, official_id=official.pk, month=rating.month
+    )
     # another device, same phone: still one rating per month
     other = client.__class__()
     services.phone_code_send(phone="13800138000")

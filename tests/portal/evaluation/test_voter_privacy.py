@@ -57,7 +57,7 @@ def _links(ids):
     with connection.cursor() as cursor:
         for column in _linkable_columns():
             cursor.execute(
-                f"SELECT a.id, b.id FROM evaluation_rating a JOIN evaluation_rating b "  # noqa: S608
+                f"SELECT a.id, b.id FROM evaluation_rating a JOIN evaluation_rating b "
                 f"ON a.id < b.id AND a.{column} = b.{column} "
                 f"WHERE a.{column} IS NOT NULL AND a.{column} <> ''"
             )
