@@ -146,3 +146,22 @@ def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
 def aggregates_cache_key(official_id) -> str:
     """Cache key of an official's public aggregates (dropped when a rating or revocation lands)."""
     return f"eval:agg:{official_id}"
+
+
+def closed_day_batches(day_counts: list[tuple], *, min_batch: int) -> list[tuple]:
+    """The rated unit's batches: consecutive closed days (oldest first, `(day, n)` with n > 0)
+    merged until a batch holds at least `min_batch` ratings; returns `(first_day, last_day)`.
+    A trailing batch still short of the minimum is held back (shown once it fills).
+
+    Why: a day with one or two ratings would tie a rating to the person served that day; a
+    batch of at least `min_batch` ratings over whole days cannot be tied to one transaction."""
+    batches, start, total = [], None, 0
+    for day, n in sorted(day_counts):
+        if not n:
+            continue
+        start = start or day
+        total += n
+        if total >= max(min_batch, 1):
+            batches.append((start, day))
+            start, total = None, 0
+    return batches

@@ -222,10 +222,8 @@ def ticket_rate(request, code):
         return render(
             request, "evaluation/refused.html", {"message": services.MSG_TOKEN_BAD}, status=404
         )
-    if ticket.used_at is not None:
-        return render(
-            request, "evaluation/refused.html", {"message": services.MSG_TICKET_USED}, status=400
-        )
+    # A used ticket's page looks like an unused one (only a second rating is refused): the
+    # clerk holds the code and must not learn from it whether, or when, the citizen rated.
     official_id = ticket.official_id or request.GET.get("official") or request.POST.get("official")
     if not official_id:
         officials = (

@@ -95,6 +95,10 @@ RATING_VOTER_K_MIN = _int("RATING_VOTER_K_MIN", 100)
 RATING_PHONE_SPACE = _int("RATING_PHONE_SPACE", 1_600_000_000)
 # the burst check's network key (per official and day): 16 bits = 256 /24 networks per value
 RATING_NETWORK_KEY_BITS = _int("RATING_NETWORK_KEY_BITS", 16)
+# the rated unit's own view (unit_ratings.py): closed days only, in batches of at least this
+# many ratings, over the last RATING_UNIT_VIEW_DAYS days
+RATING_UNIT_MIN_BATCH = _int("RATING_UNIT_MIN_BATCH", 5)
+RATING_UNIT_VIEW_DAYS = _int("RATING_UNIT_VIEW_DAYS", 92)
 SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same network, one official, a day
 SUSPICIOUS_BURST_HOURS = _int("SUSPICIOUS_BURST_HOURS", 24)
 SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day vs usual

@@ -159,8 +159,13 @@ def test_ticket_page_rates_once(client, official, make_user):
     assert client.get(f"/ticket/{ticket.code}/").status_code == 200
     response = client.post(f"/ticket/{ticket.code}/", GOOD)
     assert "感谢您的评价" in response.content.decode()
+    # the used ticket's page does not say so (the clerk holds the code, issue 14) …
     again = client.get(f"/ticket/{ticket.code}/")
-    assert "评价券已使用 (ticket already used)" in again.content.decode()
+    assert again.status_code == 200 and "已使用" not in again.content.decode()
+    # … but a second rating through it is refused
+    refused = client.post(f"/ticket/{ticket.code}/", GOOD, REMOTE_ADDR="10.9.0.1")
+    assert "评价券已使用 (ticket already used)" in refused.content.decode()
+    assert Rating.objects.count() == 1
 
 
 def test_kiosk_thanks_and_resets_for_the_next_person(client, official):
