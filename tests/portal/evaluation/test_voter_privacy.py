@@ -6,6 +6,7 @@ person would submit it; the attacker then reads the rating table with raw SQL se
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -158,3 +159,38 @@ def test_the_stored_network_key_is_short_and_scoped(client, official, make_offic
     for key in keys:
         match = re.fullmatch(r"n2:([0-9a-f]+)", key)
         assert match and int(match.group(1), 16).bit_length() <= settings.RATING_NETWORK_KEY_BITS
+
+
+def test_a_too_long_voter_key_refuses_to_start_and_to_rate(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.evaluation import voters
+
+    settings.RATING_VOTER_KEY_BITS = 24  # 1.6e9 / 2**24 = 95 numbers per key
+    assert [e.id for e in voters.voter_key_settings_check()] == ["evaluation.E001"]
+    with pytest.raises(ImproperlyConfigured):
+        voters.voter_key(identity="phone:13800138000", official_id=1, month=date(2026, 3, 1))
+    settings.RATING_VOTER_KEY_BITS = 23
+    assert voters.voter_key_settings_check() == []
+
+
+def test_staff_phone_hashes_share_no_secret_with_voter_keys(settings):
+    from portal.evaluation import rules, voters
+
+    phone = "13800138000"
+    legacy = rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", phone)
+    assert voters.staff_phone_hash(phone) != legacy
+    settings.STAFF_PHONE_HASH_SECRET = "another secret"
+    separate = voters.staff_phone_hash(phone)
+    settings.RATING_VOTER_SECRET = "a third"
+    assert voters.staff_phone_hash(phone) == separate  # the voter secret does not enter it
+    settings.STAFF_PHONE_LEGACY_LOOKUP = False
+    assert voters.staff_phone_hashes(phone) == [separate]
+
+
+def test_the_rating_chain_verifies_with_the_new_keys(client, official, make_official):
+    from django.core.management import call_command
+
+    _post(client, official, GOOD)
+    _post(client, make_official(), NAMED)
+    call_command("verify_audit", verbosity=0)  # exits non-zero on a broken chain
