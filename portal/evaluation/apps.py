@@ -10,7 +10,7 @@ class EvaluationConfig(AppConfig):
         from portal.audit.registry import register
         from portal.core import crypto
 
-        from . import verify
+        from . import verify, voters  # noqa: F401  (voters registers its settings check)
         from .models import RatingContact
 
         register("ratings")(verify.verify_rating_chains)

@@ -1,20 +1,23 @@
 """Back-office pages for the efficiency office (and department clerks for tickets/appeals)."""
 
+import csv
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
 from portal.accounts.guards import Role, holds, role_required, unit_object_or_404, unit_scope
 
-from . import selectors, services
+from . import selectors, services, unit_ratings
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
 from .models import CallBack, OfficialWarning, Rating, RatingAppeal
 
@@ -42,7 +45,13 @@ def dashboard(request):
     )
 
 
-@login_required
+# One rating by its (sequential) id, with channel and time: the office only. The rated unit
+# reads its ratings by day batches and opaque references (unit_ratings, issue 14); for it and
+# every other role these are a 404.
+office_hidden = role_required(Role.OFFICE, hide=True)
+
+
+@office_hidden
 def rating_detail(request, pk):
     try:
         rating = selectors.rating_get_for_user(user=request.user, pk=pk)
@@ -103,7 +112,7 @@ def rating_revoke(request, pk):
     )
 
 
-@login_required
+@office_hidden
 @require_POST
 def rating_appeal(request, pk):
     try:
@@ -253,7 +262,12 @@ def tickets(request):
             messages.error(request, "请选择测评对象 (choose an official)")
         else:
             ticket = services.ticket_issue(user=user, official=official)
-    context = {"officials": officials[:500], "ticket": ticket}
+    # issued counts only, never which ticket was used (issue 14)
+    context = {
+        "officials": officials[:500],
+        "ticket": ticket,
+        "counts": unit_ratings.ticket_counts(user=user),
+    }
     if ticket:
         url = request.build_absolute_uri(reverse("evaluation:ticket", args=[ticket.code]))
         context.update(ticket_url=url, ticket_svg=_inline_svg(url, scale=6))
@@ -271,3 +285,56 @@ def staff_phones(request):
         messages.success(request, f"已导入 {added} 个号码 (imported {added})")
         return redirect("evaluation:office_staff_phones")
     return render(request, "evaluation/office/staff_phones.html", {"form": form})
+
+
+# --- the rated unit's own view of its ratings (issue 14) -------------------------------------
+
+
+@role_required(Role.DEPARTMENT, hide=True)
+def unit_ratings_page(request):
+    """Closed days only, in batches of at least RATING_UNIT_MIN_BATCH ratings; CSV with
+    ?format=csv. No time, channel, ticket or rating id (unit_ratings.py says why)."""
+    batches = unit_ratings.unit_rating_batches(user=request.user)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["起始日期", "截止日期", "评价", "条数"])
+        for batch in batches:
+            for name, n in batch["levels"]:
+                writer.writerow([batch["first"].isoformat(), batch["last"].isoformat(), name, n])
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="unit-ratings.csv"'
+        return response
+    return render(
+        request,
+        "evaluation/office/unit_ratings.html",
+        {"batches": batches, "min_batch": settings.RATING_UNIT_MIN_BATCH},
+    )
+
+
+@role_required(Role.DEPARTMENT, hide=True)
+def unit_rating_page(request, ref):
+    """One 差评 of a shown batch, by its opaque reference: reason and batch dates; appeal."""
+    rating = unit_ratings.unit_rating_by_ref(user=request.user, ref=ref)
+    if request.method == "POST":
+        return _act(
+            request,
+            AppealForm,
+            lambda form: services.appeal_file(
+                rating=rating, appellant=request.user, grounds=form.cleaned_data["grounds"]
+            ),
+            done="申诉已提交",
+            invalid="请填写申诉理由",
+            then=("evaluation:unit_rating", ref),
+        )
+    return render(
+        request,
+        "evaluation/office/unit_rating.html",
+        {
+            "ref": ref,
+            "rating": rating,
+            "day": timezone.localdate(rating.created_at),
+            "appeal_form": AppealForm(),
+            "appeals": rating.appeals.filter(appellant__unit_id=request.user.unit_id),
+        },
+    )

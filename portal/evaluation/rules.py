@@ -53,6 +53,41 @@ def keyed_hash(key: str, purpose: str, value: str) -> str:
     return hmac.new(key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def truncated_hmac(key: bytes, scope: str, value: str, bits: int) -> int:
+    """The first `bits` bits of HMAC-SHA256(key, scope|value), as an integer below 2**bits.
+
+    Why truncated: a full keyed hash of a phone number is reversible by whoever holds the key
+    (all mainland mobiles are tried in minutes); a short one maps many numbers to each value,
+    so even with the key it names only a crowd (voters.py, k-anonymity)."""
+    digest = hmac.new(key, f"{scope}|{value}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest, "big") >> (256 - bits)
+
+
+def candidates_per_key(*, space: int, bits: int) -> float:
+    """k: how many identities of a space of `space` fall on each truncated value (on average)."""
+    return space / 2**bits
+
+
+def false_refusal_probability(*, ratings: int, bits: int, slots: int = 1) -> float:
+    """Chance that a new rater is refused the monthly limit because an earlier rater of the same
+    official and month, another person, holds the same truncated key: 1 - (1 - 2**-bits)**n
+    per slot key checked (≈ slots·n / 2**bits)."""
+    return 1 - (1 - 2.0**-bits) ** (ratings * slots)
+
+
+def voter_key_bits_problem(*, bits: int, space: int, k_min: int) -> str:
+    """Why RATING_VOTER_KEY_BITS is unsafe or unusable, or "" when it is fine."""
+    if not isinstance(bits, int) or not 8 <= bits <= 64:
+        return f"RATING_VOTER_KEY_BITS must be an integer from 8 to 64, not {bits!r}"
+    k = candidates_per_key(space=space, bits=bits)
+    if k < k_min:
+        return (
+            f"RATING_VOTER_KEY_BITS={bits} leaves {k:.0f} phone numbers per voter key "
+            f"(fewer than RATING_VOTER_K_MIN={k_min})"
+        )
+    return ""
+
+
 def network_prefix(ip: str) -> str:
     """The client network (/24 for IPv4, /48 for IPv6): coarse on purpose, never the address."""
     try:
@@ -111,3 +146,22 @@ def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
 def aggregates_cache_key(official_id) -> str:
     """Cache key of an official's public aggregates (dropped when a rating or revocation lands)."""
     return f"eval:agg:{official_id}"
+
+
+def closed_day_batches(day_counts: list[tuple], *, min_batch: int) -> list[tuple]:
+    """The rated unit's batches: consecutive closed days (oldest first, `(day, n)` with n > 0)
+    merged until a batch holds at least `min_batch` ratings; returns `(first_day, last_day)`.
+    A trailing batch still short of the minimum is held back (shown once it fills).
+
+    Why: a day with one or two ratings would tie a rating to the person served that day; a
+    batch of at least `min_batch` ratings over whole days cannot be tied to one transaction."""
+    batches, start, total = [], None, 0
+    for day, n in sorted(day_counts):
+        if not n:
+            continue
+        start = start or day
+        total += n
+        if total >= max(min_batch, 1):
+            batches.append((start, day))
+            start, total = None, 0
+    return batches

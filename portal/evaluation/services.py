@@ -26,7 +26,7 @@ from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
 from portal.outbox.services import outbox_enqueue
 
-from . import rules
+from . import rules, voters
 from .choices import CallBackKind, Channel
 from .models import (
     CallBack,
@@ -37,6 +37,7 @@ from .models import (
     StaffPhone,
 )
 from .rules import aggregates_cache_key
+from .voters import staff_phone_hash, staff_phone_hashes, voter_rate_key  # noqa: F401
 
 MSG_TOO_MANY = "提交过于频繁，请稍后再试 (too many ratings, please try again later)"
 MSG_ALREADY = "本月您已评价过该测评对象 (you have already rated this official this month)"
@@ -69,25 +70,11 @@ def _refuse(message, code):
 # --- voter keys and phone codes ------------------------------------------------------------
 
 
-def voter_key_for_phone(phone: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "voter-phone", phone_normalise(phone))
-
-
-def voter_key_for_device(*, device: str, client_ip: str) -> str:
-    # device cookie plus the coarse client network; the address itself is never stored
-    return rules.keyed_hash(
-        settings.VOTER_HASH_KEY, "voter-device", f"{device}|{rules.network_prefix(client_ip)}"
-    )
-
-
-def network_key_for(client_ip: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "network", rules.network_prefix(client_ip))[
-        :16
-    ]
-
-
-def staff_phone_hash(phone: str) -> str:
-    return rules.keyed_hash(settings.VOTER_HASH_KEY, "staff-phone", phone_normalise(phone))
+def voter_identity(*, verified_phone: str = "", device: str = "", client_ip: str = "") -> str:
+    """The voter a rating is limited by: the verified phone if there is one, else the device."""
+    if verified_phone:
+        return voters.identity_for_phone(verified_phone)
+    return voters.identity_for_device(device=device, client_ip=client_ip)
 
 
 def _code_key(phone):
@@ -146,7 +133,7 @@ def phone_code_check(*, phone: str, code: str) -> bool:
 
 def staff_phones_import(*, unit, phones) -> int:
     """Store a unit's staff mobiles as keyed hashes only. Returns how many were new."""
-    hashes = {staff_phone_hash(p) for p in phones if is_mobile(p)}
+    hashes = {voters.staff_phone_hash(p) for p in phones if is_mobile(p)}
     existing = set(
         StaffPhone.objects.filter(unit=unit, phone_hash__in=hashes).values_list(
             "phone_hash", flat=True
@@ -255,7 +242,7 @@ def rating_submit(
     official,
     data: RatingData,
     channel: str,
-    voter_key: str,
+    voter: str | None,
     actor=None,
     verified_phone: str = "",
     qr_token: str = "",
@@ -263,10 +250,14 @@ def rating_submit(
     longitude=None,
     ticket_code: str = "",
     kiosk_token: str = "",
-    network_key: str = "",
+    client_ip: str = "",
 ) -> Rating:
     """Record one rating after every rule holds; raises ValidationError with a bilingual
-    message (code names the rule) when refused."""
+    message (code names the rule) when refused.
+
+    `voter` is the voter's identity (voter_identity; None for a kiosk, one person per rating):
+    it is never stored, only the key scoped to this official and month (voters.py).
+    `client_ip` only feeds the burst check's per-official, per-day network key."""
     _validate(data, channel=channel)
     if (
         actor is not None
@@ -277,7 +268,7 @@ def rating_submit(
     if (
         verified_phone
         and StaffPhone.objects.filter(
-            unit_id=official.unit_id, phone_hash=staff_phone_hash(verified_phone)
+            unit_id=official.unit_id, phone_hash__in=voters.staff_phone_hashes(verified_phone)
         ).exists()
     ):
         _refuse(MSG_STAFF, "staff")
@@ -293,16 +284,26 @@ def rating_submit(
         head = _chain_head_locked(official.pk)
         # The unique constraint on (official, voter_key, month, voter_slot) enforces the monthly
         # limit: with the default limit of 1 every rating takes slot 1 and a second one fails
-        # on insert, with no count query. A higher limit counts the used slots under the head
-        # lock (which serialises this official's ratings) and takes the next one.
-        slot = 1
-        if channel != Channel.KIOSK and limit > 1:
-            used = Rating.objects.filter(
-                official_id=official.pk, voter_key=voter_key, month=month
-            ).count()
-            if used >= limit:
-                _refuse(MSG_ALREADY, "already")
-            slot = used + 1
+        # on insert, with no count query. A higher limit looks up the voter's key of each slot
+        # (every slot has its own key, so no two rows share one) under the head lock (which
+        # serialises this official's ratings) and takes the first free slot.
+        slot, voter_key = 1, voters.kiosk_voter_key()
+        if voter is not None:
+            keys = {
+                n: voters.voter_key(identity=voter, official_id=official.pk, month=month, slot=n)
+                for n in range(1, max(limit, 1) + 1)
+            }
+            if limit > 1:
+                taken = set(
+                    Rating.objects.filter(
+                        official_id=official.pk, month=month, voter_key__in=keys.values()
+                    ).values_list("voter_slot", "voter_key")
+                )
+                free = [n for n, key in keys.items() if (n, key) not in taken]
+                if not free:
+                    _refuse(MSG_ALREADY, "already")
+                slot = free[0]
+            voter_key = keys[slot]
         ticket = None
         if channel == Channel.TICKET:
             ticket = _ticket_use(code=ticket_code, official=official, now=now)
@@ -317,7 +318,11 @@ def rating_submit(
             anonymous=data.anonymous,
             channel=channel,
             voter_key=voter_key,
-            network_key=network_key,
+            network_key=voters.network_key(
+                client_ip=client_ip, official_id=official.pk, day=timezone.localdate(now)
+            )
+            if client_ip
+            else "",
             ticket=ticket,
             month=month,
             voter_slot=slot,

@@ -1,8 +1,13 @@
 """Suspicious patterns (Datong's data comparison): flagged for the office, never dropped.
 
-Owns: bursts of ratings of one official from one network (or voter key) within a window, and
-sudden runs of good ratings of one official in one day (刷好评). Flagged ratings keep
-counting until the office decides (revokes or not).
+Owns: bursts of ratings of one official from one network within a window, and sudden runs of
+good ratings of one official in one day (刷好评). Flagged ratings keep counting until the office
+decides (revokes or not).
+
+Why only the network: the stored network key is scoped to one official and one local day
+(voters.network_key), so a burst is counted per official within that day; a burst across
+midnight is seen as two smaller ones. Voter keys are scoped per (official, month, slot) and
+never repeat, so they cannot show a burst (the monthly limit already stops repeat voters).
 """
 
 from datetime import timedelta
@@ -20,7 +25,7 @@ def suspicious_list(*, now=None) -> list[dict]:
     since = now - timedelta(hours=settings.SUSPICIOUS_BURST_HOURS)
     recent = Rating.objects.active().filter(created_at__gte=since)
     flags = []
-    for key in ("network_key", "voter_key"):
+    for key in ("network_key",):
         rows = (
             recent.exclude(**{key: ""})
             .values("official_id", "official__title", key)

@@ -47,6 +47,12 @@ urlpatterns = [
     ),
     path("office/evaluation/poster/<int:unit_id>/", office_views.poster, name="poster"),
     path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
+    path("office/evaluation/unit/ratings/", office_views.unit_ratings_page, name="unit_ratings"),
+    path(
+        "office/evaluation/unit/ratings/<str:ref>/",
+        office_views.unit_rating_page,
+        name="unit_rating",
+    ),
     path("office/evaluation/staff-phones/", office_views.staff_phones, name="office_staff_phones"),
     path("office/evaluation/warnings/", report_views.warnings_page, name="office_warnings"),
     path(

@@ -64,11 +64,13 @@ def _client_limited(request, *, rate=None) -> bool:
     )
 
 
-def _voter_limited(request, voter_key) -> bool:
+def _voter_limited(request, voter) -> bool:
+    """Cross-official limit per voter: only in the cache, under a keyed hash that expires with
+    the window (voters.voter_rate_key); no stored value spans officials."""
     return is_ratelimited(
         request,
         group="evaluation.rate.voter",
-        key=lambda group, req: voter_key,
+        key=lambda group, req: services.voter_rate_key(voter),
         rate=settings.RATING_VOTER_RATE_LIMIT,
         increment=True,
     )
@@ -90,22 +92,20 @@ def _submit(request, *, official, form, channel, **extra):
                 return None, services.MSG_PHONE_CODE_BURNED
             return None, services.MSG_PHONE_CODE
         verified_phone = data.phone
-        voter_key = services.voter_key_for_phone(data.phone)
+        voter = services.voter_identity(verified_phone=data.phone)
     else:
-        voter_key = services.voter_key_for_device(
-            device=_device(request), client_ip=client_address(request)
-        )
-    if _voter_limited(request, voter_key):
+        voter = services.voter_identity(device=_device(request), client_ip=client_address(request))
+    if _voter_limited(request, voter):
         return None, services.MSG_TOO_MANY
     try:
         rating = services.rating_submit(
             official=official,
             data=data,
             channel=channel,
-            voter_key=voter_key,
+            voter=voter,
             actor=request.user,
             verified_phone=verified_phone,
-            network_key=services.network_key_for(client_address(request)),
+            client_ip=client_address(request),
             **extra,
         )
     except ValidationError as exc:
@@ -222,10 +222,8 @@ def ticket_rate(request, code):
         return render(
             request, "evaluation/refused.html", {"message": services.MSG_TOKEN_BAD}, status=404
         )
-    if ticket.used_at is not None:
-        return render(
-            request, "evaluation/refused.html", {"message": services.MSG_TICKET_USED}, status=400
-        )
+    # A used ticket's page looks like an unused one (only a second rating is refused): the
+    # clerk holds the code and must not learn from it whether, or when, the citizen rated.
     official_id = ticket.official_id or request.GET.get("official") or request.POST.get("official")
     if not official_id:
         officials = (
@@ -285,11 +283,11 @@ def kiosk(request, token):
                     official=official,
                     data=form.rating_data(),
                     channel=Channel.KIOSK,
-                    # each kiosk rating is one person served: a fresh random key, no identity
-                    voter_key=secrets.token_hex(32),
+                    # each kiosk rating is one person served: no voter identity at all
+                    voter=None,
                     actor=request.user,
                     kiosk_token=token,
-                    network_key=services.network_key_for(client_address(request)),
+                    client_ip=client_address(request),
                 )
             except ValidationError as exc:
                 return render(

@@ -195,6 +195,16 @@ SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 # Keyed hashes of phone numbers / devices (voter keys, staff lists) use this key, never SECRET_KEY
 # alone, so that rotating the session secret does not re-identify or orphan voters.
 VOTER_HASH_KEY = env("VOTER_HASH_KEY", SECRET_KEY)
+# Separate secrets for rating voter keys, rating network keys and staff phone hashes
+# (portal/evaluation/voters.py). Unset, each is derived from VOTER_HASH_KEY with HKDF under
+# its own label, so no value of one kind can be joined to another; set them apart in
+# production so that one leaked secret does not open the others.
+RATING_VOTER_SECRET = env("RATING_VOTER_SECRET", "")
+RATING_NETWORK_SECRET = env("RATING_NETWORK_SECRET", "")
+STAFF_PHONE_HASH_SECRET = env("STAFF_PHONE_HASH_SECRET", "")
+# staff lists imported before these secrets existed are hashed with VOTER_HASH_KEY: looked up
+# that way too until the office has re-imported every unit's list (then set to 0)
+STAFF_PHONE_LEGACY_LOOKUP = env_bool("STAFF_PHONE_LEGACY_LOOKUP", True)
 # Contact data of complainants is encrypted at rest with MultiFernet; first key encrypts,
 # all keys decrypt (rotation: prepend a new key, run rotate_contact_keys, drop the old one).
 FIELD_ENCRYPTION_KEYS = env_list(

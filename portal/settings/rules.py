@@ -84,7 +84,22 @@ PHONE_CODE_TTL_SECONDS = _int("PHONE_CODE_TTL_SECONDS", 300)
 PHONE_CODE_RATE_LIMIT = os.environ.get("PHONE_CODE_RATE_LIMIT", "5/h")
 # wrong SMS codes per phone (from any address) before the code is deleted; a new one is needed
 PHONE_CODE_MAX_FAILURES = _int("PHONE_CODE_MAX_FAILURES", 5)
-SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same voter/network, one official
+# Voter keys (portal/evaluation/voters.py): the stored key of the monthly limit is a keyed hash
+# of (official, month, slot, voter) cut to this many bits, so that even with every key known
+# it names no fewer than RATING_VOTER_K_MIN of RATING_PHONE_SPACE mobile numbers. 1.6e9 is
+# about the mobile numbers in use in China (the conservative count; every 1[3-9]x number is
+# 7e9). 23 bits: 1.6e9 / 2**23 = 191 numbers per key; refused at start-up when below the
+# minimum. Measured in bench/voter_key_k.py.
+RATING_VOTER_KEY_BITS = _int("RATING_VOTER_KEY_BITS", 23)
+RATING_VOTER_K_MIN = _int("RATING_VOTER_K_MIN", 100)
+RATING_PHONE_SPACE = _int("RATING_PHONE_SPACE", 1_600_000_000)
+# the burst check's network key (per official and day): 16 bits = 256 /24 networks per value
+RATING_NETWORK_KEY_BITS = _int("RATING_NETWORK_KEY_BITS", 16)
+# the rated unit's own view (unit_ratings.py): closed days only, in batches of at least this
+# many ratings, over the last RATING_UNIT_VIEW_DAYS days
+RATING_UNIT_MIN_BATCH = _int("RATING_UNIT_MIN_BATCH", 5)
+RATING_UNIT_VIEW_DAYS = _int("RATING_UNIT_VIEW_DAYS", 92)
+SUSPICIOUS_BURST_COUNT = _int("SUSPICIOUS_BURST_COUNT", 5)  # same network, one official, a day
 SUSPICIOUS_BURST_HOURS = _int("SUSPICIOUS_BURST_HOURS", 24)
 SUSPICIOUS_GOOD_RUN = _int("SUSPICIOUS_GOOD_RUN", 30)  # good ratings in one day vs usual
 

@@ -128,7 +128,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
                 phone="",
             ),
             channel="web",
-            voter_key=f"sec-voter-{n}",
+            voter=f"sec-voter-{n}",
         )
         appeal = appeal_file(rating=rating, appellant=dept_a, grounds="与事实不符")
     from portal.evaluation.reports import monthly_report_build

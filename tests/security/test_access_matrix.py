@@ -26,6 +26,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from portal.evaluation.unit_ratings import rating_ref
+
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENY, HIDE, E405, WDENY = "OK", "LOGIN", "DENY", "HIDE", "E405", "WDENY"
@@ -137,10 +139,12 @@ RULES = {
     "evaluation:kiosk": public(lambda w: f"/kiosk/{w['kiosk_token']}/"),
     # ratings: back office
     "evaluation:office_dashboard": staff(lambda w: "/office/evaluation/", office=OK),
+    # by sequential id, with channel and time: the office only; the rated unit reads day
+    # batches by opaque reference instead (issue 14), so its own rating is a 404 here too
     "evaluation:office_rating": staff(
         lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/",
         office=OK,
-        dept_a=OK,
+        dept_a=HIDE,
         dept_b=HIDE,
     ),
     "evaluation:office_revoke": staff(
@@ -150,8 +154,16 @@ RULES = {
         lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/appeal/",
         "POST",
         office=OK,
-        dept_a=OK,
+        dept_a=HIDE,
         dept_b=HIDE,
+    ),
+    "evaluation:unit_ratings": staff(
+        lambda w: "/office/evaluation/unit/ratings/", dept_a=OK, dept_b=OK, deny=HIDE
+    ),
+    # the world's rating is today's: not shown individually, not even to its own unit
+    "evaluation:unit_rating": staff(
+        lambda w: f"/office/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/",
+        deny=HIDE,
     ),
     "evaluation:office_appeal_decide": staff(
         lambda w: f"/office/evaluation/appeals/{w['appeal'].pk}/decide/", "POST", office=OK

@@ -76,7 +76,7 @@ def rate(db):
             official=official,
             data=data,
             channel=channel,
-            voter_key=voter or f"voter-{next(counter)}",
+            voter=voter or f"voter-{next(counter)}",
             **kw,
         )
 

@@ -62,7 +62,7 @@ def test_a_second_rating_in_the_month_is_refused_by_the_database_constraint(clie
         official=official,
         data=services.RatingData(level=4, attitude=4, efficiency=4, style=4),
         channel=Channel.WEB,
-        voter_key="another voter",
+        voter="another voter",
     )
     assert after.seq == first.seq + 1 and after.prev_hash == first.hash
 
@@ -97,7 +97,7 @@ def test_kiosk_ratings_are_never_limited_per_month(official):
             official=official,
             data=services.RatingData(level=4),
             channel=Channel.KIOSK,
-            voter_key=services.secrets.token_hex(32),
+            voter=None,
             kiosk_token=token,
         )
     assert Rating.objects.filter(channel=Channel.KIOSK).count() == 3
@@ -182,6 +182,15 @@ def test_a_wrong_captcha_answer_burns_the_challenge_and_expired_ones_are_refused
 # --- concurrency (PostgreSQL: real row locks) -------------------------------------------------
 
 
+def _key(official, voter):
+    """The stored key of `voter`'s first rating of `official` this month."""
+    from portal.core.dates import month_start
+    from portal.evaluation import voters
+
+    month = month_start(timezone.localdate())
+    return voters.voter_key(identity=voter, official_id=official.pk, month=month)
+
+
 def _in_threads(target, args_list):
     errors, results = [], []
     barrier = threading.Barrier(len(args_list))
@@ -211,13 +220,13 @@ def test_concurrent_ratings_keep_one_per_voter_and_an_unbroken_chain(official):
             official=official,
             data=services.RatingData(level=4, attitude=4, efficiency=4, style=4),
             channel=Channel.WEB,
-            voter_key=voter,
+            voter=voter,
         )
 
     results, errors = _in_threads(submit, [("same",)] * 4 + [(f"v{i}",) for i in range(4)])
     assert len(results) == 5
     assert len(errors) == 3 and all(getattr(e, "code", None) == "already" for e in errors)
-    assert Rating.objects.filter(voter_key="same").count() == 1
+    assert Rating.objects.filter(voter_key=_key(official, "same")).count() == 1
     assert sorted(Rating.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
     call_command("verify_audit", verbosity=0)
 

@@ -116,3 +116,60 @@ def test_unit_score(bad, violations, score):
 
 def test_removal_flag_needs_two_years_running_in_the_ten_worst():
     assert rules.removal_flags({2025: {1, 2}, 2026: {2, 3}}, 2026) == {2}
+
+
+# --- issue 14: truncated voter keys and the unit's day batches ------------------------------
+
+
+@pytest.mark.parametrize("bits", [8, 12, 23, 32])
+def test_a_truncated_keyed_hash_holds_at_most_its_bits(bits):
+    values = {
+        rules.truncated_hmac(b"k" * 32, "1|2026-03-01|1", f"phone:1380013{i:04d}", bits)
+        for i in range(2000)
+    }
+    assert all(0 <= v < 2**bits for v in values)
+    assert len(values) > min(2**bits, 2000) * 0.5  # spread, not constant
+
+
+@pytest.mark.parametrize(
+    ("bits", "space", "ok"),
+    [
+        (23, 1_600_000_000, True),  # 191 numbers per key
+        (24, 1_600_000_000, False),  # 95
+        (23, 700_000_000, False),  # 83
+        (22, 700_000_000, True),  # 167
+        (7, 1_600_000_000, False),  # too short to be a limit
+        (65, 10**30, False),
+    ],
+)
+def test_voter_key_bits_must_leave_at_least_k_numbers_per_key(bits, space, ok):
+    assert (rules.voter_key_bits_problem(bits=bits, space=space, k_min=100) == "") is ok
+
+
+def test_candidates_and_false_refusals_figures():
+    assert round(rules.candidates_per_key(space=1_600_000_000, bits=23)) == 191
+    for n, expected in ((50, 6.0e-6), (500, 6.0e-5), (5000, 6.0e-4)):
+        assert rules.false_refusal_probability(ratings=n, bits=23) == pytest.approx(
+            expected, rel=0.01
+        )
+
+
+def _d(day):
+    from datetime import date
+
+    return date(2026, 3, day)
+
+
+@pytest.mark.parametrize(
+    ("days", "min_batch", "batches"),
+    [
+        ([], 5, []),
+        ([(_d(1), 5)], 5, [(_d(1), _d(1))]),
+        ([(_d(1), 4)], 5, []),  # held back until it fills
+        ([(_d(1), 2), (_d(2), 0), (_d(3), 3), (_d(4), 1)], 5, [(_d(1), _d(3))]),
+        ([(_d(2), 9), (_d(1), 1)], 5, [(_d(1), _d(2))]),
+        ([(_d(1), 1), (_d(2), 1)], 1, [(_d(1), _d(1)), (_d(2), _d(2))]),
+    ],
+)
+def test_closed_days_are_merged_into_batches_of_at_least_the_minimum(days, min_batch, batches):
+    assert rules.closed_day_batches(days, min_batch=min_batch) == batches

@@ -302,9 +302,19 @@ def test_phone_code_is_sent_by_sms_and_works_once():
     assert not services.phone_code_check(phone="13800138000", code=code)
 
 
-def test_voter_key_is_a_keyed_hash_not_the_phone_or_ip():
-    key = services.voter_key_for_phone("13800138000")
-    assert len(key) == 64 and "13800138000" not in key
-    device = services.voter_key_for_device(device="d" * 32, client_ip="203.0.113.7")
-    assert device == services.voter_key_for_device(device="d" * 32, client_ip="203.0.113.99")
-    assert device != services.voter_key_for_device(device="d" * 32, client_ip="198.51.100.7")
+def test_voter_key_is_a_scoped_truncated_keyed_hash_not_the_phone_or_ip():
+    from datetime import date
+
+    from portal.evaluation import voters
+
+    month = date(2026, 3, 1)
+    phone = voters.identity_for_phone("13800138000")
+    key = voters.voter_key(identity=phone, official_id=1, month=month)
+    assert key.startswith("v2:") and "13800138000" not in key
+    assert key == voters.voter_key(identity=phone, official_id=1, month=month)
+    assert key != voters.voter_key(identity=phone, official_id=2, month=month)
+    assert key != voters.voter_key(identity=phone, official_id=1, month=date(2026, 4, 1))
+    device = voters.identity_for_device(device="d" * 32, client_ip="203.0.113.7")
+    assert device == voters.identity_for_device(device="d" * 32, client_ip="203.0.113.99")
+    assert device != voters.identity_for_device(device="d" * 32, client_ip="198.51.100.7")
+    assert "203.0.113" in device  # the identity is never stored, only hashed into scoped keys

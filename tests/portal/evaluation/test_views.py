@@ -98,7 +98,10 @@ def test_phone_verification_sends_a_code_and_keys_the_voter_on_the_phone(client,
     code = sms.outbox[-1]["text"].split("验证码是")[1][:6]
     post(client, official, {**GOOD, "phone": "13800138000", "phone_code": code})
     rating = Rating.objects.get()
-    assert rating.voter_key == services.voter_key_for_phone("13800138000")
+    identity = services.voter_identity(verified_phone="13800138000")
+    assert rating.voter_key == services.voters.voter_key(
+        identity=identity, official_id=official.pk, month=rating.month
+    )
     # another device, same phone: still one rating per month
     other = client.__class__()
     services.phone_code_send(phone="13800138000")
@@ -156,8 +159,13 @@ def test_ticket_page_rates_once(client, official, make_user):
     assert client.get(f"/ticket/{ticket.code}/").status_code == 200
     response = client.post(f"/ticket/{ticket.code}/", GOOD)
     assert "感谢您的评价" in response.content.decode()
+    # the used ticket's page does not say so (the clerk holds the code, issue 14) …
     again = client.get(f"/ticket/{ticket.code}/")
-    assert "评价券已使用 (ticket already used)" in again.content.decode()
+    assert again.status_code == 200 and "已使用" not in again.content.decode()
+    # … but a second rating through it is refused
+    refused = client.post(f"/ticket/{ticket.code}/", GOOD, REMOTE_ADDR="10.9.0.1")
+    assert "评价券已使用 (ticket already used)" in refused.content.decode()
+    assert Rating.objects.count() == 1
 
 
 def test_kiosk_thanks_and_resets_for_the_next_person(client, official):

@@ -28,7 +28,7 @@ def rate(official, level):
     return rating_submit(
         official=official,
         channel=Channel.WEB,
-        voter_key=f"v{next(_voter)}",
+        voter=f"v{next(_voter)}",
         data=RatingData(
             level=level,
             attitude=4,
