@@ -6,6 +6,7 @@ directly, so a test's object has passed every rule a real one passes.
     official = OfficialFactory(unit=unit)           # a unit of its own when none is given
     clerk = StaffUserFactory(role=roles.DEPARTMENT, unit=unit)
     case, receipt = CaseFactory(unit=unit)          # what case_submit returns
+    rating = RatingFactory(official=official, level=2)  # through rating_submit, every rule
 """
 
 import factory
@@ -16,6 +17,9 @@ from complaints.models import Category
 from complaints.services import case_submit
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.evaluation import rules
+from portal.evaluation.choices import Channel
+from portal.evaluation.services import RatingData, rating_submit
 
 PASSWORD = "pw-12345678"
 
@@ -92,3 +96,30 @@ class CaseFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs):
         return case_submit(**kwargs)
+
+
+class RatingFactory(factory.Factory):
+    """A rating submitted through rating_submit (monthly limit, chain, warnings check and all).
+    `voter` is the voter's identity as the view would pass it; a fresh one per rating unless
+    given. Pass `anonymous=False, name=..., phone=...` for a named rating."""
+
+    class Meta:
+        model = dict
+
+    official = factory.SubFactory(OfficialFactory)
+    level = 4
+    attitude = 4
+    efficiency = 4
+    style = 4
+    reason = factory.LazyAttribute(lambda o: "理由" if rules.is_bad(o.level) else "")
+    anonymous = True
+    name = ""
+    phone = ""
+    channel = Channel.WEB
+    voter = factory.Sequence(lambda n: f"voter-{n}")
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        fields = ("level", "attitude", "efficiency", "style", "reason", "anonymous", "name")
+        data = RatingData(**{f: kwargs.pop(f) for f in fields}, phone=kwargs.pop("phone"))
+        return rating_submit(data=data, **kwargs)

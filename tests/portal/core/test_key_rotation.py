@@ -77,7 +77,7 @@ def _stored(settings, official, unit):
             phone="13800001111",
         ),
         channel="web",
-        voter_key="voter-rotation",
+        voter="voter-rotation",
     )
     endpoint, secret = endpoint_create(unit=unit, url="https://dept.example.cn/hook", actor=None)
     return case, rating.contact, endpoint, secret

@@ -2,11 +2,9 @@ import pytest
 from django.core.cache import cache
 
 from portal.accounts import roles
-from portal.accounts.services import staff_user_create
 from portal.core import sms
-from portal.evaluation import rules
 from portal.evaluation.choices import Channel
-from portal.evaluation.services import RatingData, rating_submit
+from tests.factories import RatingFactory, StaffUserFactory
 
 GOOD = {
     "level": "4",
@@ -38,15 +36,9 @@ def _clean_cache_and_outbox():
 
 @pytest.fixture
 def make_user(db):
-    counter = iter(range(1, 10_000))
-
     def make(role, unit=None, username=None):
-        return staff_user_create(
-            username=username or f"u{next(counter)}-{role}",
-            role=role,
-            password="pw-12345678",
-            unit=unit,
-        )
+        extra = {"username": username} if username else {}
+        return StaffUserFactory(role=role, unit=unit, **extra)
 
     return make
 
@@ -58,26 +50,13 @@ def office_user(make_user):
 
 @pytest.fixture
 def rate(db):
-    """Submit a rating through the service with a voter key of our choosing."""
-    counter = iter(range(1, 1_000_000))
+    """Submit a rating through the service with a voter of our choosing (RatingFactory)."""
 
     def submit(official, level=4, voter=None, channel=Channel.WEB, reason=None, **kw):
-        data = RatingData(
-            level=level,
-            attitude=kw.pop("attitude", 4),
-            efficiency=kw.pop("efficiency", 4),
-            style=kw.pop("style", 4),
-            reason=reason if reason is not None else ("理由" if rules.is_bad(level) else ""),
-            anonymous=kw.pop("anonymous", True),
-            name=kw.pop("name", ""),
-            phone=kw.pop("phone", ""),
-        )
-        return rating_submit(
-            official=official,
-            data=data,
-            channel=channel,
-            voter=voter or f"voter-{next(counter)}",
-            **kw,
-        )
+        if voter is not None:
+            kw["voter"] = voter
+        if reason is not None:
+            kw["reason"] = reason
+        return RatingFactory(official=official, level=level, channel=channel, **kw)
 
     return submit
