@@ -175,3 +175,85 @@ def test_minutes_that_are_not_pdf_image_or_office_are_refused(
     response = _record(client, warning, SimpleUploadedFile(name, content, "text/html"))
     assert "谈话记录只接受" in response.content.decode() or "已损坏" in response.content.decode()
     assert not WarningAction.objects.filter(warning=warning).exclude(minutes="").exists()
+
+
+CT = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/><Override PartName="/docProps/core.xml"'
+    ' ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
+    'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
+    '.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+    'metadata/core-properties" Target="docProps/core.xml"/></Relationships>'
+)
+CORE = (
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-'
+    'properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>张三</dc:creator>'
+    "<cp:lastModifiedBy>ZHANGSAN-PC</cp:lastModifiedBy></cp:coreProperties>"
+)
+
+
+def _docx(extra=None) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", CT)
+        z.writestr("_rels/.rels", RELS)
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("docProps/core.xml", CORE)
+        for name, body in (extra or {}).items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+def test_minutes_docx_is_kept_without_its_author_properties(client, warning, people):
+    import zipfile
+
+    client.force_login(people["office"])
+    _record(client, warning, SimpleUploadedFile("谈话.bin", _docx(), "application/octet-stream"))
+    action = WarningAction.objects.get(warning=warning)
+    assert action.minutes.name.endswith(".docx")
+    with action.minutes.open("rb") as fh:
+        stored = fh.read()
+    assert "张三".encode() not in stored and b"ZHANGSAN" not in stored
+    with zipfile.ZipFile(io.BytesIO(stored)) as z:
+        assert "word/document.xml" in z.namelist() and "docProps/core.xml" not in z.namelist()
+        assert b"docProps" not in z.read("[Content_Types].xml") + z.read("_rels/.rels")
+    response = client.get(f"/office/evaluation/warnings/actions/{action.pk}/minutes/")
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+
+
+def test_minutes_docx_with_macros_is_refused(client, warning, people):
+    client.force_login(people["office"])
+    upload = SimpleUploadedFile("记录.docx", _docx({"word/vbaProject.bin": b"\x00"}))
+    response = _record(client, warning, upload)
+    assert "Office 文件含有宏" in response.content.decode()
+    assert not WarningAction.objects.filter(warning=warning).exists()
+
+
+def test_migration_moves_existing_public_files_to_private_random_names(report, settings):
+    import importlib
+
+    from django.apps import apps
+
+    from portal.evaluation.models import MonthlyReportFile
+
+    public = Path(settings.MEDIA_ROOT) / "reports" / "monthly-report-2026-09.pdf"
+    public.parent.mkdir(parents=True)
+    public.write_bytes(b"%PDF-1.4 old report")
+    row = MonthlyReportFile.objects.create(
+        report=report, fmt="pdf", file="reports/monthly-report-2026-09.pdf"
+    )
+    step = importlib.import_module("portal.evaluation.migrations.0006_private_files")
+    step.move_to_private(apps, None)
+    row.refresh_from_db()
+    assert not public.exists()
+    assert "monthly-report" not in row.file.name and "2026" not in row.file.name
+    stored = _path(row.file)
+    assert _under(stored, private_root()) and stored.read_bytes() == b"%PDF-1.4 old report"
