@@ -1,23 +1,25 @@
 """Attachment checks: the type is decided by the content (magic bytes), not the file name;
-images are re-encoded so EXIF (GPS position, camera serial) never reaches the disk. Storing
+images are re-encoded so EXIF (GPS position, camera serial) never reaches the disk
+(portal.core.images); PDFs are rewritten without Info and XMP metadata, and refused when they
+carry script or embedded files (portal.core.pdfclean). Storing
 the cleaned files: a random file name, in the case's private storage."""
 
 import hashlib
-import io
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.core.images import image_reencode
+from portal.core.pdfclean import pdf_clean
 
 from .models import Attachment
 
 ERR_TOO_MANY = _("附件最多 %(n)s 个 (at most %(n)s attachments)")
 ERR_TOO_BIG = _("附件“%(name)s”超过 %(mb)s MB (file too large)")
 ERR_TYPE = _("附件“%(name)s”不是 JPEG、PNG 或 PDF 文件 (only JPEG, PNG or PDF by content)")
-ERR_BROKEN = _("附件“%(name)s”已损坏，无法读取 (file is damaged)")
 
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
@@ -32,34 +34,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _reencode(data: bytes, content_type: str, name: str) -> bytes:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)  # keep the picture upright once EXIF is gone
-            fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
-            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
-            # a fresh image without info/exif/icc: only the pixels are written back
-            clean = Image.new(img.mode, img.size)
-            clean.paste(img)
-            if img.mode == "P" and img.getpalette():
-                clean.putpalette(img.getpalette())
-            out = io.BytesIO()
-            clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
-            return out.getvalue()
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as exc:
-        raise ValidationError(ERR_BROKEN, params={"name": name}) from exc
-
-
 def attachment_clean(upload) -> tuple[bytes, str, str]:
     """Return (bytes to store, content type, extension) or raise ValidationError."""
     name = getattr(upload, "name", "") or "file"
@@ -72,10 +46,9 @@ def attachment_clean(upload) -> tuple[bytes, str, str]:
     if content_type is None:
         raise ValidationError(ERR_TYPE, params={"name": name})
     if content_type == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise ValidationError(ERR_BROKEN, params={"name": name})
+        data = pdf_clean(data, name=name)  # rewritten without Info/XMP; script refused
     else:
-        data = _reencode(data, content_type, name)
+        data = image_reencode(data, content_type, name=name)
     return data, content_type, KINDS[content_type]
 
 

@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from portal.accounts.guards import Role, role_required
+from portal.core.files import private_file_response
 from portal.core.ratelimit import client_key
 
 from . import selectors
@@ -255,12 +256,11 @@ def track_attachment(request, token, pk):
 
 def attachment_response(att):
     """An attachment as a download (never rendered inline), for every view that serves one."""
-    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{att.case.number}-{att.pk}.{att.file.name.rsplit(".", 1)[-1]}"'
+    return private_file_response(
+        att.file,
+        filename=f"{att.case.number}-{att.pk}.{att.file.name.rsplit('.', 1)[-1]}",
+        content_type=att.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @never_cache

@@ -10,6 +10,8 @@ from datetime import UTC
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from portal.core.storage import RandomName, private_storage
+
 from . import rules
 from .choices import (
     CallBackKind,
@@ -330,7 +332,10 @@ class WarningAction(models.Model):  # noqa: DJ008  (no natural name; shown by id
     kind = models.CharField("处置", max_length=10, choices=WarningActionKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField("时间")
-    minutes = models.FileField("谈话记录", upload_to="warnings/%Y/%m/", blank=True)
+    # private, random name: the original file name names the person (issue 14)
+    minutes = models.FileField(
+        "谈话记录", storage=private_storage, upload_to=RandomName("warnings"), blank=True
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField()
 
@@ -355,4 +360,5 @@ class MonthlyReport(models.Model):  # noqa: DJ008  (no natural name; shown by id
 class MonthlyReportFile(models.Model):  # noqa: DJ008  (no natural name; shown by id)
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="files")
     fmt = models.CharField(max_length=5, choices=ReportFormat.choices)
-    file = models.FileField(upload_to="reports/")
+    # private, random name: the leaders' report ranks named officials (issue 14)
+    file = models.FileField(storage=private_storage, upload_to=RandomName("reports"))

@@ -4,7 +4,8 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,10 +13,11 @@ from django.views.decorators.http import require_POST
 from cms.models import Unit
 from portal.accounts.guards import Role, holds, require_role, role_required
 from portal.core.dates import previous_month
+from portal.core.files import private_file_response
 
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
-from .models import MonthlyReport, OfficialWarning
+from .models import MonthlyReport, OfficialWarning, WarningAction
 from .reports import monthly_report_build
 from .warnings import warning_action_record
 
@@ -67,14 +69,19 @@ def warning_action(request, pk):
     form = WarningActionForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        warning_action_record(
-            warning=warning,
-            actor=request.user,
-            kind=d["kind"],
-            done_at=d["done_at"],
-            minutes=d["minutes"],
-            note=d["note"],
-        )
+        try:
+            warning_action_record(
+                warning=warning,
+                actor=request.user,
+                kind=d["kind"],
+                done_at=d["done_at"],
+                minutes=d["minutes"],
+                note=d["note"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("evaluation:office_warnings")
         messages.success(request, "处置已记录 (action recorded)")
     else:
         messages.error(request, "请检查填写内容 (please check the form)")
@@ -151,8 +158,14 @@ def report_detail(request, year, month):
 def report_file(request, year, month, fmt):
     report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
     item = get_object_or_404(report.files, fmt=fmt)
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=f"monthly-report-{year}-{month:02d}.{fmt}",
+    return private_file_response(
+        item.file, filename=f"monthly-report-{year}-{month:02d}.{item.file.name.rsplit('.', 1)[-1]}"
     )
+
+
+@office_or_leader
+def warning_minutes(request, pk):
+    """The minutes of a warning talk: for whoever sees the warnings page (office, leaders)."""
+    action = get_object_or_404(WarningAction.objects.exclude(minutes=""), pk=pk)
+    ext = action.minutes.name.rsplit(".", 1)[-1]
+    return private_file_response(action.minutes, filename=f"minutes-{action.pk}.{ext}")

@@ -107,16 +107,17 @@ def monthly_report_build(*, month: date | None = None) -> MonthlyReport:
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(month=month, data=data, created_at=timezone.now())
-            stem = f"monthly-report-{month:%Y-%m}"
+            # stored under random names in private storage (RandomName): only the extension
+            # of these names is kept; the download name is chosen by the view
             MonthlyReportFile.objects.create(
                 report=report,
                 fmt=ReportFormat.XLSX,
-                file=ContentFile(report_xlsx(data), name=f"{stem}.xlsx"),
+                file=ContentFile(report_xlsx(data), name="report.xlsx"),
             )
             MonthlyReportFile.objects.create(
                 report=report,
                 fmt=ReportFormat.PDF,
-                file=ContentFile(report_pdf(data), name=f"{stem}.pdf"),
+                file=ContentFile(report_pdf(data), name="report.pdf"),
             )
     except IntegrityError:  # built concurrently by another worker
         return MonthlyReport.objects.get(month=month)

@@ -60,6 +60,11 @@ urlpatterns = [
         report_views.warning_action,
         name="office_warning_action",
     ),
+    path(
+        "office/evaluation/warnings/actions/<int:pk>/minutes/",
+        report_views.warning_minutes,
+        name="office_warning_minutes",
+    ),
     path("office/evaluation/scores/", report_views.scores_page, name="office_scores"),
     path("office/evaluation/reports/", report_views.reports_page, name="office_reports"),
     path(

@@ -103,13 +103,19 @@ def _notify(new):
 def warning_action_record(
     *, warning: OfficialWarning, actor, kind: str, done_at=None, minutes=None, note: str = ""
 ):
-    """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes."""
+    """The office records what was done about a warning (告诫 / 谈话 / 诫勉), with minutes:
+    checked and cleaned by content (minutes.minutes_clean, ValidationError otherwise) and
+    kept in private storage under a random name; the uploaded file name is not kept."""
+    from django.core.files.base import ContentFile
+
     from portal.accounts.guards import Role, require_role
     from portal.audit.services import audit_append
 
+    from .minutes import minutes_clean
     from .models import WarningAction
 
     require_role(actor, Role.OFFICE)
+    cleaned = minutes_clean(minutes) if minutes else None
     with transaction.atomic():
         action = WarningAction(
             warning=warning,
@@ -119,8 +125,9 @@ def warning_action_record(
             note=note.strip(),
             created_at=timezone.now(),
         )
-        if minutes is not None:
-            action.minutes = minutes
+        if cleaned is not None:
+            data, ext = cleaned
+            action.minutes.save(f"minutes.{ext}", ContentFile(data), save=False)
         action.save()
         audit_append(
             chain=f"warning:{warning.official_id}",

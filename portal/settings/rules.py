@@ -55,6 +55,8 @@ PHONE_VERIFICATION = os.environ.get("PHONE_VERIFICATION", "0") == "1"
 # Complaints: attachments, receipt codes, deadlines (5 or 15 working days are both in use)
 COMPLAINT_MAX_ATTACHMENTS = _int("COMPLAINT_MAX_ATTACHMENTS", 5)
 COMPLAINT_MAX_ATTACHMENT_BYTES = _int("COMPLAINT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# warning-talk minutes (PDF, PNG/JPEG, docx/xlsx by content): bytes per file
+MINUTES_MAX_BYTES = _int("MINUTES_MAX_BYTES", 10 * 1024 * 1024)
 TRACK_MAX_FAILURES = _int("TRACK_MAX_FAILURES", 5)
 TRACK_LOCK_MINUTES = _int("TRACK_LOCK_MINUTES", 30)
 CASE_DEADLINE_WORKING_DAYS = _int("CASE_DEADLINE_WORKING_DAYS", 5)

@@ -71,4 +71,11 @@ def image_bytes(fmt="JPEG", size=(32, 24), exif_gps=False):
 
 
 def pdf_bytes():
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    """A real one-page PDF: attachments are opened and rewritten, so a stub would be refused."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

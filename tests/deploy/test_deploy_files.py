@@ -78,3 +78,11 @@ def test_systemd_units_run_with_production_settings(unit):
 def test_shell_scripts_parse(script):
     result = subprocess.run(["bash", "-n", str(ROOT / "scripts" / script)], capture_output=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_never_serves_private_media_and_refuses_the_old_confidential_paths():
+    conf = _nginx()
+    aliases = re.findall(r"^\s*(?:alias|root)\s+([^;]+);", conf, flags=re.M)
+    assert aliases and not any("private" in a for a in aliases)
+    for old in ("/media/reports/", "/media/warnings/"):
+        assert re.search(rf"location \^~ {re.escape(old)} \{{ return 404; \}}", conf)

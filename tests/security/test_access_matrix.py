@@ -104,6 +104,39 @@ def _delivery(w):
     return w["delivery"]
 
 
+def _minutes(w):
+    """A warning of department A's official with talk minutes, recorded by the office."""
+    if "minutes" not in w:
+        import io
+
+        import pikepdf
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from portal.evaluation.models import OfficialWarning
+        from portal.evaluation.warnings import warning_action_record
+
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        out = io.BytesIO()
+        pdf.save(out)
+        warning = OfficialWarning.objects.create(
+            official=w["official_a"],
+            level="III",
+            period_kind="month",
+            period_start=timezone.localdate().replace(day=1),
+            count=10,
+            created_at=timezone.now(),
+        )
+        w["minutes"] = warning_action_record(
+            warning=warning,
+            actor=w["users"]["office"],
+            kind="caution",
+            minutes=SimpleUploadedFile("m.pdf", out.getvalue(), "application/pdf"),
+        )
+    return w["minutes"]
+
+
 def _notice_a(w):
     from complaints.models import DepartmentNotice
 
@@ -202,6 +235,11 @@ RULES = {
     ),
     "evaluation:office_warning_action": staff(
         lambda w: "/office/evaluation/warnings/999999/action/", "POST", office=HIDE
+    ),
+    "evaluation:office_warning_minutes": staff(
+        lambda w: f"/office/evaluation/warnings/actions/{_minutes(w).pk}/minutes/",
+        office=OK,
+        leader=OK,
     ),
     "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK, leader=OK),
     "evaluation:office_reports": staff(
