@@ -250,7 +250,7 @@ def test_migration_moves_existing_public_files_to_private_random_names(report, s
     row = MonthlyReportFile.objects.create(
         report=report, fmt="pdf", file="reports/monthly-report-2026-09.pdf"
     )
-    step = importlib.import_module("portal.evaluation.migrations.0006_private_files")
+    step = importlib.import_module("portal.evaluation.migrations.0007_private_files")
     step.move_to_private(apps, None)
     row.refresh_from_db()
     assert not public.exists()

@@ -60,7 +60,7 @@ def move_to_private(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("evaluation", "0005_rename_warning_officialwarning"),
+        ("evaluation", "0006_contact_key_rotation"),
     ]
 
     operations = [
