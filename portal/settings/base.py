@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.core.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.BackOfficeNoStoreMiddleware",  # no-store on staff answers (issue 14)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +249,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# every answer under these prefixes gets Cache-Control: no-store (portal.middleware)
+BACK_OFFICE_PATH_PREFIXES = env_list("BACK_OFFICE_PATH_PREFIXES", "/admin/,/office/,/dept/")
 
 # --- operations (deploy/, issue 8) ----------------------------------------------------------
 # LOG_FORMAT=json: one JSON object per line with the request id (portal/core/logging.py)
