@@ -138,14 +138,17 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.core.cache.PrivateRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "portal.core.cache.PrivateLocMemCache"}}
+# rate-limit counters (and their secret) live under this prefix: coarse expiry, see
+# portal.core.cache; keys built by portal.core.ratelimit
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
 # Behind nginx REMOTE_ADDR is the proxy. Only when REMOTE_ADDR is one of these addresses/CIDRs
 # is the client taken from X-Forwarded-For (portal.core.netaddr); empty trusts no proxy.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
