@@ -252,6 +252,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Only accounts have sessions (staff, and monitors, who sign in the same way; complainants and
+# raters get none), so the staff limit is the session age: 8 hours, with Wagtail's "remember me"
+# or without (then a browser-session cookie, still ended on the server after 8 hours).
+# A password change ends every other session (Django checks the session's password hash on
+# each request; the browser that changed it is kept by update_session_auth_hash).
+SESSION_COOKIE_AGE = STAFF_SESSION_SECONDS  # noqa: F405
 # every answer under these prefixes gets Cache-Control: no-store (portal.middleware)
 BACK_OFFICE_PATH_PREFIXES = env_list("BACK_OFFICE_PATH_PREFIXES", "/admin/,/office/,/dept/")
 
