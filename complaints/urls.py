@@ -9,6 +9,29 @@ urlpatterns = [
     path("complaints/new/", views.complaint_new, name="new"),
     path("complaints/officials.json", views.official_search, name="official_search"),
     path("complaints/track/", views.track, name="track"),
+    # the follow-up pages: token in an HttpOnly cookie, never in the URL (issue 14)
+    path("complaints/track/case/", views.track_current, name="track_current"),
+    path(
+        "complaints/track/case/message/",
+        views.track_current_message,
+        name="track_current_message",
+    ),
+    path(
+        "complaints/track/case/callback/",
+        views.track_current_callback,
+        name="track_current_callback",
+    ),
+    path(
+        "complaints/track/case/retaliation/",
+        views.track_current_retaliation,
+        name="track_current_retaliation",
+    ),
+    path(
+        "complaints/track/case/files/<int:pk>/",
+        views.track_current_attachment,
+        name="track_current_attachment",
+    ),
+    # links issued before: the token is moved into the cookie (track_case) or still accepted
     path("complaints/track/<str:token>/", views.track_case, name="track_case"),
     path("complaints/track/<str:token>/message/", views.track_message, name="track_message"),
     path("complaints/track/<str:token>/callback/", views.track_callback, name="track_callback"),

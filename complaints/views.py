@@ -138,22 +138,60 @@ def track(request):
                 form.add_error(None, str(exc.message))
                 status = 423 if exc.locked_until else 400
             else:
-                return redirect("complaints:track_case", token=receipts.track_token_make(case=case))
+                return _to_case_page(receipts.track_token_make(case=case))
     return render(request, "complaints/track.html", {"form": form}, status=status)
 
 
+# Why a cookie and not the path: a token in a URL is written to nginx's access log, the
+# browser's history and Referer headers, and stays usable for its 30 minutes by whoever reads
+# them. The same signed, time-limited token in an HttpOnly, SameSite=Strict cookie scoped to
+# the follow-up pages stores nothing on the server (no session row dating the visit) and
+# leaves every URL token-free.
+TRACK_COOKIE = "track"
+TRACK_COOKIE_PATH = "/complaints/track/"
+
+
+def _to_case_page(token):
+    response = redirect("complaints:track_current")
+    response.set_cookie(
+        TRACK_COOKIE,
+        token,
+        max_age=settings.TRACK_LINK_MINUTES * 60,
+        path=TRACK_COOKIE_PATH,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
 def _tracked(token):
-    case = receipts.track_token_open(token=token)
+    case = receipts.track_token_open(token=token or "")
     if case is None:
         raise Http404
     return case
 
 
+def _cookie_token(request):
+    return request.COOKIES.get(TRACK_COOKIE, "")
+
+
 @never_cache
 @require_GET
 def track_case(request, token):
-    case = _tracked(token)
-    return _render_case(request, case, token)
+    """An old link with the token in its path: check it, move it into the cookie and go to the
+    token-free page (so the token is used in a URL once at most)."""
+    _tracked(token)
+    return _to_case_page(token)
+
+
+@never_cache
+@require_GET
+def track_current(request):
+    case = receipts.track_token_open(token=_cookie_token(request))
+    if case is None:  # no cookie, expired or forged: back to the number-and-code form
+        return redirect("complaints:track")
+    return _render_case(request, case, _cookie_token(request))
 
 
 def _render_case(
@@ -199,7 +237,7 @@ def _track_post(request, token, form_class, form_kwarg, act):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            return redirect("complaints:track_case", token=token)
+            return _to_case_page(token)
     return _render_case(request, case, token, status=400, **{form_kwarg: form})
 
 
@@ -252,6 +290,31 @@ def track_attachment(request, token, pk):
     if att is None:
         raise Http404
     return attachment_response(att)
+
+
+# the token-free follow-up actions: the token comes from the cookie
+@never_cache
+@require_POST
+def track_current_message(request):
+    return track_message(request, _cookie_token(request))
+
+
+@never_cache
+@require_POST
+def track_current_callback(request):
+    return track_callback(request, _cookie_token(request))
+
+
+@never_cache
+@require_POST
+def track_current_retaliation(request):
+    return track_retaliation(request, _cookie_token(request))
+
+
+@never_cache
+@require_GET
+def track_current_attachment(request, pk):
+    return track_attachment(request, _cookie_token(request), pk)
 
 
 def attachment_response(att):

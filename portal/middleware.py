@@ -1,10 +1,12 @@
-"""Request id, security headers (Content-Security-Policy) and staff two-factor enforcement."""
+"""Request id, security headers (Content-Security-Policy), no-store on back-office answers and
+staff two-factor enforcement."""
 
 import re
 import uuid
 
 from django.conf import settings
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 
 from portal.core.logging import request_id_var
 
@@ -75,6 +77,42 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class BackOfficeNoStoreMiddleware:
+    """Cache-Control: no-store (and Pragma: no-cache for HTTP/1.0 caches) on every back-office
+    answer, so no browser history, disk cache or proxy keeps a page with decrypted contact data.
+
+    Why both tests: a path prefix (settings.BACK_OFFICE_PATH_PREFIXES: the Wagtail admin, the
+    office desk, the department inbox) covers every answer there, the sign-in page and the
+    redirects of anonymous visitors included, with no view able to forget it; a signed-in
+    back-office user (portal.accounts.roles.is_back_office) is covered wherever a page is added
+    later and on public pages, which may show who is signed in. The user is only looked at
+    when the request carries a session cookie: anonymous public pages neither touch the
+    session nor change, so nginx can keep caching them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._back_office(request):
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response
+
+    @staticmethod
+    def _back_office(request) -> bool:
+        if request.path.startswith(tuple(settings.BACK_OFFICE_PATH_PREFIXES)):
+            return True
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        from portal.accounts.roles import is_back_office
+
+        return is_back_office(user)
 
 
 # Paths a signed-in staff member may reach before the second factor: signing in and out,

@@ -53,3 +53,18 @@ def is_leader(user) -> bool:
 
 def is_editor(user) -> bool:
     return has_role(user, EDITOR)
+
+
+BACK_OFFICE_ROLES = (OFFICE, DEPARTMENT, LEADER, EDITOR)
+
+
+def is_back_office(user) -> bool:
+    """Staff who work in the back office (office, department, leader, editor, superuser or
+    Django staff); monitors and citizens are not."""
+    if not user or not user.is_authenticated:
+        return False
+    return bool(
+        user.is_superuser
+        or user.is_staff
+        or any(has_role(user, role) for role in BACK_OFFICE_ROLES)
+    )

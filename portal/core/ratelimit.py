@@ -1,29 +1,81 @@
-"""Rate-limit keys, built one way for every limit (complaint and rating forms, Open311, phone
-codes, staff sign-in).
+"""Rate-limit and lock-out keys, built one way for every limit (complaint and rating forms,
+Open311, phone codes, staff sign-in).
 
 Rules owned here: the client is portal.core.netaddr.client_address (never REMOTE_ADDR read
 directly); a per-client key counts one IPv4 address or one IPv6 /64 (a host usually holds a
 whole /64, so single IPv6 addresses would be free to rotate); a per-network key counts the IPv4
 /24 or IPv6 /64 (staff sign-in, so a guesser cannot walk through neighbouring addresses).
-Why keyed hashes: anonymity is a promise. Every key is an HMAC with VOTER_HASH_KEY, per-client
-keys also with the current day, so a key cannot be reversed and changes daily; django-ratelimit
-keeps it only in the cache with a short expiry. The raw address is never stored or logged.
+
+Why a rotating secret kept only in the cache (anonymity is a promise, issue 14): all of IPv4 is
+2^32 values, hashed in about a core-hour, so any key that someone can recompute names the
+address. A fixed secret (VOTER_HASH_KEY) would let whoever holds the settings reverse every
+key ever stored — in a dump, a backup or a persisted Redis — forever; a per-period secret
+*derived* from a server secret would too. So every key is an HMAC under SECRET_KEY plus a
+random 256-bit secret that exists only in the cache, is created when absent and expires at the
+end of its period (RATELIMIT_SECRET_SECONDS, a day: the longest limit window). Once it has
+expired nobody — not the operator with the settings, not a reader of an old copy of Redis —
+can tie an old key to an address; while it lives, reversing a key needs both the live cache
+and the settings. Keys are truncated to RATELIMIT_KEY_BITS (64): short, but collisions stay
+negligible (the truncation is not what stops reversal; the vanished secret is). The cost: at
+each rotation every counter starts again, so a client gets at most twice a limit across a
+rotation (as with the daily keys before), and a phone code or lock-out that straddles a
+rotation is forgotten (a new code is asked for). The cache role is never persisted
+(deploy/compose.yaml) and counters expire at coarse times (portal.core.cache).
+When the cache is down the process uses its own secret for the period (limits fall back).
 """
 
 import hashlib
 import hmac
 import ipaddress
+import secrets
+import time
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.cache import caches
 
+from .cache import add_until
 from .netaddr import client_address
+
+_fallback: dict[int, bytes] = {}
+
+
+def _period() -> tuple[int, int]:
+    """(index, end) of the current secret period, whole Unix seconds."""
+    length = settings.RATELIMIT_SECRET_SECONDS
+    index = int(time.time()) // length
+    return index, (index + 1) * length
+
+
+def _secret_key(index: int) -> str:
+    return f"{getattr(settings, 'RATELIMIT_CACHE_PREFIX', 'rl:')}secret:{index}"
+
+
+def period_secret() -> bytes:
+    """This period's random secret: from the cache, created there (first writer wins) when
+    absent; it expires with the period and is never written anywhere else."""
+    index, end = _period()
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    key = _secret_key(index)
+    try:
+        value = cache.get(key)
+        if value is None:
+            add_until(cache, key, secrets.token_hex(32), end)
+            value = cache.get(key)
+        if value:
+            return bytes.fromhex(value)
+    except Exception:  # the cache is down: rate limits fall back, requests still succeed
+        pass
+    for old in [i for i in _fallback if i != index]:
+        del _fallback[old]
+    return _fallback.setdefault(index, secrets.token_bytes(32))
 
 
 def keyed(kind: str, value: str) -> str:
-    """The cache key for `value` counted under `kind`: an HMAC, never the value itself."""
-    digest = hmac.new(settings.VOTER_HASH_KEY.encode(), f"{kind}|{value}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    """The cache key for `value` counted under `kind`: a truncated HMAC under this period's
+    secret, never the value itself nor anything recomputable from the settings alone."""
+    key = settings.SECRET_KEY.encode() + b"|ratelimit|" + period_secret()
+    digest = hmac.new(key, f"{kind}|{value}".encode(), hashlib.sha256)
+    return digest.hexdigest()[: settings.RATELIMIT_KEY_BITS // 4]
 
 
 def _prefix(address: str, *, v4: int, v6: int) -> str:
@@ -46,11 +98,10 @@ def client_bucket(address: str) -> str:
 
 
 def client_key(group, request) -> str:
-    """django-ratelimit key function: one bucket per client and day."""
-    day = timezone.now().strftime("%Y%m%d")
-    return keyed(f"{group}|{day}", client_bucket(client_address(request)))
+    """django-ratelimit key function: one bucket per client, limit group and secret period."""
+    return keyed(f"client|{group}", client_bucket(client_address(request)))
 
 
 def network_key(request) -> str:
-    """One bucket per client network (no day: sign-in limits are per hour)."""
+    """One bucket per client network and secret period."""
     return keyed("net", client_network(client_address(request)))

@@ -9,8 +9,8 @@ min(network limit, username limit) tries per hour on one account from one networ
 username limit bounds a distributed attack on one account.
 
 Why keyed hashes: the rate-limit store (the cache) never holds a raw address or username; the
-keys are built by portal.core.ratelimit (HMACs with VOTER_HASH_KEY), the client address comes
-from portal.core.netaddr.
+keys are built by portal.core.ratelimit (truncated HMACs under a rotating secret kept only in
+the cache), the client address comes from portal.core.netaddr.
 """
 
 from django.conf import settings

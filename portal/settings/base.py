@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.core.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.BackOfficeNoStoreMiddleware",  # no-store on staff answers (issue 14)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,14 +138,17 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.core.cache.PrivateRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "portal.core.cache.PrivateLocMemCache"}}
+# rate-limit counters (and their secret) live under this prefix: coarse expiry, see
+# portal.core.cache; keys built by portal.core.ratelimit
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
 # Behind nginx REMOTE_ADDR is the proxy. Only when REMOTE_ADDR is one of these addresses/CIDRs
 # is the client taken from X-Forwarded-For (portal.core.netaddr); empty trusts no proxy.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
@@ -258,6 +262,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Only accounts have sessions (staff, and monitors, who sign in the same way; complainants and
+# raters get none), so the staff limit is the session age: 8 hours, with Wagtail's "remember me"
+# or without (then a browser-session cookie, still ended on the server after 8 hours).
+# A password change ends every other session (Django checks the session's password hash on
+# each request; the browser that changed it is kept by update_session_auth_hash).
+SESSION_COOKIE_AGE = STAFF_SESSION_SECONDS  # noqa: F405
+# every answer under these prefixes gets Cache-Control: no-store (portal.middleware)
+BACK_OFFICE_PATH_PREFIXES = env_list("BACK_OFFICE_PATH_PREFIXES", "/admin/,/office/,/dept/")
 
 # --- operations (deploy/, issue 8) ----------------------------------------------------------
 # LOG_FORMAT=json: one JSON object per line with the request id (portal/core/logging.py)

@@ -13,6 +13,17 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+def _bounded(name, default, low, high, *, multiple_of=1):
+    """An integer setting that refuses to start outside [low, high] (naming the variable)."""
+    value = _int(name, default)
+    if not low <= value <= high or value % multiple_of:
+        raise ValueError(
+            f"{name}={value}: must be between {low} and {high}"
+            + (f" and a multiple of {multiple_of}" if multiple_of > 1 else "")
+        )
+    return value
+
+
 def _float(name, default):
     return float(os.environ.get(name, default))
 
@@ -128,3 +139,11 @@ RECEIPT_HASH_ITERATIONS = _int("RECEIPT_HASH_ITERATIONS", 100_000)
 RESULTS_PER_PAGE = _int("RESULTS_PER_PAGE", 20)
 STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 600)
 STATS_TREND_MONTHS = _int("STATS_TREND_MONTHS", 12)
+
+# Privacy of the rate-limit store (portal.core.ratelimit, issue 14): every counter key is an
+# HMAC with a random secret that lives only in the cache and is replaced every
+# RATELIMIT_SECRET_SECONDS (a day: the longest limit window), truncated to RATELIMIT_KEY_BITS
+RATELIMIT_SECRET_SECONDS = _bounded("RATELIMIT_SECRET_SECONDS", 86400, 3600, 7 * 86400)
+RATELIMIT_KEY_BITS = _bounded("RATELIMIT_KEY_BITS", 64, 32, 128, multiple_of=4)
+# Back-office sign-ins last 8 hours (a working day), not Django's 14 days
+STAFF_SESSION_SECONDS = _bounded("STAFF_SESSION_SECONDS", 8 * 3600, 300, 86400)

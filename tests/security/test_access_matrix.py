@@ -272,6 +272,21 @@ RULES = {
     "complaints:track_attachment": public(
         lambda w: f"/complaints/track/{w['track_token']}/files/{w['attachment'].pk}/"
     ),
+    # the token-free follow-up pages (the token is in a cookie these requests do not carry:
+    # the page sends them to the form, an action or a file is a 404 for everyone)
+    "complaints:track_current": public(lambda w: "/complaints/track/case/"),
+    "complaints:track_current_message": everyone(
+        HIDE, lambda w: "/complaints/track/case/message/", "POST"
+    ),
+    "complaints:track_current_callback": everyone(
+        HIDE, lambda w: "/complaints/track/case/callback/", "POST"
+    ),
+    "complaints:track_current_retaliation": everyone(
+        HIDE, lambda w: "/complaints/track/case/retaliation/", "POST"
+    ),
+    "complaints:track_current_attachment": everyone(
+        HIDE, lambda w: f"/complaints/track/case/files/{w['attachment'].pk}/"
+    ),
     "complaints:recover": public(lambda w: "/complaints/recover/"),
     "complaints:recover_open": public(lambda w: f"/complaints/recover/{w['recover_token']}/"),
     "complaints:verify": public(lambda w: "/complaints/verify/"),

@@ -104,7 +104,7 @@ def test_complaint_form_never_500_and_keeps_text_verbatim_and_escaped(category, 
         assert case.text == text.strip()  # stored verbatim: nothing interpreted, nothing lost
         from complaints.services import track_token_make
 
-        page = client.get(f"/complaints/track/{track_token_make(case=case)}/")
+        page = client.get(f"/complaints/track/{track_token_make(case=case)}/", follow=True)
         assert page.status_code == 200
         assert_no_raw_script(page.content.decode())
     else:
