@@ -24,6 +24,7 @@ from portal.audit.services import roundtrip
 from portal.core import crypto
 from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
+from portal.core.ratelimit import keyed
 from portal.outbox.services import outbox_enqueue
 
 from . import rules, voters
@@ -78,9 +79,10 @@ def voter_identity(*, verified_phone: str = "", device: str = "", client_ip: str
 
 
 def _code_key(phone):
-    return "eval:phone-code:" + rules.keyed_hash(
-        settings.VOTER_HASH_KEY, "code", phone_normalise(phone)
-    )
+    # under the cache-only rotating secret (portal.core.ratelimit.keyed): nobody holding the
+    # settings can turn a key back into a phone number by trying every mobile; a code sent in
+    # the last PHONE_CODE_TTL_SECONDS before the secret rotates (daily) must be sent again
+    return "eval:phone-code:" + keyed("phone-code", phone_normalise(phone))
 
 
 def phone_code_send(*, phone: str) -> None:
@@ -100,9 +102,7 @@ def phone_code_send(*, phone: str) -> None:
 
 def _code_failures_key(phone):
     # keyed hash, never the raw phone; counted per phone whatever address the guesses come from
-    return "eval:phone-code-fail:" + rules.keyed_hash(
-        settings.VOTER_HASH_KEY, "code-fail", phone_normalise(phone)
-    )
+    return "eval:phone-code-fail:" + keyed("phone-code-fail", phone_normalise(phone))
 
 
 def phone_code_burned(*, phone: str) -> bool:

@@ -167,3 +167,21 @@ def test_secret_period_follows_the_setting(settings):
     daily = ratelimit.keyed("net", NET)
     settings.RATELIMIT_SECRET_SECONDS = 3600  # another period index: another secret
     assert ratelimit.keyed("net", NET) != daily
+
+
+def test_phone_code_keys_cannot_be_rebuilt_from_the_settings(settings):
+    """A reader of the cache holding the settings tries every mobile against the phone-code
+    keys: with a settings-keyed HMAC (as before) one guess per number finds the phone that
+    asked for a code; under the cache-only rotating secret none does."""
+    from portal.evaluation import rules
+    from portal.evaluation.services import phone_code_check, phone_code_send
+
+    _cache().clear()
+    phone = "13912345678"
+    phone_code_send(phone=phone)
+    phone_code_check(phone=phone, code="000000")  # a wrong guess: the failure counter exists
+    keys = " ".join(k for k, _, _ in _entries())
+    assert "phone-code" in keys and "phone-code-fail" in keys
+    for label in ("code", "code-fail"):
+        assert rules.keyed_hash(settings.VOTER_HASH_KEY, label, phone) not in keys
+    assert phone not in keys
