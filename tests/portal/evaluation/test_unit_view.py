@@ -26,7 +26,8 @@ REASON = "窗口人员态度恶劣，推诿扯皮"
 
 
 def _later(days=1):
-    """The clock `days` later (the unit reads its page tomorrow)."""
+    """The clock `days` later (the unit reads its page tomorrow; it signs in again, as a staff
+    session lasts STAFF_SESSION_SECONDS)."""
     return mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days))
 
 
@@ -73,6 +74,7 @@ def test_after_the_day_the_unit_sees_a_days_batch_without_times_or_channels(
     day = timezone.localdate().isoformat()
     client.force_login(clerk)
     with _later():
+        client.force_login(clerk)
         response = client.get(UNIT_PAGE)
         csv = client.get(UNIT_PAGE + "?format=csv")
     html = response.content.decode()
@@ -98,6 +100,7 @@ def test_a_batch_smaller_than_the_minimum_is_held_back(client, official, clerk, 
     _rate_through_urls(client, official, clerk)  # 5 ratings
     client.force_login(clerk)
     with _later():
+        client.force_login(clerk)
         html = client.get(UNIT_PAGE).content.decode()
     assert REASON not in html
     assert timezone.localdate().isoformat() not in html
@@ -108,6 +111,7 @@ def test_the_unit_cannot_open_its_ratings_by_id(client, official, clerk):
     client.force_login(clerk)
     rating = Rating.objects.get(reason=REASON)
     with _later():
+        client.force_login(clerk)
         response = client.get(f"/office/evaluation/ratings/{rating.pk}/")
     assert response.status_code == 404
     assert not TIME.search(response.content.decode().split("<main", 1)[-1])
@@ -117,6 +121,7 @@ def test_the_unit_appeals_a_closed_days_bad_rating_by_its_opaque_reference(clien
     _rate_through_urls(client, official, clerk)
     client.force_login(clerk)
     with _later():
+        client.force_login(clerk)
         html = client.get(UNIT_PAGE).content.decode()
         ref = re.search(r"/office/evaluation/unit/ratings/([0-9a-f]{16,})/", html).group(1)
         page = client.get(f"/office/evaluation/unit/ratings/{ref}/")
@@ -151,6 +156,7 @@ def test_the_ticket_page_shows_issued_counts_not_which_ticket_was_used(client, o
     assert "已使用" not in html and "未使用" not in html
     assert "今日已发放 1 张" in html
     with _later():
+        client.force_login(clerk)
         html = client.get("/office/evaluation/tickets/").content.decode()
     assert "已使用" not in html and "未使用" not in html
     assert f"{timezone.localdate().isoformat()} 发放 1 张" in html
@@ -160,6 +166,7 @@ def test_another_units_ratings_stay_hidden(client, official, clerk, make_officia
     _rate_through_urls(client, official, clerk)
     client.force_login(clerk)
     with _later():
+        client.force_login(clerk)
         ref = re.search(
             r"/office/evaluation/unit/ratings/([0-9a-f]{16,})/",
             client.get(UNIT_PAGE).content.decode(),
@@ -167,6 +174,7 @@ def test_another_units_ratings_stay_hidden(client, official, clerk, make_officia
     other = make_user(roles.DEPARTMENT, unit=make_official().unit)
     client.force_login(other)
     with _later():
+        client.force_login(other)
         assert REASON not in client.get(UNIT_PAGE).content.decode()
         assert client.get(f"/office/evaluation/unit/ratings/{ref}/").status_code == 404
         assert (
