@@ -38,7 +38,8 @@ BEFORE = re.compile(rf"(?:{_BEFORE})[:：\s]*(?:是|叫|名叫)?[:：\s]*")
 AFTER = re.compile(rf"(?:{_AFTER})")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # a character that ends a name rather than continuing it
-_STOP = set("在说的了是也和与等都不让把被给向对跟从到于就还又却很已将并及或家们某姓称")
+_NOT_GIVEN = set("在说的了是也和与等都不让把被给向对跟从到于就还又却很已将并及或们某姓称")
+_STOP = _NOT_GIVEN | {"家"}
 _FUNCTION = set("pcdrvufmqy")  # jieba tags of function words and verbs
 COMMON = 100  # dictionary frequency from which a non-name word counts as common
 
@@ -65,6 +66,12 @@ class Segmenter:
             at += len(pair.word)
         return out
 
+    def in_dictionary(self, word: str, flag: str) -> bool:
+        """A word of the dictionary that is not a person's name: never to be broken."""
+        if word in self.user_words:
+            return True
+        return not flag.startswith("nr") and self.tokenizer.FREQ.get(word, 0) > 0
+
     def common(self, word: str, flag: str) -> bool:
         if word in self.user_words:
             return True
@@ -89,10 +96,21 @@ class _Text:
             for i in range(token[0], token[1]):
                 self.covering[i] = token
 
-    def splits_common_word(self, at: int) -> bool:
-        """True if a boundary at `at` would cut a common word in two."""
+    def splits_word(self, at: int, *, strict: bool = True) -> bool:
+        """True if a boundary at `at` would cut a dictionary word in two (strict) or a common
+        one (after a context word such as 邻居, which already says a name follows)."""
         token = self.covering.get(at)
-        return bool(token and token[0] < at and self.seg.common(token[2], token[3]))
+        if not token or token[0] >= at:
+            return False
+        test = self.seg.in_dictionary if strict else self.seg.common
+        return test(token[2], token[3])
+
+    def prefix_of_word(self, start: int, end: int) -> bool:
+        """符合条 in 符合条件: the candidate is the start of one dictionary word."""
+        token = self.covering.get(start)
+        return bool(
+            token and token[0] == start < end < token[1] and self.seg.in_dictionary(*token[2:])
+        )
 
     def is_common_word(self, start: int, end: int) -> bool:
         token = self.covering.get(start)
@@ -100,18 +118,19 @@ class _Text:
             return self.seg.common(token[2], token[3])
         return self.seg.tokenizer.FREQ.get(self.text[start:end], 0) >= COMMON * 10
 
-    def acceptable(self, start: int, end: int) -> bool:
+    def acceptable(self, start: int, end: int, *, strict: bool = True) -> bool:
         name = self.text[start:end]
         if not _HAN.match(name) or "某" in name:
             return False
         surname = surname_of(name)
         if surname not in COMPOUND_SURNAMES and surname not in SURNAMES:
             return False
-        if not 1 <= len(name) - len(surname) <= 2:
+        if not 1 <= len(name) - len(surname) <= 2 or _NOT_GIVEN & set(name[len(surname) :]):
             return False
         return not (
-            self.splits_common_word(start)
-            or self.splits_common_word(end)
+            self.splits_word(start)
+            or self.splits_word(end, strict=strict)
+            or self.prefix_of_word(start, end)
             or self.is_common_word(start, end)
         )
 
@@ -129,7 +148,7 @@ class _Text:
             if self.seg.common(token[2], token[3]):
                 lengths = [1]  # 李四态度: 态度 is a word of its own
         for given in lengths:
-            if self.acceptable(start, given_at + given):
+            if self.acceptable(start, given_at + given, strict=False):
                 return start, given_at + given
         return None
 
