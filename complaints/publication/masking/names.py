@@ -25,7 +25,7 @@ SURNAMES = frozenset(
 )
 # the words that announce a person right after them
 _BEFORE = (
-    "我叫|我是|名叫|叫做|本人|邻居|家属|联系人|工作人员|经办人|办事员|窗口的|科长|股长|所长|主任|"
+    "我叫|我是|名叫|叫做|本人|邻居|家属|联系人|工作人员|经办人员|办事人员|执法人员|管理人员|经办人|办事员|售货员|窗口的|科长|股长|所长|主任|"
     "师傅|房东|业主|村民|市民|员工|职工|老板|负责人|当事人|投诉人|反映人|来电人|举报人|申请人|丈夫|"
     "妻子|儿子|女儿|父亲|母亲|老公|老婆|同事|网格员|保安|医生|护士|老师|司机|租户|户主|店主"
 )
@@ -125,8 +125,9 @@ class _Text:
         surname = surname_of(name)
         if surname not in COMPOUND_SURNAMES and surname not in SURNAMES:
             return False
-        if not 1 <= len(name) - len(surname) <= 2 or _NOT_GIVEN & set(name[len(surname) :]):
-            return False
+        given = name[len(surname) :]
+        if not 1 <= len(given) <= 2 or _NOT_GIVEN & set(given) or AFTER.fullmatch(given):
+            return False  # 刘老师, 王师傅: a surname and a title
         return not (
             self.splits_word(start)
             or self.splits_word(end, strict=strict)
