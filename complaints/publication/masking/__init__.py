@@ -53,6 +53,20 @@ class Span:
 class Masked:
     text: str
     spans: tuple[Span, ...]
+    original: str = ""
+
+    def parts(self) -> list[tuple[str, Span | None]]:
+        """The masked text in pieces for the office preview: (text, None) kept as written,
+        (replacement, span) masked by span.rule."""
+        out, at = [], 0
+        for span in self.spans:
+            if span.start > at:
+                out.append((self.original[at : span.start], None))
+            out.append((span.replacement, span))
+            at = span.end
+        if at < len(self.original):
+            out.append((self.original[at:], None))
+        return out
 
 
 def mask_name(name: str) -> str:
@@ -119,7 +133,7 @@ def mask_explained(
         out.append(span.replacement)
         at = span.end
     out.append(text[at:])
-    return Masked(text="".join(out), spans=tuple(spans))
+    return Masked(text="".join(out), spans=tuple(spans), original=text)
 
 
 def _only(text: str, *rules: str) -> str:
