@@ -140,6 +140,17 @@ class _Text:
         text = self.text
         compound = next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)), "")
         given_at = start + (len(compound) or 1)
+        first, rest = self.covering.get(start), self.covering.get(given_at)
+        if (
+            not compound
+            and first
+            and first[:2] == (start, given_at)
+            and first[3][:1] in _FUNCTION
+            and rest
+            and rest[0] == given_at
+            and self.seg.in_dictionary(rest[2], rest[3])
+        ):
+            return None  # 我是来反映, 工作人员向上级: a verb or preposition, then a word
         lengths = [2, 1]
         third = text[given_at + 1 : given_at + 2]
         token = self.covering.get(given_at + 1)

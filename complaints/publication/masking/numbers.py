@@ -14,13 +14,18 @@ _L = r"(?<![0-9A-Za-z])(?<![0-9][ \-])"
 _R = r"(?![0-9A-Za-z])(?![ \-][0-9])"
 _S = r"[ \-]?"
 
-ID18 = re.compile(_L + r"[1-9]\d{5}" + _S + r"(?:18|19|20)\d{6}" + _S + r"\d{3}[0-9Xx]" + _R)
+ID18 = re.compile(
+    _L + r"[1-9]\d{5}" + _S + r"(?:18|19|20)\d{2}" + _S + r"\d{4}" + _S + r"\d{3}[0-9Xx]" + _R
+)
 ID15 = re.compile(_L + r"[1-9]\d{5}\d{6}\d{3}" + _R)
 BANK_CARD = re.compile(_L + r"[1-9]\d{3}(?:" + _S + r"\d){12,15}" + _R)
+# two mobiles written one after the other (139… 138…) are two numbers, not one run
+_AFTER_MOBILE = r"(?<=1[3-9]\d{9}[ \-])"
+_NEXT_MOBILE = r"(?=[ \-]1[3-9]\d{9}(?![0-9]))"
 MOBILE = re.compile(
-    r"(?<![0-9A-Za-z+])(?<![0-9][ \-])"
+    r"(?<![0-9A-Za-z+])(?:(?<![0-9][ \-])|" + _AFTER_MOBILE + r")"
     r"(?:(?:\+|00)?86" + _S + r"|\(\+?86\)" + _S + r")?"
-    r"1[3-9]\d(?:" + _S + r"\d){8}" + _R
+    r"1[3-9]\d(?:" + _S + r"\d){8}(?![0-9A-Za-z])(?:(?![ \-][0-9])|" + _NEXT_MOBILE + ")"
 )
 LANDLINE = re.compile(
     _L + r"(?:\(0\d{2,3}\)|0\d{2,3})" + _S + r"[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,5})?" + _R

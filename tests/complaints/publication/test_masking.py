@@ -168,3 +168,35 @@ def test_the_mask_is_cut_from_the_original_text_and_explained():
     ]
     for span in result.spans:
         assert text[span.start : span.end] == span.original
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工作人员向上级反映后，明天给答复，程序上没有问题。",
+        "我是来反映问题的。",
+        "请联系刘老师",
+        "王师傅说水管要换新的。",
+        "对照赣府字〔2025〕8号文件，来电人符合条件。",
+        "订单号6222021234567890123的快递丢了",
+        "拨打0794-12345，或者12345热线",
+        "文化路与人民路交叉口的红绿灯坏了。",
+        "欧阳修纪念馆开放时间是几点。",
+    ],
+)
+def test_ordinary_sentences_are_left_alone(text):
+    assert mask_explained(text).spans == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话13912345678 13812345678", "电话〔手机号〕 〔手机号〕"),
+        ("身份证360121 1990 0101 1239", "身份证〔身份证号〕"),
+        ("我住在琴城镇胜利路东段32号", "我住在琴城镇〔地址〕"),
+        ("家住幸福里小区7幢302", "家住〔地址〕"),
+        ("经办人员王明亮已经调离岗位", "经办人员王某某已经调离岗位"),
+    ],
+)
+def test_written_forms_found_after_the_corpus(text, expected):
+    assert mask_text(text) == expected
