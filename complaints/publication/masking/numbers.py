@@ -57,6 +57,12 @@ ADDRESS = re.compile(
     rf"|(?<![0-9]){_N}(?:栋|幢|号楼){_N}单元(?:{_N}(?:室|户)|\d{{3,4}}(?![\d.]))?"
     rf"|{_P}{{1,8}}?村{_N}组"
 )
+# the address of a public body (政府, 服务中心, 医院…) is public: 县政务服务中心（建设路18号）
+_BODY = (
+    r"(?:政府|中心|局|派出所|医院|卫生院|学校|小学|中学|大厅|银行|支行|法院|检察院|居委会|村委会)"
+)
+_BODY_BEFORE = re.compile(_BODY + r"(?:位于|设在|地址[:：]?|在|\(|（)$")
+_BODY_AFTER = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,10}?" + _BODY)
 _ADMIN_CHAIN = re.compile(rf"^(?:{_P}{{1,7}}?(?:省|自治区|市|自治州|区|县|镇|乡|街道))+")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -153,6 +159,10 @@ def addresses(text: str) -> Found:
         chain = _ADMIN_CHAIN.match(value)
         if chain and chain.end() < len(value) and not value[chain.end()].isdigit():
             start += chain.end()  # 南丰县琴城镇 stays, 建设路18号 goes
+        if _BODY_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) or _BODY_AFTER.match(
+            text[m.end() : m.end() + 14]
+        ):
+            continue
         yield start, m.end(), "address"
 
 
