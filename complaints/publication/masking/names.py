@@ -27,12 +27,15 @@ SURNAMES = frozenset(
 _BEFORE = (
     "我叫|我是|名叫|叫做|本人|邻居|家属|联系人|工作人员|经办人员|办事人员|执法人员|管理人员|经办人|办事员|售货员|窗口的|科长|股长|所长|主任|"
     "师傅|房东|业主|村民|市民|员工|职工|老板|负责人|当事人|投诉人|反映人|来电人|举报人|申请人|丈夫|"
-    "妻子|儿子|女儿|父亲|母亲|老公|老婆|同事|网格员|保安|医生|护士|老师|司机|租户|户主|店主"
+    "妻子|儿子|女儿|父亲|母亲|老公|老婆|同事|网格员|保安|医生|护士|老师|司机|租户|户主|店主|"
+    "包工头|快递员|外卖员|队长|班长|组长|厂长|站长|院长|校长|村长|支书|书记|会计|出纳|店员|营业员|"
+    "收银员|保洁员|护工|老人|孩子|学生|患者|病人|顾客|乘客|租客|商户|摊主|亲戚|朋友|哥哥|姐姐|弟弟|"
+    "妹妹|爷爷|奶奶|外婆|外公|孙子|孙女|女婿|儿媳|侄子"
 )
 # titles and honorifics right after a name
 _AFTER = (
     "先生|女士|同志|师傅|小姐|大爷|大妈|阿姨|科长|股长|主任|局长|所长|站长|书记|村长|组长|经理|老师|"
-    "医生|警官|律师"
+    "医生|警官|律师|老人|老师傅|夫妇|一家"
 )
 BEFORE = re.compile(rf"(?:{_BEFORE})[:：\s]*(?:是|叫|名叫)?[:：\s]*")
 AFTER = re.compile(rf"(?:{_AFTER})")
@@ -40,7 +43,7 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 # a character that ends a name rather than continuing it
 _NOT_GIVEN = set("在说的了是也和与等都不让把被给向对跟从到于就还又却很已将并及或们某姓称")
 _STOP = _NOT_GIVEN | {"家"}
-_FUNCTION = set("pcdrvufmqy")  # jieba tags of function words and verbs
+_FUNCTION = set("pcdru")  # jieba tags of prepositions, conjunctions, adverbs, pronouns, particles
 COMMON = 100  # dictionary frequency from which a non-name word counts as common
 
 
@@ -145,10 +148,10 @@ class _Text:
             not compound
             and first
             and first[:2] == (start, given_at)
-            and first[3][:1] in _FUNCTION
             and rest
             and rest[0] == given_at
             and self.seg.in_dictionary(rest[2], rest[3])
+            and (first[3][:1] in _FUNCTION or first[3][:1] == rest[3][:1] == "v")
         ):
             return None  # 我是来反映, 工作人员向上级: a verb or preposition, then a word
         lengths = [2, 1]

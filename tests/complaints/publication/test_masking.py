@@ -182,6 +182,8 @@ def test_the_mask_is_cut_from_the_original_text_and_explained():
         "拨打0794-12345，或者12345热线",
         "文化路与人民路交叉口的红绿灯坏了。",
         "欧阳修纪念馆开放时间是几点。",
+        "书记高度重视此事，队长马上到现场。",
+        "跟高主任说了，请赵女士到窗口。",
     ],
 )
 def test_ordinary_sentences_are_left_alone(text):
@@ -196,6 +198,11 @@ def test_ordinary_sentences_are_left_alone(text):
         ("我住在琴城镇胜利路东段32号", "我住在琴城镇〔地址〕"),
         ("家住幸福里小区7幢302", "家住〔地址〕"),
         ("经办人员王明亮已经调离岗位", "经办人员王某某已经调离岗位"),
+        ("施工队的包工头黄德福拖欠工资", "施工队的包工头黄某某拖欠工资"),
+        ("司机谢宏图开车打电话", "司机谢某某开车打电话"),  # 谢 is also a verb
+        ("张秀英老人独居", "张某某老人独居"),
+        ("向李四主任反映", "向李某某主任反映"),
+        ("县人民医院位于桔都大道88号", "县人民医院位于桔都大道88号"),  # a public body
     ],
 )
 def test_written_forms_found_after_the_corpus(text, expected):
