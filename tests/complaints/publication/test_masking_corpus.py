@@ -71,6 +71,12 @@ def test_recall_is_complete_and_nothing_is_damaged(capsys):
     assert recall == pytest.approx(1.0) and damage == 0
 
 
+def test_masking_is_idempotent_on_the_corpus():
+    for entry in load_corpus():
+        once = mask_text(entry["text"], private_names=entry["private_names"])
+        assert mask_text(once, private_names=entry["private_names"]) == once, entry["id"]
+
+
 def test_every_masked_span_covers_a_secret():
     stray = []
     for entry in load_corpus():
