@@ -147,6 +147,20 @@ def complainant_names(*, user, case) -> tuple[str, ...]:
     return (name,) if name and len(name.strip()) >= 2 else ()
 
 
+def outcome_masking_for_office(*, user, case) -> list[tuple[str, "masking.Masked"]]:
+    """The automatic masking of the case's texts with its spans, so the preview can show a
+    clerk what was masked by which rule (to undo or add by hand in the form)."""
+    require_role(user, Role.OFFICE)
+    private = complainant_names(user=user, case=case)
+    keep = roster_names()
+    fields = (("投诉内容", case.text), ("答复", case.answer_text), ("整改措施", case.measures))
+    return [
+        (label, masking.mask_explained(value, private_names=private, keep_names=keep))
+        for label, value in fields
+        if value
+    ]
+
+
 def outcome_preview_for_office(*, user, case) -> tuple[OutcomeText, PublishedOutcome | None]:
     """The texts to show in the preview: the published snapshot if there is one (so hand
     edits are kept), else the automatic masking of the case."""

@@ -129,6 +129,7 @@ def office_preview(request, pk):
             "form": form,
             "outcome": outcome,
             "unpublish_form": UnpublishForm(),
+            "masking": selectors.outcome_masking_for_office(user=request.user, case=case),
         },
     )
 

@@ -219,3 +219,21 @@ def test_holding_back_a_published_case_hides_it_at_once(client, outcomes, on_com
     assert client.get("/results/", {"q": "路灯"}).context["results"].hits == []
     assert client.get(f"/results/{outcome.pk}/").status_code == 404
     assert f"/results/{outcome.pk}/" not in client.get("/results/feed/").content.decode()
+
+
+def test_the_preview_marks_each_masked_span_with_its_rule_escaped(client, unit, official):
+    office = f.office()
+    case = f.case_closed(
+        unit=unit,
+        official=official,
+        text="邻居王明亮<b>天天</b>吵闹，电话139-1234-5678。",
+        answer="已联系经办人陈志强。",
+        actor=office,
+    )
+    client.force_login(office)
+    page = client.get(reverse("publication:office_preview", args=[case.pk])).content.decode()
+    assert '<mark class="masked" title="mobile">〔手机号〕</mark>' in page
+    assert '<mark class="masked" title="name_context">王某某</mark>' in page
+    assert "&lt;b&gt;天天&lt;/b&gt;" in page and "<b>天天</b>" not in page
+    masked = page.split('class="masking-marks"')[1].split("</details>")[0]
+    assert "139-1234-5678" not in masked and "陈志强" not in masked
