@@ -29,3 +29,15 @@ def ascii_digits(value) -> str:
     an SMS provider or a hash as something other than what was meant."""
     text = unicodedata.normalize("NFKC", str(value or ""))
     return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell value that a spreadsheet program shows as text. Why: a cell starting with
+    = + - @ is run as a formula (CSV/XLSX injection), and unit names, official names and rating
+    reasons come from editors and raters; such text cells get a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -18,7 +18,7 @@ from portal.core.files import private_file_response
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
 from .models import MonthlyReport, OfficialWarning, WarningAction
-from .reports import monthly_report_build
+from .reports import monthly_report_build, monthly_report_rebuild
 from .warnings import warning_action_record
 
 
@@ -144,19 +144,39 @@ def reports_page(request):
     )
 
 
+def _month_or_404(year: int, month: int) -> date:
+    """The first day of a month typed into a URL; 2026-13 or 2026-0 is not found, not a 500."""
+    if not (2000 <= year <= 2999 and 1 <= month <= 12):
+        raise Http404
+    return date(year, month, 1)
+
+
 @office_or_leader
 def report_detail(request, year, month):
-    report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
+    """The kept report; the office's POST rebuilds it (new figures and files, audited)."""
+    first = _month_or_404(year, month)
+    if request.method == "POST":
+        require_role(request.user, Role.OFFICE)
+        get_object_or_404(MonthlyReport, month=first)
+        monthly_report_rebuild(month=first, actor=request.user)
+        messages.success(request, "报告已重新生成")
+        return redirect("evaluation:office_report", year=year, month=month)
+    report = get_object_or_404(MonthlyReport, month=first)
     return render(
         request,
         "evaluation/office/report.html",
-        {"report": report, "data": report.data, "files": {f.fmt: f for f in report.files.all()}},
+        {
+            "report": report,
+            "data": report.data,
+            "files": {f.fmt: f for f in report.files.all()},
+            "is_office": holds(request.user, Role.OFFICE),
+        },
     )
 
 
 @office_or_leader
 def report_file(request, year, month, fmt):
-    report = get_object_or_404(MonthlyReport, month=date(year, month, 1))
+    report = get_object_or_404(MonthlyReport, month=_month_or_404(year, month))
     item = get_object_or_404(report.files, fmt=fmt)
     return private_file_response(
         item.file, filename=f"monthly-report-{year}-{month:02d}.{item.file.name.rsplit('.', 1)[-1]}"

@@ -5,8 +5,10 @@ reasons; unit scores for the year to the end of the month) and the export format
 """
 
 import io
+import logging
 from collections import defaultdict
 from datetime import date
+from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -14,14 +16,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.models import OfficialPage
+from portal.accounts.guards import Role, require_role
+from portal.audit.services import audit_append
 from portal.core.dates import month_start, next_month, previous_month
 from portal.core.pdf import cjk_font
+from portal.core.text import spreadsheet_safe
 
 from .choices import ReportFormat
 from .models import MonthlyReport, MonthlyReportFile, OfficialWarning, Rating, bad_rating_q
 from .scores import unit_scores
 
 REASONS_PER_OFFICIAL = 3
+UNREADABLE = "〔无法显示的内容〕"
+
+logger = logging.getLogger(__name__)
 
 
 def report_data(*, month: date) -> dict:
@@ -97,6 +105,17 @@ def report_data(*, month: date) -> dict:
     }
 
 
+def _files_write(report: MonthlyReport, data: dict) -> None:
+    # stored under random names in private storage (RandomName): only the extension of these
+    # names is kept; the download name is chosen by the view
+    MonthlyReportFile.objects.create(
+        report=report, fmt=ReportFormat.XLSX, file=ContentFile(report_xlsx(data), name="r.xlsx")
+    )
+    MonthlyReportFile.objects.create(
+        report=report, fmt=ReportFormat.PDF, file=ContentFile(report_pdf(data), name="r.pdf")
+    )
+
+
 def monthly_report_build(*, month: date | None = None) -> MonthlyReport:
     """Build and keep the report of `month` (default: the month just ended). Idempotent."""
     month = month_start(month or previous_month(timezone.localdate()))
@@ -107,20 +126,46 @@ def monthly_report_build(*, month: date | None = None) -> MonthlyReport:
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(month=month, data=data, created_at=timezone.now())
-            # stored under random names in private storage (RandomName): only the extension
-            # of these names is kept; the download name is chosen by the view
-            MonthlyReportFile.objects.create(
-                report=report,
-                fmt=ReportFormat.XLSX,
-                file=ContentFile(report_xlsx(data), name="report.xlsx"),
-            )
-            MonthlyReportFile.objects.create(
-                report=report,
-                fmt=ReportFormat.PDF,
-                file=ContentFile(report_pdf(data), name="report.pdf"),
-            )
+            _files_write(report, data)
     except IntegrityError:  # built concurrently by another worker
         return MonthlyReport.objects.get(month=month)
+    return report
+
+
+def _summary(data: dict) -> dict:
+    return {"ratings": data["ratings"], "bad": data["bad"], "officials": len(data["officials"])}
+
+
+def monthly_report_rebuild(*, month: date, actor) -> MonthlyReport:
+    """The office rebuilds a kept month (after revocations or late corrections): new figures
+    and new files replace the old ones, an audit event records the totals before and after.
+    Builds the month when it was never built."""
+    require_role(actor, Role.OFFICE)
+    month = month_start(month)
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+        if report is None:
+            report = monthly_report_build(month=month)
+            before = None
+        else:
+            before = _summary(report.data)
+            old = list(report.files.all())
+            report.data = report_data(month=month)
+            report.created_at = timezone.now()
+            report.save(update_fields=["data", "created_at"])
+            for item in old:
+                item.delete()
+                name, storage = item.file.name, item.file.storage
+                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            _files_write(report, report.data)
+        audit_append(
+            chain=f"report:{month:%Y-%m}",
+            action="report.rebuild",
+            obj=report,
+            actor=actor,
+            before=before,
+            after=_summary(report.data),
+        )
     return report
 
 
@@ -131,15 +176,17 @@ def report_xlsx(data: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "测评对象"
-    ws.append([f"{data['month'][:7]} 月度测评报告（领导参阅）"])
+    _append(ws, [f"{data['month'][:7]} 月度测评报告（领导参阅）"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(
-        ["有效评价", data["ratings"], "不满意", data["bad"], "满意率%", data["satisfaction_pct"]]
+    _append(
+        ws,
+        ["有效评价", data["ratings"], "不满意", data["bad"], "满意率%", data["satisfaction_pct"]],
     )
-    ws.append([])
-    ws.append(["姓名", "单位", "职务", "不满意数", "预警", "主要原因"])
+    _append(ws, [])
+    _append(ws, ["姓名", "单位", "职务", "不满意数", "预警", "主要原因"])
     for o in data["officials"]:
-        ws.append(
+        _append(
+            ws,
             [
                 o["name"],
                 o["unit"],
@@ -147,17 +194,37 @@ def report_xlsx(data: dict) -> bytes:
                 o["bad"],
                 "、".join(o["warnings"]),
                 "；".join(o["reasons"]),
-            ]
+            ],
         )
     us = wb.create_sheet("单位得分")
-    us.append(["单位", "得分", "有效评价", "不满意", "核实差评", "违纪"])
+    _append(us, ["单位", "得分", "有效评价", "不满意", "核实差评", "违纪"])
     for u in data["units"]:
-        us.append(
-            [u["name"], u["score"], u["received"], u["bad"], u["verified_bad"], u["violations"]]
+        _append(
+            us, [u["name"], u["score"], u["received"], u["bad"], u["verified_bad"], u["violations"]]
         )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _append(ws, row) -> None:
+    """Append a row whose text cells a spreadsheet shows as text (names and posts come from
+    editors, reasons from anonymous raters: a leading = would run as a formula)."""
+    ws.append([spreadsheet_safe(v) for v in row])
+
+
+def _paragraph(text, style, faults: list):
+    """A reportlab Paragraph showing `text` as text: its mini-markup (<b>, <img>, <a>, <font>
+    and entities) is escaped, so a rater's reason can neither break the month's PDF nor make
+    the engine open a file or the leaders' reader follow a link."""
+    from reportlab.platypus import Paragraph
+
+    try:
+        return Paragraph(escape(str(text)), style)
+    except ValueError:  # not expected after escaping; one value never stops the report
+        logger.warning("report: a value could not be rendered and was replaced")
+        faults.append(str(text)[:200])
+        return Paragraph(UNREADABLE, style)
 
 
 def report_pdf(data: dict) -> bytes:
@@ -172,8 +239,10 @@ def report_pdf(data: dict) -> bytes:
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     head = ParagraphStyle("h", fontName=font, fontSize=12, leading=16, spaceBefore=6)
 
+    faults: list = []
+
     def p(text):
-        return Paragraph(str(text), body)
+        return _paragraph(text, body, faults)
 
     story = [
         Paragraph(f"{data['month'][:7]} 月度测评报告（领导参阅）", title),

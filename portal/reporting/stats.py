@@ -42,6 +42,7 @@ from cms.models import Unit
 from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from portal.core.dates import months_back
+from portal.core.text import spreadsheet_safe
 from portal.evaluation.models import Rating, bad_rating_q
 
 from .signals import stats_version
@@ -294,16 +295,6 @@ def bar_chart_svg(
 
 # --- export ---------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Why: a cell starting with = + - @ is run as a formula by spreadsheet programs (CSV
-    injection); unit names and labels come from editors, so text cells get a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
     """(sheet name, header, rows) for every table on the page, cells guarded."""
@@ -349,7 +340,7 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
         ),
     ]
     return [
-        (name, header, [[csv_safe(cell) for cell in row] for row in rows])
+        (name, header, [[spreadsheet_safe(cell) for cell in row] for row in rows])
         for name, header, rows in tables
     ]
 

@@ -14,6 +14,7 @@ from complaints.services import case_submit, monitor_report_submit
 from complaints.services.workflow import case_accept, case_assign
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.core.text import spreadsheet_safe
 from portal.evaluation import rules
 from portal.evaluation.choices import Channel
 from portal.evaluation.services import RatingData, rating_revoke, rating_submit
@@ -203,8 +204,8 @@ def test_xlsx_export_has_one_sheet_per_table(client, world):
         ("", ""),
     ],
 )
-def test_csv_safe_quotes_cells_that_would_run_as_formulas(value, expected):
-    assert stats.csv_safe(value) == expected
+def test_spreadsheet_safe_quotes_cells_that_would_run_as_formulas(value, expected):
+    assert spreadsheet_safe(value) == expected
 
 
 def test_exports_guard_against_csv_injection_in_unit_names(client, make_unit, make_official):
