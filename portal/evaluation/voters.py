@@ -50,7 +50,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.core.phone import phone_normalise
-from portal.core.ratelimit import keyed
+from portal.core.ratelimit import keyed, period_secret
 
 from . import rules
 
@@ -111,11 +111,17 @@ def kiosk_voter_key() -> str:
 
 
 def network_key(*, client_ip: str, official_id: int, day: date) -> str:
-    """The burst check's key: the client's /24 (/48) network for one official on one day."""
+    """The burst check's key: the client's /24 (/48) network for one official on one day.
+
+    Keyed also with the rate limits' cache-only period secret (portal.core.ratelimit): equal
+    keys stay equal in the table, which is all the burst check compares, but once the period
+    ends nobody — not even an operator with the database and the settings — can try the 2^24
+    networks against a stored key (16 bits: ~256 candidates each, and two ratings from one
+    network would pin it). A burst that straddles the period's rotation is split in two."""
     bits = settings.RATING_NETWORK_KEY_BITS
     scope = f"{official_id}|{day.isoformat()}"
     value = rules.truncated_hmac(
-        _secret("RATING_NETWORK_SECRET", "network"),
+        _secret("RATING_NETWORK_SECRET", "network") + period_secret(),
         scope,
         rules.network_prefix(client_ip),
         bits,

@@ -194,3 +194,33 @@ def test_the_rating_chain_verifies_with_the_new_keys(client, official, make_offi
     _post(client, official, GOOD)
     _post(client, make_official(), NAMED)
     call_command("verify_audit", verbosity=0)  # exits non-zero on a broken chain
+
+
+def test_yesterdays_network_keys_cannot_be_reversed_with_the_settings(
+    client, official, make_official, settings
+):
+    """An operator holding the database and the settings tries every /24 against the stored
+    network keys of one official's day: with a settings-derived secret (as before) the rater's
+    network is among ~256 candidates per key, and two of its ratings pin it exactly. Once the
+    period's cache-only secret is gone, the true network no longer matches."""
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from portal.core import ratelimit
+    from portal.evaluation import voters
+
+    other = make_official(unit=official.unit)
+    _post(client, official, GOOD, addr="10.77.123.9")
+    _post(client, other, GOOD, addr="10.77.123.10")
+    stored = list(Rating.objects.all())
+    caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].clear()  # the period ends
+    ratelimit._fallback.clear()
+    for rating in stored:
+        day = timezone.localdate(rating.created_at)
+        matches = [
+            b
+            for b in range(256)
+            if voters.network_key(client_ip=f"10.77.{b}.1", official_id=rating.official_id, day=day)
+            == rating.network_key
+        ]
+        assert 123 not in matches
