@@ -31,20 +31,9 @@ urlpatterns = [
         views.track_current_attachment,
         name="track_current_attachment",
     ),
-    # links issued before: the token is moved into the cookie (track_case) or still accepted
+    # links issued before: the token is moved into the cookie of whoever opens it (no action
+    # route takes a token in its path: a token copied from a log is no capability)
     path("complaints/track/<str:token>/", views.track_case, name="track_case"),
-    path("complaints/track/<str:token>/message/", views.track_message, name="track_message"),
-    path("complaints/track/<str:token>/callback/", views.track_callback, name="track_callback"),
-    path(
-        "complaints/track/<str:token>/files/<int:pk>/",
-        views.track_attachment,
-        name="track_attachment",
-    ),
-    path(
-        "complaints/track/<str:token>/retaliation/",
-        views.track_retaliation,
-        name="track_retaliation",
-    ),
     path("complaints/recover/", views.recover, name="recover"),
     path("complaints/recover/<str:token>/", views.recover_open, name="recover_open"),
     path("complaints/verify/", views.verify, name="verify"),

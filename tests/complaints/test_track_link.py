@@ -66,3 +66,17 @@ def test_a_bad_cookie_shows_no_case(client, make_case):
     client.cookies["track"] = "forged:token"
     assert client.get(CASE_URL).status_code == 302
     assert client.post(CASE_URL + "message/", {"text": "x"}).status_code in (302, 404)
+
+
+@pytest.mark.parametrize(
+    "tail,method",
+    [("message/", "post"), ("callback/", "post"), ("retaliation/", "post"), ("files/1/", "get")],
+)
+def test_a_token_copied_from_a_log_opens_no_action_path(client, make_case, tail, method):
+    """A token that reached an access log (links issued before the cookie) is no capability
+    for actions: the token-in-path action routes are gone; only the landing link, which moves
+    the token into the cookie of whoever opens it, remains for old links."""
+    case, _ = make_case()
+    token = track_token_make(case=case)
+    response = getattr(client, method)(f"/complaints/track/{token}/{tail}", {"text": "x"})
+    assert response.status_code == 404

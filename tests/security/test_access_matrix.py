@@ -260,18 +260,6 @@ RULES = {
     "complaints:official_search": public(lambda w: "/complaints/officials.json?q=李"),
     "complaints:track": public(lambda w: "/complaints/track/"),
     "complaints:track_case": public(lambda w: f"/complaints/track/{w['track_token']}/"),
-    "complaints:track_message": public(
-        lambda w: f"/complaints/track/{w['track_token']}/message/", "POST"
-    ),
-    "complaints:track_callback": public(
-        lambda w: f"/complaints/track/{w['track_token']}/callback/", "POST"
-    ),
-    "complaints:track_retaliation": public(
-        lambda w: f"/complaints/track/{w['track_token']}/retaliation/", "POST"
-    ),
-    "complaints:track_attachment": public(
-        lambda w: f"/complaints/track/{w['track_token']}/files/{w['attachment'].pk}/"
-    ),
     # the token-free follow-up pages (the token is in a cookie these requests do not carry:
     # the page sends them to the form, an action or a file is a 404 for everyone)
     "complaints:track_current": public(lambda w: "/complaints/track/case/"),
