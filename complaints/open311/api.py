@@ -200,7 +200,10 @@ def _rows(cases) -> list[dict]:
 
 
 def _parse_when(value: str, name: str):
-    dt = parse_datetime(value.strip().replace(" ", "+")) if value else None
+    try:  # parse_datetime raises on well-formed impossible dates (2026-02-30, T25:00)
+        dt = parse_datetime(value.strip().replace(" ", "+")) if value else None
+    except ValueError:
+        dt = None
     if value and dt is None:
         raise Open311Error(400, f"{name} must be an ISO 8601 date and time")
     if dt is not None and timezone.is_naive(dt):

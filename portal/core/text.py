@@ -23,6 +23,13 @@ def id_or_none(value) -> int | None:
     return None
 
 
+def year_or_none(value, *, low: int = 2000, high: int = 2100) -> int | None:
+    """A year typed into a query string (?year=), or None: -1, 0, twenty digits or ² would
+    reach date() or the database and answer 500."""
+    year = id_or_none(value)
+    return year if year is not None and low <= year <= high else None
+
+
 def ascii_digits(value) -> str:
     """The digits of a phone number or code as typed: full-width digits from a Chinese input
     method count (１３８ → 138); digits of other scripts (٨) do not, so they can never reach

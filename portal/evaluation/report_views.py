@@ -14,6 +14,7 @@ from cms.models import Unit
 from portal.accounts.guards import Role, holds, require_role, role_required
 from portal.core.dates import previous_month
 from portal.core.files import private_file_response
+from portal.core.text import year_or_none
 
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
@@ -117,10 +118,7 @@ def scores_page(request):
 
 
 def _year(request):
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 def ranking_public(request):

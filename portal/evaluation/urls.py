@@ -6,46 +6,46 @@ app_name = "evaluation"
 
 urlpatterns = [
     # public: rating form target (the profile itself is Wagtail's /officials/<slug>/)
-    path("rate/<int:official_id>/", views.rate, name="rate"),
+    path("rate/<id:official_id>/", views.rate, name="rate"),
     path("qr/<str:token>/", views.qr_rate, name="qr"),
-    path("qr/<str:token>/<int:official_id>/", views.qr_rate, name="qr_official"),
+    path("qr/<str:token>/<id:official_id>/", views.qr_rate, name="qr_official"),
     path("ticket/<str:code>/", views.ticket_rate, name="ticket"),
     path("kiosk/<str:token>/", views.kiosk, name="kiosk"),
     path("rankings/", report_views.ranking_public, name="ranking"),
     # back office
     path("office/evaluation/", office_views.dashboard, name="office_dashboard"),
-    path("office/evaluation/ratings/<int:pk>/", office_views.rating_detail, name="office_rating"),
+    path("office/evaluation/ratings/<id:pk>/", office_views.rating_detail, name="office_rating"),
     path(
-        "office/evaluation/ratings/<int:pk>/revoke/",
+        "office/evaluation/ratings/<id:pk>/revoke/",
         office_views.rating_revoke,
         name="office_revoke",
     ),
     path(
-        "office/evaluation/ratings/<int:pk>/appeal/",
+        "office/evaluation/ratings/<id:pk>/appeal/",
         office_views.rating_appeal,
         name="office_appeal",
     ),
     path(
-        "office/evaluation/appeals/<int:pk>/decide/",
+        "office/evaluation/appeals/<id:pk>/decide/",
         office_views.appeal_decide,
         name="office_appeal_decide",
     ),
     path(
-        "office/evaluation/callbacks/<int:pk>/",
+        "office/evaluation/callbacks/<id:pk>/",
         office_views.callback_record,
         name="office_callback",
     ),
     path(
-        "office/evaluation/qr/unit/<int:unit_id>.<str:fmt>",
+        "office/evaluation/qr/unit/<id:unit_id>.<str:fmt>",
         office_views.qr_unit,
         name="qr_unit_image",
     ),
     path(
-        "office/evaluation/qr/official/<int:official_id>.<str:fmt>",
+        "office/evaluation/qr/official/<id:official_id>.<str:fmt>",
         office_views.qr_official,
         name="qr_official_image",
     ),
-    path("office/evaluation/poster/<int:unit_id>/", office_views.poster, name="poster"),
+    path("office/evaluation/poster/<id:unit_id>/", office_views.poster, name="poster"),
     path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
     path("office/evaluation/unit/ratings/", office_views.unit_ratings_page, name="unit_ratings"),
     path(
@@ -56,24 +56,24 @@ urlpatterns = [
     path("office/evaluation/staff-phones/", office_views.staff_phones, name="office_staff_phones"),
     path("office/evaluation/warnings/", report_views.warnings_page, name="office_warnings"),
     path(
-        "office/evaluation/warnings/<int:pk>/action/",
+        "office/evaluation/warnings/<id:pk>/action/",
         report_views.warning_action,
         name="office_warning_action",
     ),
     path(
-        "office/evaluation/warnings/actions/<int:pk>/minutes/",
+        "office/evaluation/warnings/actions/<id:pk>/minutes/",
         report_views.warning_minutes,
         name="office_warning_minutes",
     ),
     path("office/evaluation/scores/", report_views.scores_page, name="office_scores"),
     path("office/evaluation/reports/", report_views.reports_page, name="office_reports"),
     path(
-        "office/evaluation/reports/<int:year>-<int:month>/",
+        "office/evaluation/reports/<id:year>-<id:month>/",
         report_views.report_detail,
         name="office_report",
     ),
     path(
-        "office/evaluation/reports/<int:year>-<int:month>.<str:fmt>",
+        "office/evaluation/reports/<id:year>-<id:month>.<str:fmt>",
         report_views.report_file,
         name="office_report_file",
     ),

@@ -42,7 +42,7 @@ from cms.models import Unit
 from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from portal.core.dates import months_back
-from portal.core.text import spreadsheet_safe
+from portal.core.text import spreadsheet_safe, year_or_none
 from portal.evaluation.models import Rating, bad_rating_q
 
 from .signals import stats_version
@@ -346,11 +346,7 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def _year(request) -> int | None:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return None
-    return year if 2000 <= year <= 2100 else None
+    return year_or_none(request.GET.get("year"))
 
 
 def _filename(year, ext):
