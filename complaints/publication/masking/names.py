@@ -1,5 +1,6 @@
-"""Person names: by context (我叫…, 邻居…, 经办人…, …先生, …科长), jieba's person-name tags,
-and the names the caller passes. A detected name must be a whole token: it may not start or
+"""Person names: by context (我叫…, 邻居…, 经办人…, a bare 叫…, 姓胡的…胡建军, …先生, …科长),
+jieba's person-name tags, the names listed with a detected one (王明亮、李桂香和陈阿三), and the
+names the caller passes. A detected name must be a whole token: it may not start or
 end inside a common dictionary word (jieba's dictionary plus places.txt: 王府井, 工商银行,
 李渡镇…) nor be one, so 工商银行卡号 and 材料齐全 stay as written."""
 
@@ -17,11 +18,11 @@ COMPOUND_SURNAMES = (
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
     "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万"
-    "段漕钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂丛焦向"
-    "柳邢路岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍"
+    "段曹钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂丛焦向"
+    "柳邢路岳齐梅莫庄辛管祝左涂谷祁时舒耿牟卜詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍"
     "覃霍翁隋植甘景薄单包司柏宁柯阮桂闵解强柴华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬臧畅宫来"
     "缪苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花仇艾蓝都"
-    "巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银扬明沙薛伏岑习胥保和蔺"
+    "巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银扬明沙伏岑习胥保和蔺付肖闫雷"
 )
 # the words that announce a person right after them
 _BEFORE = (
@@ -74,6 +75,13 @@ class Segmenter:
         if word in self.user_words:
             return True
         return not flag.startswith("nr") and self.tokenizer.FREQ.get(word, 0) > 0
+
+    def common_word(self, word: str) -> bool:
+        """何时, 马上: a frequent dictionary word that is not a person's name."""
+        flag = self.pos.word_tag_tab.get(word, "x")
+        return word in self.user_words or (
+            not flag.startswith("nr") and self.tokenizer.FREQ.get(word, 0) >= COMMON
+        )
 
     def common(self, word: str, flag: str) -> bool:
         if word in self.user_words:
@@ -191,12 +199,84 @@ class _Text:
             if not flag.startswith("nr"):
                 continue
             if len(word) == 3 and self.seg.tokenizer.FREQ.get(word, 0) < COMMON:
-                if self.acceptable(start, end):
+                if self.acceptable(start, end) and not self.seg.common_word(word[:2]):
                     yield start, end
             elif len(word) == 1 and i + 1 < len(tokens):
                 nxt = tokens[i + 1]
                 if nxt[3].startswith("nr") and len(nxt[2]) == 2 and self.acceptable(start, nxt[1]):
                     yield start, nxt[1]
+
+    def single(self, at: int, word: str) -> bool:
+        """`word` stands at `at` as a token of its own (叫, not 叫做; 和, not 太和镇)."""
+        token = self.covering.get(at)
+        return bool(token and token[0] == at and token[2] == word)
+
+    def called(self):
+        """叫胡建军 (a bare 叫), and 姓胡的…胡建军: the surname the text announced."""
+        text = self.text
+        for m in re.finditer("叫", text):
+            if self.single(m.start(), "叫") and (span := self.after(m.end())):
+                if self.acceptable(*span):
+                    yield span
+        for surname in {m.group(1) for m in _SURNAMED.finditer(text)}:
+            for m in re.finditer(rf"(?<!姓){surname}", text):
+                token = self.covering.get(m.start())
+                if token and token[0] == m.start() and (span := self.after(m.start())):
+                    if span[1] - span[0] >= 2 and self.acceptable(*span):
+                        yield span
+
+    def _item_before(self, sep: int) -> tuple[int, int] | None:
+        for length in (3, 2, 4):
+            start = sep - length
+            if start >= 0 and (length < 4 or self.text.startswith(COMPOUND_SURNAMES, start)):
+                if self.acceptable(start, sep):
+                    return start, sep
+        return None
+
+    def _item_after(self, at: int) -> tuple[int, int] | None:
+        run = _RUN.match(self.text, at)
+        run = run.group() if run else ""
+        for length in (3, 2, 4):
+            rest = run[length:]
+            if length > len(run) or (length == 4 and not run.startswith(COMPOUND_SURNAMES)):
+                continue
+            if not rest or rest[0] in _STOP or _COUNT.fullmatch(rest):
+                if self.acceptable(at, at + length, strict=False):
+                    return at, at + length
+        return self.after(at)
+
+    def listed(self, found: list) -> list[tuple[int, int]]:
+        """王明亮、李桂香、陈阿三三人: the names listed with a detected one, or after 有,
+        包括, 涉及…; the items separated by 、和与及 standing alone."""
+        chains: list[list[tuple[int, int]]] = []
+        for m in _SEPARATOR.finditer(self.text):
+            at = m.start()
+            if not self.single(at, m.group()):
+                continue
+            left, right = self._item_before(at), self._item_after(at + 1)
+            if not (left and right):
+                continue
+            if chains and chains[-1][-1] == left:
+                chains[-1].append(right)
+            else:
+                chains.append([left, right])
+        out = []
+        for chain in chains:
+            lead = _LIST_LEAD.search(self.text[max(0, chain[0][0] - 4) : chain[0][0]])
+            if lead or any(_overlap(item, found) for item in chain):
+                out.extend(chain)
+        return out
+
+
+def _overlap(span, found) -> bool:
+    return any(span[0] < end and start < span[1] for start, end, *_ in found)
+
+
+_SURNAMED = re.compile(r"姓([\u4e00-\u9fff])(?:的|叫)")
+_SEPARATOR = re.compile("[、和与及]")
+_RUN = re.compile(r"[\u4e00-\u9fff]{2,7}")
+_COUNT = re.compile(r"(?:等|共|一共|总共)?(?:[一二两三四五六七八九十几]{1,3}[个名位]?人?)?")
+_LIST_LEAD = re.compile(r"(?:有|包括|涉及|还有|以及|分别是|分别为|其中)[:：]?$")
 
 
 def detect(text: str) -> list[tuple[int, int, str]]:
@@ -207,9 +287,11 @@ def detect(text: str) -> list[tuple[int, int, str]]:
         span = doc.after(m.end())
         if span:
             found.append((*span, "name_context"))
+    found.extend((*span, "name_context") for span in doc.called())
     for m in AFTER.finditer(text):
         span = doc.before(m.start())
         if span:
             found.append((*span, "name_title"))
     found.extend((start, end, "name_jieba") for start, end in doc.tagged())
+    found.extend((*span, "name_context") for span in doc.listed(found))
     return found

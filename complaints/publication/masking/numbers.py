@@ -6,6 +6,7 @@ that fails Luhn stays readable. Ids that are just digits or letters (QQ, WeChat)
 right after their keyword; digits already inside a longer number never match."""
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date
 
@@ -27,6 +28,8 @@ MOBILE = re.compile(
     r"(?:(?:\+|00)?86" + _S + r"|\(\+?86\)" + _S + r")?"
     r"1[3-9]\d(?:" + _S + r"\d){8}(?![0-9A-Za-z])(?:(?![ \-][0-9])|" + _NEXT_MOBILE + ")"
 )
+# 138.7941.2236: dots between the groups of a mobile
+MOBILE_DOTTED = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d\.\d{4}\.\d{4}(?![0-9A-Za-z]|\.\d)")
 LANDLINE = re.compile(
     _L + r"(?:\(0\d{2,3}\)|0\d{2,3})" + _S + r"[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,5})?" + _R
 )
@@ -35,7 +38,7 @@ LANDLINE_AFTER_KEYWORD = re.compile(
 )
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 QQ = re.compile(
-    r"(?<![A-Za-z])(?:QQ|qq|Qq|扣扣)\s*(?:号码|号)?\s*[:：(（]?\s*(?:是|为)?\s*(?P<v>[1-9]\d{4,11})(?!\d)"
+    r"(?<![A-Za-z])(?:QQ|qq|Qq|扣扣|企鹅|[Qq](?=号))\s*(?:号码|号)?\s*[:：(（]?\s*(?:是|为)?\s*(?P<v>[1-9]\d{4,11})(?!\d)"
 )
 WECHAT = re.compile(
     r"(?<![A-Za-z])(?:微信|薇信|威信|VX|vx|Vx|WX|wx|weixin|V信|v信)\s*(?:号码|号|ID|id)?\s*[:：(（]?"
@@ -55,7 +58,7 @@ ADDRESS = re.compile(
     rf"|{_P}{{1,10}}?(?:小区|花园|苑|公寓|新村|家园|大院|宿舍){_N}(?:栋|幢|号楼)(?:{_N}单元)?"
     rf"(?:{_N}(?:室|户)|\d{{3,4}}(?![\d.]))?"
     rf"|(?<![0-9]){_N}(?:栋|幢|号楼){_N}单元(?:{_N}(?:室|户)|\d{{3,4}}(?![\d.]))?"
-    rf"|{_P}{{1,8}}?村{_N}组"
+    rf"|{_P}{{1,8}}?村{_N}组(?:{_N}号)?{_ROOM}"
 )
 # the address of a public body (政府, 服务中心, 医院…) is public: 县政务服务中心（建设路18号）
 _BODY = (
@@ -63,7 +66,9 @@ _BODY = (
 )
 _BODY_BEFORE = re.compile(_BODY + r"(?:位于|设在|地址[:：]?|在|\(|（)$")
 _BODY_AFTER = re.compile(r"^(?:的)?[\u4e00-\u9fff]{0,10}?" + _BODY)
-_ADMIN_CHAIN = re.compile(rf"^(?:{_P}{{1,7}}?(?:省|自治区|市|自治州|区|县|镇|乡|街道))+")
+_ADMIN_CHAIN = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|(?<![小园社])区|县|镇|乡|街道|村委会|居委会))+"
+)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -127,8 +132,9 @@ def bank_cards(text: str) -> Found:
 
 
 def mobiles(text: str) -> Found:
-    for m in MOBILE.finditer(text):
-        yield m.start(), m.end(), "mobile"
+    for pattern in (MOBILE, MOBILE_DOTTED):
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), "mobile"
 
 
 def landlines(text: str) -> Found:
@@ -153,9 +159,21 @@ def wechat_ids(text: str) -> Found:
         yield m.start("v"), m.end("v"), "wechat"
 
 
+def _token_starts(text: str) -> list[int]:
+    from .names import segmenter  # jieba, loaded once the text has an address
+
+    return [start for start, *_ in segmenter().tokens(text)] + [len(text)]
+
+
 def addresses(text: str) -> Found:
+    starts = None
     for m in ADDRESS.finditer(text):
-        start, value = m.start(), m.group()
+        start = m.start()
+        if starts is None:
+            starts = _token_starts(text)
+        # a whole place name: 太和镇石咀村 is not cut after 太和 (和 stops the class above)
+        start = starts[bisect_right(starts, start) - 1]
+        value = text[start : m.end()]
         chain = _ADMIN_CHAIN.match(value)
         if chain and chain.end() < len(value) and not value[chain.end()].isdigit():
             start += chain.end()  # 南丰县琴城镇 stays, 建设路18号 goes

@@ -184,6 +184,11 @@ def test_the_mask_is_cut_from_the_original_text_and_explained():
         "欧阳修纪念馆开放时间是几点。",
         "书记高度重视此事，队长马上到现场。",
         "跟高主任说了，请赵女士到窗口。",
+        "他叫我们明天再来。",  # a bare 叫, no name after it
+        "张家界和王府井都去过。",  # a list of places, not of persons
+        "请问何时能把路修好？",  # jieba tags 何时能 as a person
+        "超市卖的王老吉已经过期。",  # a brand (places.txt)
+        "版本号是1.3.8.7941.2236",  # dots, but no mobile
     ],
 )
 def test_ordinary_sentences_are_left_alone(text):
@@ -203,6 +208,16 @@ def test_ordinary_sentences_are_left_alone(text):
         ("张秀英老人独居", "张某某老人独居"),
         ("向李四主任反映", "向李某某主任反映"),
         ("县人民医院位于桔都大道88号", "县人民医院位于桔都大道88号"),  # a public body
+        ("手机：138.7941.2236", "手机：〔手机号〕"),
+        ("Q号 356789012", "Q号 〔QQ号〕"),
+        ("企鹅号356789012", "企鹅号〔QQ号〕"),
+        ("我是付国华", "我是付某某"),
+        ("一个姓胡的工作人员，叫胡建军", "一个姓胡的工作人员，叫胡某某"),
+        ("有王明亮、李桂香、陈阿三三人", "有王某某、李某某、陈某某三人"),
+        ("邻居王明亮和李桂香吵架", "邻居王某某和李某某吵架"),  # listed after a detected name
+        ("南丰县太和镇石咀村3组12号", "南丰县太和镇〔地址〕"),  # 和 of 太和镇, the house number
+        ("白舍镇上坪村委会下坪村5组", "白舍镇上坪村委会〔地址〕"),
+        ("琴城镇桔园小区3栋2单元501室", "琴城镇〔地址〕"),  # 小区 is no 区 of the chain
     ],
 )
 def test_written_forms_found_after_the_corpus(text, expected):
