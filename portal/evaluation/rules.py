@@ -143,9 +143,10 @@ def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
     return set(worst_by_year.get(year, set())) & set(worst_by_year.get(year - 1, set()))
 
 
-def aggregates_cache_key(official_id) -> str:
-    """Cache key of an official's public aggregates (dropped when a rating or revocation lands)."""
-    return f"eval:agg:{official_id}"
+def aggregates_cache_key(official_id, day) -> str:
+    """Cache key of an official's public aggregates for the local `day` (a date): the public
+    figures count closed days only, so a new day is a new key; a revocation drops today's."""
+    return f"eval:agg:{official_id}:{day.isoformat()}"
 
 
 def closed_day_batches(day_counts: list[tuple], *, min_batch: int) -> list[tuple]:

@@ -37,7 +37,6 @@ from .models import (
     RatingTicket,
     StaffPhone,
 )
-from .rules import aggregates_cache_key
 from .voters import staff_phone_hash, staff_phone_hashes, voter_rate_key  # noqa: F401
 
 MSG_TOO_MANY = "提交过于频繁，请稍后再试 (too many ratings, please try again later)"
@@ -351,8 +350,8 @@ def rating_submit(
             from .tasks import warnings_check_task
 
             outbox_enqueue(warnings_check_task, kwargs={"official_id": rating.official_id})
-        official_id = rating.official_id
-        transaction.on_commit(lambda: cache.delete(aggregates_cache_key(official_id)))
+        # no cache clearing: the public aggregates count closed days only (selectors.py), so
+        # a rating changes nothing public before tomorrow's cache key
     return rating
 
 
