@@ -164,7 +164,8 @@ def test_ticket_page_rates_once(client, official, make_user):
     assert again.status_code == 200 and "已使用" not in again.content.decode()
     # … but a second rating through it is refused
     refused = client.post(f"/ticket/{ticket.code}/", GOOD, REMOTE_ADDR="10.9.0.1")
-    assert "评价券已使用 (ticket already used)" in refused.content.decode()
+    # changed deliberately (issue 14): the one refusal for used, expired and already-rated
+    assert "该评价券无法使用（可能已使用或已过期）" in refused.content.decode()
     assert Rating.objects.count() == 1
 
 
