@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
@@ -333,7 +332,8 @@ def unit_rating_page(request, ref):
         {
             "ref": ref,
             "rating": rating,
-            "day": timezone.localdate(rating.created_at),
+            "first": rating.batch_first,  # the batch's range, never the rating's day
+            "last": rating.batch_last,
             "appeal_form": AppealForm(),
             "appeals": rating.appeals.filter(appellant__unit_id=request.user.unit_id),
         },

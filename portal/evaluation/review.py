@@ -43,7 +43,9 @@ def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingR
         actor=actor,
         after={"reason": revocation.reason, "appeal": appeal.pk if appeal else None},
     )
-    transaction.on_commit(lambda: cache.delete(aggregates_cache_key(rating.official_id)))
+    transaction.on_commit(
+        lambda: cache.delete(aggregates_cache_key(rating.official_id, timezone.localdate()))
+    )
     return revocation
 
 

@@ -143,9 +143,10 @@ def removal_flags(worst_by_year: dict[int, set], year: int) -> set:
     return set(worst_by_year.get(year, set())) & set(worst_by_year.get(year - 1, set()))
 
 
-def aggregates_cache_key(official_id) -> str:
-    """Cache key of an official's public aggregates (dropped when a rating or revocation lands)."""
-    return f"eval:agg:{official_id}"
+def aggregates_cache_key(official_id, day) -> str:
+    """Cache key of an official's public aggregates for the local `day` (a date): the public
+    figures count closed days only, so a new day is a new key; a revocation drops today's."""
+    return f"eval:agg:{official_id}:{day.isoformat()}"
 
 
 def closed_day_batches(day_counts: list[tuple], *, min_batch: int) -> list[tuple]:
@@ -154,7 +155,11 @@ def closed_day_batches(day_counts: list[tuple], *, min_batch: int) -> list[tuple
     A trailing batch still short of the minimum is held back (shown once it fills).
 
     Why: a day with one or two ratings would tie a rating to the person served that day; a
-    batch of at least `min_batch` ratings over whole days cannot be tied to one transaction."""
+    batch of at least `min_batch` ratings over whole days cannot be tied to one transaction.
+    Callers pass every closed day from a fixed start (the unit's first rating day), never
+    from a moving window start: built greedily forward, a closed batch depends only on the
+    days before it, so adding days never changes it and no single day follows from comparing
+    the batches of two days."""
     batches, start, total = [], None, 0
     for day, n in sorted(day_counts):
         if not n:

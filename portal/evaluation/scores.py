@@ -20,6 +20,7 @@ from portal.audit.services import audit_append
 
 from . import rules
 from .models import CallBack, Rating, RatingRevocation, UnitViolation, bad_rating_q
+from .selectors import closed_days_end
 
 
 @dataclass(slots=True, eq=False)
@@ -43,16 +44,20 @@ class UnitRow:
         return None if not self.received else round(100 * (1 - self.bad / self.received), 1)
 
 
-def unit_scores(*, year: int, until: date | None = None, units=None) -> list[UnitRow]:
+def unit_scores(
+    *, year: int, until: date | None = None, units=None, created_before=None
+) -> list[UnitRow]:
     """Every unit's score and rates for `year` (optionally only before `until`): three grouped
-    queries, whatever the volume."""
+    queries, whatever the volume. `created_before` (a datetime) keeps only ratings created
+    before it: the public ranking counts closed days only."""
     start, end = date(year, 1, 1), min(until or date(year + 1, 1, 1), date(year + 1, 1, 1))
     if units is None:
         units = _units()
     rows = {pk: UnitRow(unit_id=pk, name=name) for pk, name in units}
+    created = {} if created_before is None else {"created_at__lt": created_before}
     ratings = (
         Rating.objects.active()
-        .filter(month__gte=start, month__lt=end)
+        .filter(month__gte=start, month__lt=end, **created)
         .values("unit_id")
         .annotate(n=Count("id"), bad=Count("id", filter=bad_rating_q()))
     )
@@ -68,6 +73,7 @@ def unit_scores(*, year: int, until: date | None = None, units=None) -> list[Uni
             verified_true=True,
             rating__month__gte=start,
             rating__month__lt=end,
+            **{f"rating__{k}": v for k, v in created.items()},
         )
         .values("rating__unit_id")
         .annotate(n=Count("id"))
@@ -113,14 +119,20 @@ def _best_worst(rows):
     return rankable, best, worst
 
 
-def ranking(*, year: int) -> dict:
-    """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags."""
+def ranking(*, year: int, created_before=None) -> dict:
+    """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags.
+    `created_before`: count only ratings created before it (the public page: closed days)."""
     units = _units()
-    rows = unit_scores(year=year, units=units)
+    rows = unit_scores(year=year, units=units, created_before=created_before)
     rankable, best, worst = _best_worst(rows)
     previous = set()
     if Rating.objects.filter(month__gte=date(year - 1, 1, 1), month__lt=date(year, 1, 1)).exists():
-        previous = {r.unit_id for r in _best_worst(unit_scores(year=year - 1, units=units))[2]}
+        previous = {
+            r.unit_id
+            for r in _best_worst(
+                unit_scores(year=year - 1, units=units, created_before=created_before)
+            )[2]
+        }
     removal = rules.removal_flags({year: {r.unit_id for r in worst}, year - 1: previous}, year)
     for r in worst:
         if r.unit_id in removal:
@@ -136,10 +148,11 @@ def ranking(*, year: int) -> dict:
 
 
 def ranking_public(*, year: int) -> dict | None:
-    """The public ranking page, only when the site setting allows it."""
+    """The public ranking page, only when the site setting allows it. Closed days only (the
+    per-unit counts change at most once a day, never with each rating: issue 14)."""
     if not portal_rules().ranking_public:
         return None
-    return ranking(year=year)
+    return ranking(year=year, created_before=closed_days_end())
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, t
 queue order and what is overdue, who may read the back-office lists.
 """
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -28,10 +30,19 @@ from .rules import aggregates_cache_key
 TREND_MONTHS = 12
 
 
+def closed_days_end():
+    """The start of today, local time (settings.TIME_ZONE): public figures count only ratings
+    created before it, so they change at most once a day and a watcher of the page cannot tie
+    a rating to the citizen who just left the window (issue 14)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
 def official_aggregates(*, official_id: int) -> dict:
     """Counts per level, satisfaction rate, dimension averages, 12-month trend and the number
-    of revoked ratings, in three queries whatever the number of ratings."""
-    active = Rating.objects.active().filter(official_id=official_id)
+    of revoked ratings, in three queries whatever the number of ratings. Closed days only
+    (closed_days_end): today's ratings appear tomorrow."""
+    end = closed_days_end()
+    active = Rating.objects.active().filter(official_id=official_id, created_at__lt=end)
     dims = ("attitude", "efficiency", "style")
     per_level = {
         row["level"]: row
@@ -67,7 +78,9 @@ def official_aggregates(*, official_id: int) -> dict:
         }
         for m in months
     ]
-    revoked = RatingRevocation.objects.filter(rating__official_id=official_id).count()
+    revoked = RatingRevocation.objects.filter(
+        rating__official_id=official_id, rating__created_at__lt=end
+    ).count()
     total = sum(counts.values())
     rate = rules.satisfaction_rate(counts)
     return {
@@ -85,8 +98,9 @@ def official_aggregates(*, official_id: int) -> dict:
 
 
 def official_aggregates_cached(*, official_id: int) -> dict:
-    """Cached until the next rating or revocation of this official (deleted on commit)."""
-    key = aggregates_cache_key(official_id)
+    """Cached per local day (a rating of today changes nothing public until tomorrow); a
+    revocation drops today's entry on commit (review.py)."""
+    key = aggregates_cache_key(official_id, timezone.localdate())
     data = cache.get(key)
     if data is None:
         data = official_aggregates(official_id=official_id)

@@ -37,7 +37,6 @@ from .models import (
     RatingTicket,
     StaffPhone,
 )
-from .rules import aggregates_cache_key
 from .voters import staff_phone_hash, staff_phone_hashes, voter_rate_key  # noqa: F401
 
 MSG_TOO_MANY = "提交过于频繁，请稍后再试 (too many ratings, please try again later)"
@@ -48,7 +47,9 @@ MSG_STAFF = "本单位工作人员不能评价本单位人员 (staff of the offi
 MSG_TOKEN_EXPIRED = "二维码或评价券已过期 (expired token)"
 MSG_TOKEN_BAD = "二维码或评价券无效 (invalid token)"
 MSG_TOKEN_OTHER = "该二维码或评价券不属于此测评对象 (token is for another unit or official)"
-MSG_TICKET_USED = "评价券已使用 (ticket already used)"
+# One refusal for a used ticket, an expired one and (through a ticket) an already-rated voter:
+# the clerk holds the codes and must not learn whether the citizen used one (issue 14).
+MSG_TICKET_UNUSABLE = "该评价券无法使用（可能已使用或已过期） (this ticket cannot be used)"
 MSG_REASON = "选择不满意时必须填写理由 (a reason is required for a dissatisfied rating)"
 MSG_LEVEL = "请选择总体评价 (choose an overall level)"
 MSG_SCORE = "请为三项评分 (score all three dimensions, 1–5)"
@@ -280,6 +281,10 @@ def rating_submit(
     now = timezone.now()
     month = month_start(timezone.localdate(now))
     limit = settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH
+    # through a ticket, "already rated" says nothing more than a used or expired ticket does
+    already = (
+        (MSG_TICKET_UNUSABLE, "ticket") if channel == Channel.TICKET else (MSG_ALREADY, "already")
+    )
     with transaction.atomic():
         head = _chain_head_locked(official.pk)
         # The unique constraint on (official, voter_key, month, voter_slot) enforces the monthly
@@ -301,7 +306,7 @@ def rating_submit(
                 )
                 free = [n for n, key in keys.items() if (n, key) not in taken]
                 if not free:
-                    _refuse(MSG_ALREADY, "already")
+                    _refuse(*already)
                 slot = free[0]
             voter_key = keys[slot]
         ticket = None
@@ -335,7 +340,7 @@ def rating_submit(
             rating.save()
         except IntegrityError as exc:
             if "voter_slot" in str(exc) or "rating_voter_month_slot" in str(exc):
-                _refuse(MSG_ALREADY, "already")  # leaves the atomic block: rolled back
+                _refuse(*already)  # leaves the atomic block: rolled back
             raise
         head.seq, head.head_hash = rating.seq, rating.hash
         head.save(update_fields=["seq", "head_hash"])
@@ -351,8 +356,8 @@ def rating_submit(
             from .tasks import warnings_check_task
 
             outbox_enqueue(warnings_check_task, kwargs={"official_id": rating.official_id})
-        official_id = rating.official_id
-        transaction.on_commit(lambda: cache.delete(aggregates_cache_key(official_id)))
+        # no cache clearing: the public aggregates count closed days only (selectors.py), so
+        # a rating changes nothing public before tomorrow's cache key
     return rating
 
 
@@ -385,15 +390,15 @@ def _check_qr(*, official, token, latitude, longitude):
 
 
 def _ticket_use(*, code, official, now) -> RatingTicket:
+    """Mark the ticket used. Used and expired are one refusal (MSG_TICKET_UNUSABLE): telling
+    them apart would let the clerk learn, after the expiry, which tickets were used."""
     ticket = RatingTicket.objects.select_for_update().filter(code=code or "").first()
     if ticket is None:
         _refuse(MSG_TOKEN_BAD, "token")
     if ticket.unit_id != official.unit_id or ticket.official_id not in (None, official.pk):
         _refuse(MSG_TOKEN_OTHER, "token-other")
-    if ticket.used_at is not None:
-        _refuse(MSG_TICKET_USED, "used")
-    if ticket.expires_at < now:
-        _refuse(MSG_TOKEN_EXPIRED, "expired")
+    if ticket.used_at is not None or ticket.expires_at < now:
+        _refuse(MSG_TICKET_UNUSABLE, "ticket")
     ticket.used_at = now
     ticket.save(update_fields=["used_at"])
     return ticket

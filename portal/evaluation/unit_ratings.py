@@ -47,11 +47,9 @@ def rating_ref(rating_id: int) -> str:
 
 
 def _closed(unit_id):
-    today = timezone.localdate()
-    since = today - timedelta(days=settings.RATING_UNIT_VIEW_DAYS)
-    return Rating.objects.filter(
-        unit_id=unit_id, created_at__gte=_start_of(since), created_at__lt=_start_of(today)
-    )
+    """Every closed day's ratings of the unit, from its first rating on: batches are built
+    forward from that fixed start, never from the moving window start (see _batches)."""
+    return Rating.objects.filter(unit_id=unit_id, created_at__lt=_start_of(timezone.localdate()))
 
 
 def unit_rating_batches(*, user) -> list[dict]:
@@ -75,9 +73,17 @@ def _batches(unit_id) -> list[dict]:
     per_day = {}
     for day, _level, n in per_day_level:
         per_day[day] = per_day.get(day, 0) + n
-    batches = rules.closed_day_batches(
-        list(per_day.items()), min_batch=settings.RATING_UNIT_MIN_BATCH
-    )
+    # Built forward from the unit's first rating day (a fixed epoch) over all its closed days,
+    # then only those reaching into the view window are shown: a closed batch is the same on
+    # every later day, so comparing the page on two days reveals no single day (issue 14).
+    since = timezone.localdate() - timedelta(days=settings.RATING_UNIT_VIEW_DAYS)
+    batches = [
+        (first, last)
+        for first, last in rules.closed_day_batches(
+            list(per_day.items()), min_batch=settings.RATING_UNIT_MIN_BATCH
+        )
+        if last >= since
+    ]
     names = dict(rules.levels_for(settings.RATING_SCALE))
     shown_from = batches[0][0] if batches else None
     shown_to = batches[-1][1] if batches else None
@@ -120,11 +126,14 @@ def _batches(unit_id) -> list[dict]:
 
 def unit_rating_by_ref(*, user, ref: str) -> Rating:
     """A 差评 of the unit's shown batches by its opaque reference; 404 for anything else
-    (another unit's, today's, a batch still held back)."""
+    (another unit's, today's, a batch still held back). The rating carries its batch's range
+    as `batch_first` / `batch_last`: the page shows that, never the rating's own day."""
     for batch in _batches(_unit_id(user)):
         for item_ref, _reason, pk in batch["bad"]:
             if constant_time_compare(item_ref, ref):
-                return Rating.objects.select_related("official").get(pk=pk)
+                rating = Rating.objects.select_related("official").get(pk=pk)
+                rating.batch_first, rating.batch_last = batch["first"], batch["last"]
+                return rating
     raise Http404
 
 

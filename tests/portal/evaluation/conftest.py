@@ -60,3 +60,14 @@ def rate(db):
         return RatingFactory(official=official, level=level, channel=channel, **kw)
 
     return submit
+
+
+def next_day(days=1):
+    """The clock `days` later: public figures count closed days only (issue 14), so a test
+    reads today's ratings in them tomorrow."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days))

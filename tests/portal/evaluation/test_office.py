@@ -11,6 +11,8 @@ from portal.audit.models import AuditEvent
 from portal.evaluation import selectors, services
 from portal.evaluation.models import AppealStatus, CallBack, Rating
 
+from .conftest import next_day
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,7 +21,8 @@ def test_revocation_keeps_the_rating_and_drops_it_from_counts(official, rate, of
     services.rating_revoke(rating=rating, actor=office_user, reason="超出单位职权范围")
     assert Rating.objects.filter(pk=rating.pk).exists()
     assert not Rating.objects.active().filter(pk=rating.pk).exists()
-    data = selectors.official_aggregates(official_id=official.pk)
+    with next_day():  # public figures count closed days only
+        data = selectors.official_aggregates(official_id=official.pk)
     assert data["total"] == 0 and data["revoked"] == 1
     event = AuditEvent.objects.get(action="rating_revoke")
     assert event.object_id == str(rating.pk) and event.actor == office_user
