@@ -99,6 +99,9 @@ def stack(tmp_path_factory):
         "CELERY_QUEUE": queue,
         "CACHE_KEY_PREFIX": prefix,
         "RUN_DIR": str(run_dir),
+        # the seeded month-end report and any upload stay in the test's directory
+        "MEDIA_ROOT": str(run_dir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(run_dir / "private-media"),
         "METRICS_TOKEN": METRICS_TOKEN,
         "OPS_HEARTBEAT_SECONDS": "2",
         "WEB_CONCURRENCY": "2",
