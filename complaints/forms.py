@@ -190,6 +190,24 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("请填写查询码 (receipt code required)")},
     )
+    # asked for only when the number has had many wrong codes (receipts.track_needs_captcha)
+    captcha = OneQueryCaptchaField(
+        label=_("验证码"),
+        widget=LabelledCaptchaInput,
+        required=False,
+        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+    )
+
+    def __init__(self, *args, with_captcha=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_captcha:
+            del self.fields["captcha"]
+
+    @property
+    def captcha_passed(self) -> bool:
+        """A non-empty answer was given and checked (an empty one is not checked)."""
+        answer = (self.data.get("captcha_1") or "").strip()
+        return "captcha" in self.fields and bool(answer) and "captcha" not in self.errors
 
 
 class MessageForm(forms.Form):

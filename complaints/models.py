@@ -145,8 +145,6 @@ class Case(models.Model):
     contact_email_enc = models.TextField(blank=True)
     # anonymous opt-in: an e-mail used only for "there is an update" notices
     notify_email_enc = models.TextField(blank=True)
-    track_failures = models.PositiveIntegerField(default=0)
-    track_locked_until = models.DateTimeField(null=True, blank=True)
 
     # monitors' reports
     monitor = models.ForeignKey(
@@ -415,14 +413,22 @@ class Delivery(models.Model):
 
 
 class InboundMessage(models.Model):
-    """A reply received from a department system; the key makes replays harmless."""
+    """A reply received from a department system; the key makes replays harmless. Keys belong
+    to their endpoint: two departments' systems may well pick the same one."""
 
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64)
     endpoint = models.ForeignKey(DepartmentEndpoint, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20)
     result = models.CharField(max_length=20)
     received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "idempotency_key"], name="inbound_key_per_endpoint"
+            )
+        ]
 
     def __str__(self):
         return self.idempotency_key

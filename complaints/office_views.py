@@ -32,7 +32,7 @@ from .documents import document_pdf as render_pdf
 from .models import AssignmentDocument, Attachment, Case, Delivery, ExtensionRequest
 from .services import thread, workflow
 from .services.delivery import SIGNATURE_HEADER
-from .services.inbound import inbound_receive
+from .services.inbound import KeyReused, inbound_receive
 from .views import attachment_response
 
 ERR_UNKNOWN_ACTION = _("未知操作 (unknown action)")
@@ -251,6 +251,10 @@ def exchange_inbound(request):
         )
     except PermissionDenied:
         return JsonResponse({"error": "signature or department not accepted"}, status=403)
+    except KeyReused:
+        return JsonResponse(
+            {"error": "idempotency key already used for another case or action"}, status=409
+        )
     except ValidationError as exc:
         return JsonResponse({"error": "; ".join(exc.messages)}, status=400)
     return JsonResponse(result)

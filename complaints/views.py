@@ -15,7 +15,8 @@ from django_ratelimit.decorators import ratelimit
 
 from portal.accounts.guards import Role, role_required
 from portal.core.files import private_file_response
-from portal.core.ratelimit import client_key
+from portal.core.netaddr import client_address
+from portal.core.ratelimit import client_bucket, client_key
 
 from . import selectors
 from .choices import FINAL_STATES, CaseState, MessageAuthor
@@ -122,7 +123,8 @@ def official_search(request):
 @_post_rate_limited("TRACK_RATE_LIMIT", "complaint-track")
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or None)
+    # the captcha field is read only when it was sent (the number asked for it last time)
+    form = TrackForm(request.POST or None, with_captcha="captcha_1" in request.POST)
     status = 200
     if request.method == "POST":
         status = 400
@@ -132,11 +134,17 @@ def track(request):
         elif form.is_valid():
             try:
                 case = receipts.case_track_open(
-                    number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+                    number=form.cleaned_data["number"],
+                    code=form.cleaned_data["code"],
+                    client=client_bucket(client_address(request)),
+                    captcha_passed=form.captcha_passed,
                 )
             except receipts.TrackFailed as exc:
+                if exc.captcha and "captcha" not in form.fields:
+                    form = TrackForm(request.POST, with_captcha=True)
+                    form.is_valid()  # an empty answer is not checked: the field is shown
                 form.add_error(None, str(exc.message))
-                status = 423 if exc.locked_until else 400
+                status = 423 if exc.locked else 400
             else:
                 return _to_case_page(receipts.track_token_make(case=case))
     return render(request, "complaints/track.html", {"form": form}, status=status)

@@ -1,7 +1,7 @@
 """Replies from a department's own system (电子公文交换, inbound).
 
 Owns the check of a reply (the department's active endpoint, its HMAC signature) and applying
-it once per idempotency key as that department: sign, start or answer. Another department's
+it once per (endpoint, idempotency key) as that department: sign, start or answer. Another department's
 case is refused like an unknown one.
 """
 
@@ -22,6 +22,10 @@ from .workflow.department import case_answer, case_sign, case_start
 INBOUND_ACTIONS = ("sign", "start", "answer")
 
 
+class KeyReused(Exception):
+    """The endpoint sent an idempotency key it already used, for another case or action."""
+
+
 def inbound_receive(*, unit_id: str, signature: str, body: bytes) -> dict:
     """A department system's reply. Checks the signature with that department's secret,
     then applies one transition as that department; the same key twice is applied once."""
@@ -39,8 +43,10 @@ def inbound_receive(*, unit_id: str, signature: str, body: bytes) -> dict:
         raise ValidationError("malformed body") from exc
     if action not in INBOUND_ACTIONS:
         raise ValidationError("unknown action")
-    done = InboundMessage.objects.filter(idempotency_key=key).first()
+    done = InboundMessage.objects.filter(endpoint=endpoint, idempotency_key=key).first()
     if done is not None:
+        if done.action != action or done.case.number != number:
+            raise KeyReused
         return {"case_number": number, "state": done.result, "replayed": True}
     case = Case.objects.filter(number=number, department_id=endpoint.unit_id).first()
     if case is None:

@@ -6,14 +6,20 @@ stored), the signed proof of submission and its check, opening a case with numbe
 lost code (named complainants only: a one-time link to their own contact, then a new code).
 """
 
+import base64
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
+from django.contrib.auth.hashers import (
+    PBKDF2PasswordHasher,
+    check_password,
+    is_password_usable,
+    make_password,
+)
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import audit_append
-from portal.core import crypto
+from portal.core import crypto, lockout
 from portal.core.phone import phone_normalise
 from portal.core.text import ascii_digits
 from portal.outbox.services import outbox_enqueue
@@ -33,7 +39,8 @@ from .counters import counter_next
 from .recovery import recover_token_read
 
 ERR_CODE = _("受理编号或查询码错误 (wrong tracking number or receipt code)")
-ERR_LOCKED = _("查询失败次数过多，该编号已暂时锁定，请 %(minutes)s 分钟后再试 (locked, try later)")
+ERR_LOCKED = _("您的查询失败次数过多，请 %(minutes)s 分钟后再试")
+ERR_CAPTCHA_NEEDED = _("该编号近期查询失败较多，请先填写验证码再查询")
 ERR_LINK = _("链接无效或已过期 (link invalid or expired)")
 
 RECEIPT_DIGITS = 16
@@ -41,10 +48,14 @@ TRACK_SALT = "complaints.track"
 
 
 class TrackFailed(Exception):
-    def __init__(self, message, locked_until=None):
+    """A refused tracking attempt: `locked` when this client is locked out of the number,
+    `captcha` when the number asks for a solved captcha first."""
+
+    def __init__(self, message, *, locked=False, captcha=False):
         super().__init__(str(message))
         self.message = message
-        self.locked_until = locked_until
+        self.locked = locked
+        self.captcha = captcha
 
 
 @dataclass(frozen=True)
@@ -152,42 +163,60 @@ def text_digest(text: str) -> str:
 # --- follow-up with the receipt code ---------------------------------------------------------
 
 
-def case_track_open(*, number: str, code: str) -> Case:
-    """Open a case with number + code. Failures count; after TRACK_MAX_FAILURES the number is
-    locked for TRACK_LOCK_MINUTES (even the right code is refused while locked)."""
+def _dummy_hash() -> str:
+    """A hash of the same cost as a stored receipt hash: checked when there is nothing real to
+    check, so every answer costs one hash."""
+    hasher = PBKDF2PasswordHasher()
+    # the format of a stored hash with random salt and digest: checking costs one PBKDF2 of
+    # the configured rounds, making it costs none, and no code matches it
+    digest = base64.b64encode(secrets.token_bytes(32)).decode()
+    return f"{hasher.algorithm}${settings.RECEIPT_HASH_ITERATIONS}${hasher.salt()}${digest}"
+
+
+def _code_matches(code: str, stored: str) -> bool:
+    """Exactly one PBKDF2 run whatever the input: a short code, a missing number and a
+    code-less case (an unusable hash, which check_password would refuse without hashing)
+    are checked against the dummy hash and fail."""
+    usable = is_password_usable(stored) and stored.startswith("pbkdf2_")
+    matches = check_password(code, stored if usable else _dummy_hash())
+    return matches and usable and len(code) == RECEIPT_DIGITS
+
+
+def track_needs_captcha(*, number: str) -> bool:
+    """The number has had its TRACK_NUMBER_FAILURES free wrong codes in this window."""
+    failures = lockout.failures("track.number", normalise_number(number))
+    return failures >= settings.TRACK_NUMBER_FAILURES
+
+
+def case_track_open(*, number: str, code: str, client: str, captcha_passed: bool = False) -> Case:
+    """Open a case with number + code, from `client` (portal.core.ratelimit.client_bucket).
+
+    Two counters, neither of which an attacker can turn against the owner:
+    - per (number, client): after TRACK_MAX_FAILURES wrong codes that client is refused for
+      that number (even the right code) for TRACK_LOCK_MINUTES (up to twice that: coarse
+      expiry); every other client is unaffected;
+    - per number: after TRACK_NUMBER_FAILURES wrong codes in an hour from anyone, each further
+      attempt on the number needs a solved captcha (single-use), so the free guesses per number
+      stay ≤ TRACK_NUMBER_FAILURES an hour however many clients guess, while the owner, from
+      any client, solves one captcha and is in.
+    Unknown numbers count and answer exactly like wrong codes, and every answer costs one hash.
+    """
     number, code = normalise_number(number), normalise_code(code)
-    now = timezone.now()
-    with transaction.atomic():
-        case = Case.objects.select_for_update().filter(number=number).first()
-        if case is None:
-            # same work and answer as a wrong code, so numbers cannot be probed
-            check_password(code, receipt_hash_make("0" * RECEIPT_DIGITS))
-            raise TrackFailed(ERR_CODE)
-        if case.track_locked_until and case.track_locked_until > now:
-            raise TrackFailed(
-                ValidationError(
-                    ERR_LOCKED, params={"minutes": settings.TRACK_LOCK_MINUTES}
-                ).messages[0],
-                locked_until=case.track_locked_until,
-            )
-        if len(code) == RECEIPT_DIGITS and check_password(code, case.receipt_hash):
-            if case.track_failures:
-                case.track_failures = 0
-                case.save(update_fields=["track_failures"])
-            return case
-        case.track_failures += 1
-        locked = None
-        if case.track_failures >= settings.TRACK_MAX_FAILURES:
-            locked = now + timedelta(minutes=settings.TRACK_LOCK_MINUTES)
-            case.track_locked_until, case.track_failures = locked, 0
-        case.save(update_fields=["track_failures", "track_locked_until"])
-    if locked:
-        raise TrackFailed(
-            ValidationError(ERR_LOCKED, params={"minutes": settings.TRACK_LOCK_MINUTES}).messages[
-                0
-            ],
-            locked_until=locked,
-        )
+    mine = f"{number}|{client}"
+    case = Case.objects.filter(number=number).first()
+    matches = _code_matches(code, case.receipt_hash if case else "")
+    locked_msg = ValidationError(ERR_LOCKED, params={"minutes": settings.TRACK_LOCK_MINUTES})
+    if lockout.failures("track.client", mine) >= settings.TRACK_MAX_FAILURES:
+        raise TrackFailed(locked_msg.messages[0], locked=True)
+    if not captcha_passed and track_needs_captcha(number=number):
+        raise TrackFailed(ERR_CAPTCHA_NEEDED, captcha=True)
+    if case is not None and matches:
+        lockout.failures_clear("track.client", mine)
+        return case
+    lockout.failure_add("track.number", number, window=3600)
+    window = settings.TRACK_LOCK_MINUTES * 60
+    if lockout.failure_add("track.client", mine, window=window) >= settings.TRACK_MAX_FAILURES:
+        raise TrackFailed(locked_msg.messages[0], locked=True)
     raise TrackFailed(ERR_CODE)
 
 
@@ -247,8 +276,8 @@ def receipt_reissue(*, token: str) -> tuple[Case, Receipt]:
         if case is None or case.receipt_hash[-16:] != data.get("h"):
             raise ValidationError(ERR_LINK)
         case.receipt_hash = receipt_hash_make(code)
-        case.track_failures, case.track_locked_until = 0, None
-        case.save(update_fields=["receipt_hash", "track_failures", "track_locked_until"])
+        case.save(update_fields=["receipt_hash"])
+        lockout.failures_clear("track.number", case.number)
         audit_append(
             chain=case.audit_chain,
             action="case.receipt_reissue",

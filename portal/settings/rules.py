@@ -71,8 +71,12 @@ MINUTES_MAX_BYTES = _int("MINUTES_MAX_BYTES", 10 * 1024 * 1024)
 # uploaded images are refused above this many pixels, read from the header before decoding
 # (issue 15: a 335 KB PNG of 9400×9400 cost 7.7 s and 1 GB); 40 MP holds any phone photo
 MAX_IMAGE_PIXELS = _bounded("MAX_IMAGE_PIXELS", 40_000_000, 1_000_000, 200_000_000)
-TRACK_MAX_FAILURES = _int("TRACK_MAX_FAILURES", 5)
-TRACK_LOCK_MINUTES = _int("TRACK_LOCK_MINUTES", 30)
+# tracking: wrong codes one client may give on one number before it (only it) is locked out
+# of that number for TRACK_LOCK_MINUTES; wrong codes a number may get per hour from everyone
+# before each further attempt on it needs a solved captcha (complaints.services.receipts)
+TRACK_MAX_FAILURES = _bounded("TRACK_MAX_FAILURES", 5, 1, 100)
+TRACK_LOCK_MINUTES = _bounded("TRACK_LOCK_MINUTES", 30, 1, 1440)
+TRACK_NUMBER_FAILURES = _bounded("TRACK_NUMBER_FAILURES", 10, 1, 1000)
 CASE_DEADLINE_WORKING_DAYS = _int("CASE_DEADLINE_WORKING_DAYS", 5)
 CASE_DEADLINE_WORKING_DAYS_BY_CATEGORY = json.loads(
     os.environ.get("CASE_DEADLINE_WORKING_DAYS_BY_CATEGORY", "{}")

@@ -184,3 +184,51 @@ def test_departments_without_an_endpoint_work_in_the_back_office_only(
 ):
     case = _assign(make_case, office_user, dept, django_capture_on_commit_callbacks)
     assert not Delivery.objects.filter(document__case=case).exists()
+
+
+def test_idempotency_keys_belong_to_their_endpoint(
+    client, make_case, office_user, make_unit, django_capture_on_commit_callbacks
+):
+    """Attack on the old code: keys were global, so unit B's correctly signed reply that reused
+    A's key came back "replayed" with A's case state, and B's own reply was never applied."""
+    receiver = Receiver()
+    unit_a, unit_b = make_unit(name="县交通运输局"), make_unit(name="县水利局")
+    _, secret_a = endpoint_create(actor=None, unit=unit_a, url=receiver.url)
+    _, secret_b = endpoint_create(actor=None, unit=unit_b, url=receiver.url)
+    case_a = _assign(make_case, office_user, unit_a, django_capture_on_commit_callbacks)
+    case_b = _assign(make_case, office_user, unit_b, django_capture_on_commit_callbacks)
+    receiver.close()
+
+    def post(data, key, unit):
+        body = json.dumps(data).encode()
+        return client.post(
+            "/dept/exchange/inbound/",
+            body,
+            content_type="application/json",
+            HTTP_X_DEPARTMENT=str(unit.pk),
+            HTTP_X_SIGNATURE=sign(key, body),
+        )
+
+    shared = "2026-0001"
+    a = post(
+        {"idempotency_key": shared, "action": "sign", "case_number": case_a.number},
+        secret_a,
+        unit_a,
+    )
+    assert a.json() == {"case_number": case_a.number, "state": CaseState.SIGNED, "replayed": False}
+    b = post(
+        {"idempotency_key": shared, "action": "sign", "case_number": case_b.number},
+        secret_b,
+        unit_b,
+    )
+    assert b.status_code == 200
+    assert b.json() == {"case_number": case_b.number, "state": CaseState.SIGNED, "replayed": False}
+    case_b.refresh_from_db()
+    assert case_b.state == CaseState.SIGNED
+    # the same endpoint reusing its key for another action is refused, not "replayed"
+    reused = post(
+        {"idempotency_key": shared, "action": "start", "case_number": case_a.number},
+        secret_a,
+        unit_a,
+    )
+    assert reused.status_code == 409
