@@ -1,12 +1,17 @@
 """Staff sign-in throttling: password guesses against /admin/login/ (and Wagtail's private-page
-sign-in, which checks the same passwords) are limited per client network and per username.
+sign-in, which checks the same passwords) are limited per client network and per (username,
+network).
 
 Rules owned here: a POST to a sign-in path counts one attempt against the client's network
 (IPv4 /24, IPv6 /64, so an attacker cannot rotate through neighbouring addresses) and one
-against the username typed; past SIGN_IN_RATE_LIMIT_NETWORK or SIGN_IN_RATE_LIMIT_USERNAME the
-answer is 429 without checking the password. A guesser therefore gets at most
-min(network limit, username limit) tries per hour on one account from one network, and the
-username limit bounds a distributed attack on one account.
+against the username typed *from that network*; past SIGN_IN_RATE_LIMIT_NETWORK or
+SIGN_IN_RATE_LIMIT_USERNAME the answer is 429 without checking the password. A guesser
+therefore gets at most min(network limit, username limit) tries per hour on one account from
+one network.
+Why never per account alone (as before): a per-username limit is one that anybody can use up —
+ten wrong passwords from anywhere locked the office out of its own back office for an hour. A
+distributed guesser gets the username limit once per network it holds; behind the password,
+production requires two-factor sign-in for staff (STAFF_2FA_REQUIRED), which no guess passes.
 
 Why keyed hashes: the rate-limit store (the cache) never holds a raw address or username; the
 keys are built by portal.core.ratelimit (truncated HMACs under a rotating secret kept only in
@@ -18,7 +23,8 @@ from django.http import HttpResponse
 from django.utils.html import escape
 from django_ratelimit.core import get_usage
 
-from .ratelimit import keyed, network_key
+from .netaddr import client_address
+from .ratelimit import client_network, keyed, network_key
 
 SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
 MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
@@ -31,7 +37,8 @@ def _usage(request, *, group: str, key: str, rate: str):
 
 
 def sign_in_limited(request) -> bool:
-    """Count one attempt; True when the network or the username has used up its allowance."""
+    """Count one attempt; True when the network, or the username from this network, has used
+    up its allowance."""
     username = (request.POST.get("username") or "").strip().lower()[:150]
     by_network = _usage(
         request,
@@ -39,10 +46,11 @@ def sign_in_limited(request) -> bool:
         key=network_key(request),
         rate=settings.SIGN_IN_RATE_LIMIT_NETWORK,
     )
+    network = client_network(client_address(request))
     by_user = _usage(
         request,
         group="sign-in.username",
-        key=keyed("user", username),
+        key=keyed("user", f"{username}|{network}"),
         rate=settings.SIGN_IN_RATE_LIMIT_USERNAME,
     )
     return any(u and u["should_limit"] for u in (by_network, by_user))

@@ -135,7 +135,7 @@ SEARCH_ES_TIMEOUT = _int("SEARCH_ES_TIMEOUT", 5)
 SEARCH_ES_RETRY_SECONDS = _int("SEARCH_ES_RETRY_SECONDS", 30)
 
 # staff sign-in throttling (portal/core/throttle.py): attempts per client network (/24, /64) and per
-# username, whichever runs out first
+# username from that network (never per username alone), whichever runs out first
 SIGN_IN_RATE_LIMIT_NETWORK = os.environ.get("SIGN_IN_RATE_LIMIT_NETWORK", "30/h")
 SIGN_IN_RATE_LIMIT_USERNAME = os.environ.get("SIGN_IN_RATE_LIMIT_USERNAME", "10/h")
 
