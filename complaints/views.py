@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from portal.accounts.guards import Role, role_required
+from portal.core import formlimits
 from portal.core.files import private_file_response
 from portal.core.netaddr import client_address
 from portal.core.ratelimit import client_bucket, client_key
@@ -72,15 +73,26 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
+def _form_checked(request, form, setting: str, group: str) -> bool:
+    """Check a captcha form under the client's limits (portal.core.formlimits): refused before
+    anything is checked when a limit is used up; otherwise counted once checked."""
+    rate = getattr(settings, setting)  # read at request time: tunable without a code change
+    if formlimits.form_refused(request, group=group, rate=rate):
+        form.add_error(None, _(ERR_RATE))
+        return False
+    valid = form.is_valid()
+    if formlimits.form_counted(request, form=form, group=group, rate=rate):
+        form.add_error(None, _(ERR_RATE))
+        return False
+    return valid
+
+
 @never_cache
-@_post_rate_limited("COMPLAINT_RATE_LIMIT", "complaint-new")
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            form.add_error(None, _(ERR_RATE))
-        elif form.is_valid():
+        if _form_checked(request, form, "COMPLAINT_RATE_LIMIT", "complaint-new"):
             d = form.cleaned_data
             try:
                 case, receipt = intake.case_submit(
@@ -335,14 +347,11 @@ def attachment_response(att):
 
 
 @never_cache
-@_post_rate_limited("RECOVER_RATE_LIMIT", "complaint-recover")
 @require_http_methods(["GET", "POST"])
 def recover(request):
     form = RecoverForm(request.POST or None)
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            form.add_error(None, _(ERR_RATE))
-        elif form.is_valid():
+        if _form_checked(request, form, "RECOVER_RATE_LIMIT", "complaint-recover"):
             receipts.receipt_recover_request(
                 number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
             )

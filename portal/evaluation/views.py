@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cms.models import OfficialPage, Unit
+from portal.core import formlimits
 from portal.core.netaddr import client_address
 from portal.core.ratelimit import client_key
 
@@ -78,9 +79,14 @@ def _voter_limited(request, voter) -> bool:
 
 def _submit(request, *, official, form, channel, **extra):
     """Shared path of web, QR and ticket ratings. Returns (rating or None, refusal message)."""
-    if _client_limited(request):
+    # counted once the captcha passed (portal.core.formlimits); junk spends nothing
+    rate = settings.RATING_RATE_LIMIT
+    if formlimits.form_refused(request, group="evaluation.rate.client", rate=rate):
         return None, services.MSG_TOO_MANY
-    if not form.is_valid():
+    valid = form.is_valid()
+    if formlimits.form_counted(request, form=form, group="evaluation.rate.client", rate=rate):
+        return None, services.MSG_TOO_MANY
+    if not valid:
         return None, None
     data = form.rating_data()
     verified_phone = ""

@@ -61,6 +61,9 @@ GOOD_RATING_CALLBACK_SAMPLE = _float("GOOD_RATING_CALLBACK_SAMPLE", 0.05)
 RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH = _int("RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH", 1)
 RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "20/h")
 COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "10/h")
+# the complaint, rating and recovery limits count only POSTs whose captcha passed; failed
+# captchas count here instead, per client across those forms (portal/core/formlimits.py)
+CAPTCHA_FAILURE_RATE_LIMIT = os.environ.get("CAPTCHA_FAILURE_RATE_LIMIT", "30/h")
 PHONE_VERIFICATION = os.environ.get("PHONE_VERIFICATION", "0") == "1"
 
 # Complaints: attachments, receipt codes, deadlines (5 or 15 working days are both in use)
