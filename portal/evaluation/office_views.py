@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
 from portal.accounts.guards import Role, holds, role_required, unit_object_or_404, unit_scope
+from portal.core.text import id_or_none
 
 from . import selectors, services, unit_ratings
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
@@ -256,7 +257,8 @@ def tickets(request):
     if request.method == "POST":
         official = None
         if request.POST.get("official"):
-            official = get_object_or_404(officials, pk=request.POST["official"])
+            # junk (abc, ², 20 digits) is an unknown official: 404, as another unit's
+            official = get_object_or_404(officials, pk=id_or_none(request.POST["official"]))
         if official is None and not holds(user, Role.DEPARTMENT):
             messages.error(request, "请选择测评对象 (choose an official)")
         else:
