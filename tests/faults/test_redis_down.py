@@ -316,21 +316,25 @@ def test_the_cache_is_used_again_when_redis_is_back(
         _clear_redis(prefix)
 
 
-def test_a_hanging_redis_does_not_hold_every_request(world, cache_at, switch):
+def test_a_hanging_redis_does_not_hold_every_request(world, cache_at, switch, capsys):
     """A host that accepts and never answers: a request waits the short read timeout at most
     once per retry interval, not on every cache call."""
     cache_at(switch.url())
     browser = client()
-    assert browser.get("/").status_code == 200
+    timeout = cache._cache._pool_options.get("socket_timeout") if hasattr(cache, "_cache") else 0
+    assert timeout and timeout <= 1, "CACHES sets a short socket timeout"
     switch.hang()
-    started = time.monotonic()
+    tried, started = switch.accepted, time.monotonic()
     for _ in range(3):
         for url in _public_urls(world):
             assert browser.get(url).status_code == 200, url
     elapsed = time.monotonic() - started
-    timeout = cache._cache._pool_options.get("socket_timeout") if hasattr(cache, "_cache") else 0
-    assert timeout and timeout <= 1, "CACHES sets a short socket timeout"
-    assert elapsed < 12 * 0.2 + 3 * timeout, elapsed
+    # dozens of cache calls, but Redis is tried again only once per retry interval (5 s)
+    attempts = switch.accepted - tried
+    assert 1 <= attempts <= 2 + elapsed / 5, (attempts, elapsed)
+    assert elapsed < 12 + 2 * timeout, elapsed
+    with capsys.disabled():
+        print(f"\n[faults] hanging Redis: 12 pages in {elapsed:.2f}s, {attempts} connection tried")
 
 
 def test_metrics_show_the_cache_unreachable_in_this_process(world, cache_at):
