@@ -28,6 +28,7 @@ def metrics_view(request):
         [
             *metrics.request_lines(),
             *metrics.dependency_lines(CHECKS),
+            *metrics.cache_lines(),
             *metrics.queue_lines(),
             *metrics.heartbeat_lines(HEARTBEAT_KEY),
             *metrics.row_lines(COUNTED_MODELS),

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from .cache import cache_circuits
 from .netaddr import came_through_proxy, client_address, in_networks
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -159,6 +160,41 @@ def dependency_lines(checks: dict) -> list[str]:
         except Exception:
             ok = False
         out.append(_line("portal_dependency_up", int(ok), {"dependency": name}))
+    return out
+
+
+def cache_lines() -> list[str]:
+    """This process's view of each Redis cache (portal.core.cache.ResilientRedisCache): whether
+    it is reachable, outages seen and operations served from process memory instead. Kept in
+    the process, not in the cache: while Redis is down the cache cannot count its own absence."""
+    circuits = cache_circuits()
+    if not circuits:
+        return []
+    out = [
+        "# HELP portal_cache_reachable 0 while this process serves the cache from its memory.",
+        "# TYPE portal_cache_reachable gauge",
+        *(
+            _line("portal_cache_reachable", int(not c["down"]), {"cache": c["where"]})
+            for c in circuits
+        ),
+        "# HELP portal_cache_outages_total Cache outages this process has seen.",
+        "# TYPE portal_cache_outages_total counter",
+        *(
+            _line("portal_cache_outages_total", c["outages"], {"cache": c["where"]})
+            for c in circuits
+        ),
+        "# HELP portal_cache_fallback_operations_total Cache operations served from process "
+        "memory because Redis was unreachable.",
+        "# TYPE portal_cache_fallback_operations_total counter",
+    ]
+    out += [
+        _line(
+            "portal_cache_fallback_operations_total",
+            c["fallback_operations"],
+            {"cache": c["where"]},
+        )
+        for c in circuits
+    ]
     return out
 
 

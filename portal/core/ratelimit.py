@@ -21,7 +21,14 @@ each rotation every counter starts again, so a client gets at most twice a limit
 rotation (as with the daily keys before), and a phone code or lock-out that straddles a
 rotation is forgotten (a new code is asked for). The cache role is never persisted
 (deploy/compose.yaml) and counters expire at coarse times (portal.core.cache).
-When the cache is down the process uses its own secret for the period (limits fall back).
+When the cache is down (Redis unreachable) the limits fall back to process memory, never to
+the database: production's backend (portal.core.cache.ResilientRedisCache) serves every
+operation from a local store of the process meanwhile, so the secret and the counters are drawn
+and counted there. A database fallback would write these linkable keys and their windows into
+the persisted, backed-up database, which is what the cache-only secret exists to avoid. The
+price: each gunicorn worker counts on its own, so with N workers a client gets up to N times a
+limit during the outage. Should even that fail (another backend raising), the process uses its
+own secret for the period below and the request goes on.
 """
 
 import hashlib

@@ -16,12 +16,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.services import roundtrip
 from portal.core import crypto
+from portal.core.cache import cache_degraded
 from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
 from portal.core.ratelimit import keyed
@@ -58,6 +60,9 @@ MSG_PHONE_CODE_BURNED = (
     "验证码错误次数过多，已失效，请重新获取 "
     "(too many wrong SMS codes: the code is void, request a new one)"
 )
+# while the cache is down each web process keeps its own codes (portal.core.cache), so a code
+# would mostly reach another process than the one checking it: no SMS is sent then
+MSG_PHONE_CODE_UNAVAILABLE = _("短信验证暂时无法使用，请稍后再试")
 MSG_PHONE = "请填写正确的手机号 (enter a valid mobile number)"
 MSG_NAMED = "实名评价需填写姓名和手机号 (name and mobile are required for a named rating)"
 
@@ -90,6 +95,8 @@ def phone_code_send(*, phone: str) -> None:
     """Send a 6-digit one-time code by SMS; kept in the cache under a keyed hash of the phone."""
     if not is_mobile(phone):
         _refuse(MSG_PHONE, "phone")
+    if cache_degraded(cache):
+        _refuse(MSG_PHONE_CODE_UNAVAILABLE, "phone_code_unavailable")
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
     cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses

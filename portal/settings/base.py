@@ -136,11 +136,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, rate-limit store ----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # Redis down is not an outage: the backend serves from process memory meanwhile and tries
+    # Redis again every RETRY_SECONDS; short timeouts so a request waits at most that once
+    # (portal.core.cache)
     CACHES = {
         "default": {
-            "BACKEND": "portal.core.cache.PrivateRedisCache",
+            "BACKEND": "portal.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "RETRY_SECONDS": 5,
+            },
         }
     }
 else:
