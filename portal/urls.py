@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import twofactor
+from portal.core.origin import same_origin_only
 
 from . import health, metrics_view
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the switch sits in every (cached) page: a same-origin check instead of a per-visitor token
+    path("i18n/setlang/", same_origin_only(set_language), name="set_language"),
     path("captcha/", include("captcha.urls")),
     path("metrics", metrics_view.metrics_view, name="metrics"),
     path("admin/2fa/", include(twofactor)),  # before the admin: staff TOTP sign-in

@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from cms.models import OfficialPage, Unit
 from portal.core import formlimits
 from portal.core.netaddr import client_address
+from portal.core.origin import same_origin_only
 from portal.core.ratelimit import client_key
 
 from . import selectors, services
@@ -136,6 +137,7 @@ def _send_code(request, form):
     return MSG_CODE_SENT, True
 
 
+@same_origin_only  # the form sits on a cached page: no per-visitor CSRF token
 @require_POST
 def rate(request, official_id):
     """The profile form posts here; a refusal re-renders the profile with what was typed."""
@@ -161,10 +163,13 @@ def rate(request, official_id):
 def profile_context(*, request, page) -> dict:
     """cms' official profile (hook official_profile_context): form and public aggregates."""
     official = page
-    form = getattr(request, "_evaluation_form", None) or RatingForm()
+    form = getattr(request, "_evaluation_form", None)
     return {
         "rating_block_template": "evaluation/_profile_block.html",
-        "rating_form": form,
+        "rating_form": form or RatingForm(),
+        # the page is shared (portal.core.pagecache): no challenge row per view; a refused
+        # POST re-renders it with a real challenge
+        "lazy_captcha": form is None,
         "rating_action": reverse("evaluation:rate", args=[official.pk]),
         "rating_notice": getattr(request, "_evaluation_notice", None),
         "rating_aggregates": selectors.official_aggregates_cached(official_id=official.pk),

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "portal.middleware.BackOfficeNoStoreMiddleware",  # no-store on staff answers (issue 14)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # anonymous public GETs from the cache, before session, user and database are read
+    "portal.core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.core.throttle.SignInThrottleMiddleware",  # staff password guesses per network/username
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +164,34 @@ RATELIMIT_CACHE_PREFIX = "rl:"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # django-ratelimit's "ip" key goes through the same function
 RATELIMIT_IP_META_KEY = "portal.core.netaddr.client_address"
+
+# the public page cache (portal/core/pagecache.py): never these paths (back office, forms,
+# APIs, files, health); the areas beyond "public" a path reads; a bound on staleness should a
+# write bypass the version signals (portal/reporting/signals.py)
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_EXCLUDE = (
+    "/admin/",
+    "/office/",
+    "/dept/",
+    "/complaints/",
+    "/captcha/",
+    "/rate/",
+    "/qr/",
+    "/ticket/",
+    "/kiosk/",
+    "/open311/",
+    "/i18n/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/private-media/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/_util/",
+)
+PAGE_CACHE_VERSIONS = {"/stats/": ["stats"]}
 
 # --- celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")

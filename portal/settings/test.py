@@ -19,3 +19,9 @@ if not env("REDIS_URL"):
 # Tests run tasks eagerly; tests that need the real broker start a worker and switch this off
 # for themselves (tests/conftest.py: celery_worker fixture).
 CELERY_TASK_ALWAYS_EAGER = True
+
+# The public page cache is on in production (and in the smoke and nginx stacks, which run the
+# production settings). Here it is off by default, because many tests change data with update()
+# or override_settings and then read a page, which no version signal sees; and query-count
+# tests would count a cache hit. tests/portal/core/test_pagecache.py turns it on for itself.
+PAGE_CACHE_ENABLED = False

@@ -48,10 +48,47 @@
     });
   }
 
+  // The profile page is shared by every visitor (cached), so it carries no captcha challenge:
+  // one is fetched when the person starts rating, and "换一张" fetches another.
+  function setupLazyCaptcha(form) {
+    var box = form.querySelector("[data-captcha-lazy]");
+    if (!box) return;
+    var key = box.querySelector("input[name=captcha_0]");
+    var image = box.querySelector("[data-captcha-image]");
+    var refresh = box.querySelector("[data-captcha-refresh]");
+    var help = box.querySelector("[data-captcha-help]");
+    var loaded = false;
+    function load() {
+      loaded = true;
+      var request = new XMLHttpRequest();
+      request.open("GET", box.getAttribute("data-captcha-url"));
+      request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      request.onload = function () {
+        if (request.status !== 200) { loaded = false; return; }
+        var data = JSON.parse(request.responseText);
+        key.value = data.key;
+        var img = document.createElement("img");
+        img.src = data.image_url;
+        img.alt = help ? help.getAttribute("data-alt") || "" : "";
+        img.className = "captcha";
+        image.textContent = "";
+        image.appendChild(img);
+        if (refresh) refresh.hidden = false;
+        if (help) help.hidden = true;
+      };
+      request.onerror = function () { loaded = false; };
+      request.send();
+    }
+    form.addEventListener("focusin", function () { if (!loaded) load(); });
+    form.addEventListener("change", function () { if (!loaded) load(); });
+    if (refresh) refresh.addEventListener("click", load);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-rating-form]").forEach(function (form) {
       setupNamed(form);
       setupGeo(form);
+      setupLazyCaptcha(form);
     });
   });
 })();

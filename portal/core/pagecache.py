@@ -1,0 +1,128 @@
+"""The public page cache: anonymous GETs of public pages answered from the cache, correct
+because every write that changes what they show bumps a version they are stored under.
+
+Rules owned here:
+- Only a request that carries nothing of a person is served or stored: GET, no session or
+  messages cookie, no Authorization header, a query string of at most 256 characters, a path
+  outside settings.PAGE_CACHE_EXCLUDE (back office, forms, APIs, files, health).
+- Only a response that holds nothing of a person is stored: 200, not streamed, no Set-Cookie,
+  no `private`/`no-store`/`no-cache`, and no CSRF token in the body (a page that renders one
+  is per-visitor and is never stored, so a new per-person page cannot leak by accident).
+- The key is (language, host, local date, full path): one copy per language; the date rolls
+  day-level public figures (closed days only, issue 14) over at midnight without a bump.
+- Each entry is stored with the versions of the areas its path reads
+  (settings.PAGE_CACHE_VERSIONS: "public" for everything, plus e.g. "stats" for /stats/) and
+  served only while they are unchanged: a write bumps the version after commit
+  (version_bump; who bumps what is wired in portal.reporting.signals), so the next request
+  renders afresh. Entries also expire after PAGE_CACHE_SECONDS, a bound should a write ever
+  bypass the signals (a raw UPDATE). Versions are random tokens created when absent, so an
+  evicted version never comes back to a value that old entries were stored under.
+- One cache round trip per request: the entry and its versions in one get_many.
+- The cache down (portal.core.cache falls back to process memory) only makes this per process.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils import timezone
+
+VERSION_PREFIX = "pagever:"
+UNCACHEABLE = ("private", "no-store", "no-cache")
+MAX_QUERY = 256
+PERSON_COOKIES = ("messages",)
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _version_key(name: str) -> str:
+    return VERSION_PREFIX + name
+
+
+def version_bump(*names: str) -> None:
+    """New versions for `names`: every page stored under an old one is ignored from now on."""
+    _cache().set_many({_version_key(n): uuid.uuid4().hex for n in names}, None)
+
+
+def _versions_for(path: str) -> list[str]:
+    names = ["public"]
+    for prefix, extra in getattr(settings, "PAGE_CACHE_VERSIONS", {}).items():
+        if path.startswith(prefix):
+            names += [n for n in extra if n not in names]
+    return names
+
+
+def _person(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or any(name in cookies for name in PERSON_COOKIES)
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _key(request) -> str | None:
+    if request.method != "GET" or not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return None
+    path = request.path
+    if path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE)) or _person(request):
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY:
+        return None
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost: let the normal path answer it
+        return None
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    digest = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:32]
+    return f"page:{language}:{host}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in UNCACHEABLE):
+        return False
+    return b"csrfmiddlewaretoken" not in response.content
+
+
+class PublicPageCacheMiddleware:
+    """After LocaleMiddleware (the key has the language), before everything that reads the
+    session, the user or the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        names = _versions_for(request.path)
+        version_keys = [_version_key(n) for n in names]
+        cache = _cache()
+        found = cache.get_many([key, *version_keys])
+        missing = [k for k in version_keys if k not in found]
+        if missing:  # first use (or evicted): a fresh random token, never an old value
+            for k in missing:
+                cache.add(k, uuid.uuid4().hex, None)
+            found.update(cache.get_many(missing))
+        versions = tuple(found.get(k, "") for k in version_keys)
+        entry = found.get(key)
+        if entry and entry[0] == versions:
+            _, status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _storable(response):
+            headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
+            entry = (versions, response.status_code, headers, response.content)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
