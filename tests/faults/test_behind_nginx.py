@@ -19,6 +19,7 @@ Redis; runs in the PostgreSQL half of `make test` like the serve-prod smoke stac
 """
 
 import importlib.util
+import ipaddress
 import os
 import re
 import secrets
@@ -41,8 +42,6 @@ from tests.deploy.conftest import (
     pg_reachable,
     redis_reachable,
 )
-
-pytestmark = pytest.mark.postgres
 
 _spec = importlib.util.spec_from_file_location("nginx_front", ROOT / "bench" / "nginx_front.py")
 nginx_front = importlib.util.module_from_spec(_spec)
@@ -258,6 +257,7 @@ def stack(make_stack):
     return make_stack(NGINX)
 
 
+@pytest.mark.postgres
 def test_two_clients_behind_nginx_get_separate_sign_in_limits(stack):
     assert _use_up(lambda user: stack.via_nginx(CLIENT_A, user)) == [200] * LIMIT
     assert stack.via_nginx(CLIENT_A, "staffa") == 429  # A has used up its network's allowance
@@ -265,6 +265,7 @@ def test_two_clients_behind_nginx_get_separate_sign_in_limits(stack):
     assert stack.via_nginx(CLIENT_B, "staffb") == 200
 
 
+@pytest.mark.postgres
 def test_a_spoofed_forwarded_for_sent_to_nginx_does_not_escape_the_clients_bucket(stack):
     spoofer, bystander = "127.0.3.4", "127.0.4.5"
     # the spoofer names a fresh address each time, and at last the exhausted A and the fresh B
@@ -281,6 +282,7 @@ def test_a_spoofed_forwarded_for_sent_to_nginx_does_not_escape_the_clients_bucke
     assert stack.via_nginx(bystander, "by", forwarded="127.0.5.6") == 200
 
 
+@pytest.mark.postgres
 def test_a_client_reaching_gunicorn_directly_cannot_choose_its_bucket(stack):
     locked, direct = "127.0.6.7", "127.0.7.8"
     _use_up(lambda user: stack.via_nginx(locked, user))
@@ -296,6 +298,7 @@ def test_a_client_reaching_gunicorn_directly_cannot_choose_its_bucket(stack):
     assert stack.direct(direct, "d-next", forwarded="127.0.8.9") == 429
 
 
+@pytest.mark.postgres
 def test_without_trusted_proxies_every_client_behind_nginx_shares_one_bucket(make_stack):
     # what TRUSTED_PROXIES prevents (and what the tests above fail with when it is unset):
     # gunicorn sees nginx's address for everyone, so A's attempts lock B out too
@@ -304,6 +307,7 @@ def test_without_trusted_proxies_every_client_behind_nginx_shares_one_bucket(mak
     assert shared.via_nginx(CLIENT_B, "staffb") == 429
 
 
+@pytest.mark.postgres
 def test_a_trust_list_covering_clients_still_gives_a_spoofer_no_fresh_bucket(make_stack):
     # A trust list wider than nginx (a private-range default such as 10.0.0.0/8 also covers
     # intranet users) must not let such a client choose its bucket: nginx writes only the
@@ -315,3 +319,16 @@ def test_a_trust_list_covering_clients_still_gives_a_spoofer_no_fresh_bucket(mak
         broad.via_nginx(spoofer, f"s{n}", forwarded=f"198.51.{n}.7") for n in range(LIMIT + 2)
     ]
     assert statuses[-1] == 429
+
+
+def test_compose_trusts_nginx_s_fixed_address_only():
+    # the live tests above hold for TRUSTED_PROXIES = nginx's address; compose must set exactly
+    # that, whatever deploy/.env (a copy of env.example: the host's 127.0.0.1) says
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    nginx = compose["services"]["nginx"]["networks"]["default"]["ipv4_address"]
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(nginx) in ipaddress.ip_network(subnet)
+    for name in ("web", "worker", "beat", "migrate"):
+        assert compose["services"][name]["environment"]["TRUSTED_PROXIES"] == nginx
