@@ -30,8 +30,11 @@ test: venv browser-deps
 	bash scripts/test.sh
 
 # Debian packages the tests use: Chromium for browser tests (Playwright cannot download
-# browsers here), an embeddable CJK font for PDFs, poppler to render PDFs to images.
-SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils
+# browsers here), an embeddable CJK font for PDFs, poppler to render PDFs to images, nginx-light
+# to run the real deploy/nginx.conf in front of gunicorn (tests/faults/test_behind_nginx.py,
+# bench/load_bench.py --through-nginx; each starts its own unprivileged nginx on free ports,
+# never the system service).
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils nginx-light
 browser-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -2,25 +2,36 @@
 
     .venv/bin/python bench/load_bench.py                  # 30 s, 16 client threads
     .venv/bin/python bench/load_bench.py --seconds 60 --threads 32
+    .venv/bin/python bench/load_bench.py --through-nginx   # production topology and limits
 
-Loopback only. Makes a fresh PostgreSQL database `portal_bench_load` (dropped at the end unless
---keep), migrates it and seeds a small demo (DEMO_UNITS=10, DEMO_OFFICIALS=100), then starts
-gunicorn (2 workers, production settings, deploy/gunicorn.conf.py) and one Celery worker on a
-queue of its own, with Redis database 12 as cache, rate-limit store and broker. The bench server
-alone runs with CAPTCHA_TEST_MODE=1 and rate limits raised, so every request is real work.
+Loopback only. Makes a fresh PostgreSQL database `portal_bench_load` (BENCH_DB; dropped at the
+end unless --keep), migrates it and seeds a small demo (DEMO_UNITS=10, DEMO_OFFICIALS=100), then
+starts gunicorn (2 workers, production settings, deploy/gunicorn.conf.py) and one Celery worker
+on a queue of its own, with Redis database 12 (BENCH_REDIS_URL; flushed) as cache, rate-limit
+store and broker. The bench server alone runs with CAPTCHA_TEST_MODE=1 and (bare) rate limits
+raised, so every request is real work.
 
 Client threads (stdlib http.client, keep-alive) pick at random:
   profile    GET  /officials/<slug>/                                  45 %
   search     GET  /search/?q=<word> or /results/?q=<word>             20 %
   rating     POST /rate/<id>/  (new device each time = a new voter)   20 %
   complaint  POST /complaints/new/                                    15 %
-and the script prints requests/s, p50/p95/p99 per kind, errors per kind; then it checks that
-every accepted rating (302) and complaint (201, its tracking number read from the receipt) is
-in the database exactly once.
+and the script prints requests/s, p50/p95/p99, errors and rate-limit refusals per kind; then it
+checks that every accepted rating (302) and complaint (201, its tracking number read from the
+receipt) is in the database exactly once. "Limited" counts answers refused for the rate limit
+(429, or the form again with 400 and the "too frequent" message), apart from errors.
+
+--through-nginx puts the real deploy/nginx.conf (TLS, proxy headers; bench/nginx_front.py) in
+front of gunicorn, which trusts nginx's address only (TRUSTED_PROXIES=127.0.0.1), and gives
+each client thread an address of its own (127.1.x.y: the socket is bound to it, so nginx writes
+it into X-Forwarded-For). The rate limits are then production's (raised again with
+--raised-limits): a thread that files more than COMPLAINT_RATE_LIMIT complaints an hour gets
+refused, as one citizen would, and the other threads are not.
 """
 
 import argparse
 import http.client
+import ipaddress
 import os
 import random
 import re
@@ -35,13 +46,17 @@ import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
+import nginx_front  # bench/nginx_front.py (this script's directory is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
-DB_NAME = "portal_bench_load"
+DB_NAME = os.environ.get("BENCH_DB", "portal_bench_load")
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")  # flushed
 QUEUE = "bench-load"
 WORDS = ["窗口", "办事", "效率", "态度", "推诿", "排队", "审批", "服务"]
+# the forms answer a client over its limit with the form again (400) and this message
+RATE_REFUSAL = "过于频繁".encode()
 MIX = [("profile", 45), ("search", 20), ("rating", 20), ("complaint", 15)]
 
 
@@ -50,6 +65,17 @@ def parse_args():
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--threads", type=int, default=16)
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument(
+        "--through-nginx",
+        action="store_true",
+        help="deploy/nginx.conf in front, one client address per thread, production limits",
+    )
+    p.add_argument("--raised-limits", action="store_true", help="with --through-nginx")
+    p.add_argument(
+        "--trusted-proxies",
+        default="127.0.0.1",
+        help="gunicorn's TRUSTED_PROXIES (default nginx's address; '' shows one shared bucket)",
+    )
     return p.parse_args()
 
 
@@ -59,7 +85,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(port: int) -> dict:
+def server_env(port: int, *, limits=False, origin="", trusted="127.0.0.1") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
@@ -77,10 +103,8 @@ def server_env(port: int) -> dict:
         SECURE_SSL_REDIRECT="0",
         STAFF_2FA_REQUIRED="0",
         CAPTCHA_TEST_MODE="1",
-        RATING_RATE_LIMIT="100000000/h",
-        RATING_VOTER_RATE_LIMIT="100000000/h",
-        COMPLAINT_RATE_LIMIT="100000000/h",
-        TRACK_RATE_LIMIT="100000000/h",
+        TRUSTED_PROXIES=trusted,  # nginx, when in front; a bare client sends no header
+        CSRF_TRUSTED_ORIGINS=origin,
         CONN_MAX_AGE="600",
         WEB_CONCURRENCY="2",
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -90,6 +114,9 @@ def server_env(port: int) -> dict:
         DEMO_MONITORS="5",
         PYTHONPATH=str(ROOT),
     )
+    if not limits:
+        for name in ("RATING", "RATING_VOTER", "COMPLAINT", "TRACK"):
+            env[f"{name}_RATE_LIMIT"] = "100000000/h"
     return env
 
 
@@ -113,12 +140,30 @@ def redis_flush():
 # --- the client side -------------------------------------------------------------------------
 
 
+class Target:
+    """Where the clients connect: gunicorn itself, or nginx's https server in front of it."""
+
+    def __init__(self, port, tls=False):
+        self.port, self.tls = port, tls
+        self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+
+    def connect(self, source):
+        return nginx_front.connection(self.port, source=source, tls=self.tls)
+
+
+def client_address(index: int, target: Target) -> str:
+    """Thread `index`'s own address behind nginx (127.1.0.0/16); bare: every thread 127.0.0.1."""
+    if not target.tls:
+        return "127.0.0.1"
+    return str(ipaddress.ip_address("127.1.0.2") + index)
+
+
 class Visitor:
     """One keep-alive connection with its own CSRF cookie (no device cookie: a new voter)."""
 
-    def __init__(self, port):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def __init__(self, target, source="127.0.0.1"):
+        self.target, self.source = target, source
+        self.conn = target.connect(source)
         self.csrf = ""
 
     def request(self, method, path, body=None):
@@ -128,14 +173,14 @@ class Visitor:
         if body is not None:
             body = urllib.parse.urlencode({**body, "csrfmiddlewaretoken": self.csrf})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+            headers["Referer"] = f"{self.target.origin}{path}"
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException):
             self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conn = self.target.connect(self.source)
             raise
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("csrftoken="):
@@ -143,8 +188,8 @@ class Visitor:
         return response.status, data
 
 
-def warm_up(port):
-    v = Visitor(port)
+def warm_up(target):
+    v = Visitor(target)
     status, html = v.request("GET", "/officials/")
     assert status == 200, f"/officials/ answered {status}"
     slugs = sorted(set(re.findall(r'href="(/officials/[^/"?#]+/)"', html.decode())))
@@ -163,17 +208,18 @@ def warm_up(port):
     return targets, categories, sorted(levels)
 
 
-def drive(port, seconds, threads, targets, categories, levels):
+def drive(target, seconds, threads, targets, categories, levels):
     results = defaultdict(list)  # kind -> [(status, seconds)]
     accepted = {"rating": 0, "complaint_numbers": []}
     errors = defaultdict(int)
+    limited = defaultdict(int)  # a client over its rate limit (production limits only)
     lock = threading.Lock()
     kinds = [k for k, w in MIX for _ in range(w)]
     stop_at = time.monotonic() + seconds
 
     def worker(seed):
         rnd = random.Random(seed)
-        v = Visitor(port)
+        v = Visitor(target, client_address(seed, target))
         try:
             v.request("GET", "/complaints/new/")  # a CSRF cookie
         except OSError:
@@ -224,7 +270,9 @@ def drive(port, seconds, threads, targets, categories, levels):
             ok = {"profile": (200,), "search": (200,), "rating": (302,), "complaint": (201,)}[kind]
             with lock:
                 results[kind].append((status, elapsed))
-                if status not in ok:
+                if status == 429 or (status == 400 and RATE_REFUSAL in body):
+                    limited[kind] += 1
+                elif status not in ok:
                     errors[(kind, status)] += 1
                 elif kind == "rating":
                     accepted["rating"] += 1
@@ -238,7 +286,7 @@ def drive(port, seconds, threads, targets, categories, levels):
         t.start()
     for t in pool:
         t.join(seconds + 60)
-    return results, accepted, errors, time.monotonic() - started
+    return results, accepted, errors, limited, time.monotonic() - started
 
 
 def pct(values, p):
@@ -248,19 +296,22 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def report(results, errors, wall):
+def report(results, errors, limited, wall):
     total = sum(len(v) for v in results.values())
     print(
         f"\n{total} requests in {wall:.1f} s = {total / wall:.0f} req/s "
-        f"(errors: {sum(errors.values())})"
+        f"(errors: {sum(errors.values())}, rate-limited: {sum(limited.values())})"
     )
-    print(f"{'kind':<10}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(
+        f"{'kind':<10}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'limited':>8}"
+    )
     for kind, _ in MIX:
         times = [t * 1000 for _, t in results[kind]]
         n_err = sum(c for (k, _), c in errors.items() if k == kind)
         print(
             f"{kind:<10}{len(times):>7}{len(times) / wall:>8.0f}{pct(times, 50):>9.0f}"
-            f"{pct(times, 95):>9.0f}{pct(times, 99):>9.0f}{n_err:>8}"
+            f"{pct(times, 95):>9.0f}{pct(times, 99):>9.0f}{n_err:>8}{limited[kind]:>8}"
         )
     for (kind, status), count in sorted(errors.items()):
         print(f"  error {kind} HTTP {status or 'connection'}: {count}")
@@ -336,8 +387,15 @@ def wait_http(port, seconds=60):
 def main():
     args = parse_args()
     port = free_port()
-    env = server_env(port)
+    nginx_port = free_port() if args.through_nginx else 0
+    env = server_env(
+        port,
+        limits=args.through_nginx and not args.raised_limits,
+        origin=f"https://127.0.0.1:{nginx_port}" if nginx_port else "",
+        trusted=args.trusted_proxies,
+    )
     procs = []
+    nginx = None
     ok = False
     try:
         print(f"database {DB_NAME}: create, migrate, seed (10 units, 100 officials)", flush=True)
@@ -393,20 +451,32 @@ def main():
             )
         )
         wait_http(port)
-        targets, categories, levels = warm_up(port)
+        target = Target(port)
+        front = "bare gunicorn, one client address, limits raised"
+        if args.through_nginx:
+            nginx = nginx_front.Nginx(port, https_port=nginx_port)
+            target = Target(nginx_port, tls=True)
+            front = (
+                "through nginx (https), one address per thread, "
+                + ("limits raised" if args.raised_limits else "production limits")
+                + f", TRUSTED_PROXIES={args.trusted_proxies!r}"
+            )
+        targets, categories, levels = warm_up(target)
         before = counts()
         print(
-            f"gunicorn :{port} (2 workers) + celery worker; {len(targets)} profiles; "
+            f"gunicorn :{port} (2 workers) + celery worker; {front}; {len(targets)} profiles; "
             f"{args.threads} threads for {args.seconds:.0f} s",
             flush=True,
         )
-        results, accepted, errors, wall = drive(
-            port, args.seconds, args.threads, targets, categories, levels
+        results, accepted, errors, limited, wall = drive(
+            target, args.seconds, args.threads, targets, categories, levels
         )
-        report(results, errors, wall)
+        report(results, errors, limited, wall)
         time.sleep(1)
         ok = verify(before, accepted, env)
     finally:
+        if nginx:
+            nginx.stop()
         for p in procs:
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGTERM)

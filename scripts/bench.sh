@@ -14,3 +14,10 @@ echo "=== ratings: rating POSTs vs a bare one-INSERT view ==="; $PY bench/rating
 echo "=== warnings and ranking at Wuhan scale vs bare GROUP BY ==="; $PY bench/warnings_bench.py
 echo "=== search p50/p95 vs bare SQL ==="; $PY bench/search_bench.py --n "$SEARCH_N"
 echo "=== load: views, ratings, complaints, searches at once ==="; $PY bench/load_bench.py --seconds "$LOAD_SECONDS"
+# the same load through the deployed nginx.conf, one address per client, production rate limits
+if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  echo "=== load through nginx (TLS, X-Forwarded-For, production limits) ==="
+  $PY bench/load_bench.py --seconds "$LOAD_SECONDS" --through-nginx
+else
+  echo "=== load through nginx: skipped, nginx not installed (apt-get install nginx-light) ==="
+fi
