@@ -151,3 +151,8 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REFUSED = "refused", "不批准"
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
