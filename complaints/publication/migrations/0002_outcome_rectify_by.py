@@ -3,10 +3,21 @@
 from django.db import migrations, models
 
 
+def backfill(apps, schema_editor):
+    """Outcomes published before the field existed take the case's rectification deadline."""
+    PublishedOutcome = apps.get_model("publication", "PublishedOutcome")
+    for outcome in PublishedOutcome.objects.filter(case__rectify_by__isnull=False).select_related(
+        "case"
+    ):
+        outcome.rectify_by = outcome.case.rectify_by
+        outcome.save(update_fields=["rectify_by"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('publication', '0001_initial'),
+        ('complaints', '0005_rectification_follow_up'),
     ]
 
     operations = [
@@ -15,4 +26,5 @@ class Migration(migrations.Migration):
             name='rectify_by',
             field=models.DateField(blank=True, null=True, verbose_name='整改期限'),
         ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
