@@ -210,3 +210,16 @@ def test_the_office_edits_the_calendar_in_the_admin_and_the_editor_cannot(
     assert client.post(f"/admin/holidays/delete/{holiday.pk}/").status_code == 302
     assert not Holiday.objects.exists()
     assert add_working_days(date(2027, 4, 30), 1) == date(2027, 5, 3)
+
+
+def test_the_merged_calendar_is_read_once_and_again_only_after_a_change(
+    tmp_path, django_assert_num_queries
+):
+    add_working_days(date(2027, 2, 5), 1)  # reads the office's entries once
+    with django_assert_num_queries(0):
+        for day in range(1, 28):
+            add_working_days(date(2027, 2, day), 10)
+    _load(_csv(tmp_path, SPRING_2027))
+    with django_assert_num_queries(1):
+        assert add_working_days(date(2027, 2, 5), 1) == date(2027, 2, 15)
+        assert add_working_days(date(2027, 2, 19), 1) == date(2027, 2, 20)
