@@ -73,6 +73,7 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
         S.TRANSFER_REQUESTED,
         frozenset({K.DEPARTMENT}),
     ),
+    # a refused transfer goes back to the state before the request (see RESTORES below)
     A.TRANSFER_REFUSE: (frozenset({S.TRANSFER_REQUESTED}), S.ASSIGNED, frozenset({K.OFFICE})),
     # the office answers itself the cases it keeps (e.g. retaliation reports), from ACCEPTED
     A.ANSWER: (
@@ -85,6 +86,12 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
     # not satisfied at the call-back may reopen once; the case goes back to the department
     A.REOPEN: (frozenset({S.CALLBACK}), S.IN_PROGRESS, frozenset({K.OFFICE, K.COMPLAINANT})),
     A.CLOSE: (frozenset({S.CALLBACK}), S.CLOSED, frozenset({K.OFFICE})),
+}
+
+# actions whose service may lead, instead of the map's target, back to one of these states
+# (the one the case was in before: a refused transfer of a signed case stays signed)
+RESTORES: dict[str, frozenset] = {
+    A.TRANSFER_REFUSE: TRANSITIONS[A.TRANSFER_REQUEST][0],
 }
 
 # states in which the case is with a department and its deadline runs
@@ -151,3 +158,8 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REFUSED = "refused", "不批准"
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"

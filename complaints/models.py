@@ -19,6 +19,7 @@ from .choices import (
     Finding,
     HandlingAction,
     HandlingTier,
+    HolidayKind,
     MessageAuthor,
     PublicationStatus,
     SubjectKind,
@@ -56,6 +57,33 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class HolidayQuerySet(models.QuerySet):
+    def working_day_map(self) -> dict:
+        """{date: is a working day} of these entries (complaints.workdays reads it)."""
+        return {d: kind == HolidayKind.WORKDAY for d, kind in self.values_list("date", "kind")}
+
+
+class Holiday(models.Model):
+    """One day of the office's holiday calendar: a day off or a 调休 make-up working day, from
+    the State Council's notice; it overrides the chinesecalendar package (complaints.workdays)."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=HolidayKind.choices)
+    name = models.CharField("节日名称", max_length=50)
+    notice = models.CharField("依据通知", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.name}（{self.get_kind_display()}）"
 
 
 class Counter(models.Model):

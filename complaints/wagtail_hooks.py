@@ -93,3 +93,10 @@ def register_department_notices_menu_item():
         icon_name="mail",
         order=890,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_holiday_viewset():
+    from .holiday_views import holiday_viewset
+
+    return holiday_viewset

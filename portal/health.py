@@ -47,11 +47,19 @@ def _check_search():
     return api.health()
 
 
+def _check_holidays():
+    from complaints.checks import holiday_calendar_warnings
+
+    warnings = holiday_calendar_warnings()
+    return f"degraded: {warnings[0].msg}" if warnings else "ok"
+
+
 CHECKS = {
     "database": _check_database,
     "cache": _check_cache,
     "broker": _check_broker,
     "search": _check_search,
+    "holidays": _check_holidays,
 }
 
 

@@ -57,6 +57,8 @@ class PublishedOutcome(models.Model):
     handling_tier = models.CharField("问题性质", max_length=12, blank=True)
     handling_action = models.CharField("处理方式", max_length=20, blank=True)
     solved = models.BooleanField("问题是否解决", null=True, blank=True)
+    # 预警告知函: the rectification deadline the department was given
+    rectify_by = models.DateField("整改期限", null=True, blank=True)
 
     submitted_at = models.DateTimeField("投诉时间")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)

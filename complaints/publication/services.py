@@ -132,6 +132,7 @@ def outcome_publish(
         outcome.official_name = case.official.title if case.official else ""
         outcome.finding, outcome.solved = case.finding, case.solved
         outcome.handling_tier, outcome.handling_action = case.handling_tier, case.handling_action
+        outcome.rectify_by = case.rectify_by
         outcome.submitted_at, outcome.answered_at = case.submitted_at, case.answered_at
         outcome.closed_at = case.closed_at or now
         outcome.year = timezone.localdate(outcome.closed_at).year

@@ -18,6 +18,10 @@ How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部
   reply_rate       回复率          replies / netizen cases assigned to a department
   on_time_rate     按期答复率      cases answered by their deadline / cases with a deadline that
                                    are answered or already past it (open overdue ones count late)
+  closed           办结            cases closed (办结), merged duplicates excluded
+  solved           问题解决        closed cases the office recorded as solved (Case.solved): closed
+                                   is not fixed (FixMyStreet's lesson), so both are shown
+  solved_rate      解决率          solved / closed
   rectifications   整改问题        closed cases found true or partly true with measures recorded
   case_leads       案件线索        closed cases classed 违纪违规问题 (handling tier "violation")
   investigations   立案调查        closed cases with action 立案调查 or 处分 (a sanction implies one)
@@ -66,6 +70,9 @@ FIGURES = [
         "rate",
         "在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数",
     ),
+    ("closed", "办结（件）", "count", "已办结的投诉件，不含并单"),
+    ("solved", "问题解决（件）", "count", "办结时确认问题已解决的件数；办结不等于解决"),
+    ("solved_rate", "解决率", "rate", "问题解决 ÷ 办结"),
     ("rectifications", "涉及部门整改（件）", "count", "办结时核查属实或部分属实并有整改措施"),
     ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
     ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
@@ -133,6 +140,7 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         ),
         disciplined_named=Count("official", distinct=True, filter=sanction),
         disciplined_unnamed=Count("id", filter=sanction & Q(official__isnull=True)),
+        solved=Count("id", filter=closed & Q(solved=True)),
         **_case_counts(),
     )
     return {
@@ -145,6 +153,9 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         "replies": c["replies"],
         "reply_rate": _rate(c["replies"], c["netizen_assigned"]),
         "on_time_rate": _rate(c["on_time"], c["due"]),
+        "closed": c["closed"],
+        "solved": c["solved"],
+        "solved_rate": _rate(c["solved"], c["closed"]),
         "rectifications": c["rectifications"],
         "case_leads": c["case_leads"],
         "investigations": c["investigations"],

@@ -6,6 +6,9 @@ import pytest
 
 from complaints.workdays import add_working_days, is_working_day, working_days_between
 
+# the merged calendar reads the office's entries (none here: the package's calendar alone)
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     "start,n,expected",

@@ -9,5 +9,5 @@ def test_healthz_says_alive(client):
 @pytest.mark.django_db
 def test_readyz_lists_database_cache_broker_and_search(client):
     body = client.get("/readyz").json()
-    assert set(body["checks"]) == {"database", "cache", "broker", "search"}
+    assert {"database", "cache", "broker", "search"} <= set(body["checks"])
     assert body["status"] in ("ok", "degraded")

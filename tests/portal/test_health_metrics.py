@@ -15,7 +15,7 @@ def test_healthz_answers_without_touching_dependencies(client):
 
 def test_readyz_lists_every_dependency(client):
     body = client.get("/readyz").json()
-    assert set(body["checks"]) == {"database", "cache", "broker", "search"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "search", "holidays"}
     assert body["status"] in {"ok", "degraded"}
 
 

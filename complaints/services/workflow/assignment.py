@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.guards import Role, require_role
+from portal.audit.models import AuditEvent
 
 from ...choices import CaseAction, CaseState
 from ...models import AssignmentBatch, AssignmentDocument, Case
@@ -96,14 +97,31 @@ def case_transfer_request(*, case: Case, actor, to_unit=None, reason: str = "") 
 
 
 def case_transfer_refuse(*, case: Case, actor, reason: str = "") -> Case:
-    """The office refuses a transfer request: the case stays with the department."""
+    """The office refuses a transfer request: the case stays with the department, in the state
+    it was in before the request (assigned or signed), and the proposed unit is cleared."""
     with case_state_change(
         case=case, action=CaseAction.TRANSFER_REFUSE, actor=actor, reason=reason
     ) as change:
         change.require_reason()
+        change.restore(_state_before_transfer_request(change.case))
+        change.before["proposed_department"] = change.case.proposed_department_id
         change.case.proposed_department = None
         change.fields.append("proposed_department")
     return change.case
+
+
+def _state_before_transfer_request(case) -> str:
+    """The state the last transfer request started from, as its audit event recorded it."""
+    before = (
+        AuditEvent.objects.filter(
+            chain=case.audit_chain, action=f"case.{CaseAction.TRANSFER_REQUEST}"
+        )
+        .order_by("-seq")
+        .values_list("before", flat=True)
+        .first()
+    )
+    state = (before or {}).get("state")
+    return state if state in (CaseState.ASSIGNED, CaseState.SIGNED) else CaseState.ASSIGNED
 
 
 def route_department(case):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import roles
 from portal.audit.services import audit_append
 
-from ...choices import TRANSITIONS, ActorKind, CaseAction, CaseState
+from ...choices import RESTORES, TRANSITIONS, ActorKind, CaseAction, CaseState
 from ...models import Case
 from ..followups import case_notify_enqueue
 
@@ -40,14 +40,24 @@ def actor_kind_for(*, user, case) -> str:
 @dataclass
 class StateChange:
     """The locked case and what its action records: the fields to save and the audit
-    event's before/after. `kind` is the role the actor acts in; `reason` is stripped."""
+    event's before/after. `kind` is the role the actor acts in; `reason` is stripped.
+    `target` is the map's next state; `restore` sets another one the action may go back to
+    (choices.RESTORES)."""
 
     case: Case
     kind: str
     reason: str
     before: dict
     after: dict
+    action: str = ""
+    target: str = ""
     fields: list = field(default_factory=list)
+
+    def restore(self, state: str) -> None:
+        if state not in RESTORES.get(self.action, ()):
+            raise ValueError(f"{self.action} cannot lead to {state}")
+        self.target = state
+        self.after["state"] = state
 
     def require_reason(self) -> None:
         if not self.reason:
@@ -92,12 +102,14 @@ def case_state_change(
             reason=reason,
             before={"state": case.state},
             after={"state": target},
+            action=action,
+            target=target,
             fields=["state", "state_reason", "updated_at"],
         )
         yield change
         if reason and "reason" not in change.after:
             change.after["reason"] = reason
-        case.state = target
+        case.state = target = change.target
         case.save(update_fields=change.fields)
         audit_append(
             chain=case.audit_chain,

@@ -102,6 +102,9 @@ EXPECTED = {
     "replies": 3,
     "reply_rate": 75.0,
     "on_time_rate": 75.0,
+    "closed": 2,
+    "solved": 2,
+    "solved_rate": 100.0,
     "rectifications": 1,
     "case_leads": 1,
     "investigations": 1,
@@ -113,6 +116,20 @@ def test_the_nanfeng_figures_match_the_fixture(client, world):
     response = client.get("/stats/")
     assert response.status_code == 200
     assert _figures(response.context["summary"]) == EXPECTED
+
+
+def test_solved_is_counted_apart_from_closed_with_its_definition(client, world):
+    # closed is not fixed: a third case closed as not solved counts as closed only
+    f.case_closed(unit=world["roads"], text="井盖缺失", actor=world["office"], solved=False)
+
+    html = client.get("/stats/").content.decode()
+
+    def figure(key):
+        return html.split(f'data-figure="{key}">', 1)[1].split('class="value">', 1)[1][:12]
+
+    assert figure("closed").startswith("3<") and figure("solved").startswith("2<")
+    assert figure("solved_rate").startswith("66.7%")
+    assert "办结时确认问题已解决的件数；办结不等于解决" in html  # in 口径说明
 
 
 def test_figures_per_department_and_the_month_trend(world):
