@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0008_departmentnotice'),
+        ('complaints', '0009_holiday'),
     ]
 
     operations = [
