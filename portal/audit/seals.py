@@ -57,11 +57,15 @@ def content_hash(kind: SealedKind, pk, values: dict) -> str:
     return hashlib.sha256(canonical(payload).encode()).hexdigest()
 
 
-def record_seal(obj) -> dict:
-    """The seal of `obj` as stored now (read back from the database, so the hash is of what
-    the verifier will read). Call after saving, inside the same transaction."""
+def record_seal(obj, *, fresh: bool = False) -> dict:
+    """The seal of `obj` as stored now: read back from the database, so the hash is of what
+    the verifier will read; `fresh=True` hashes the instance as it is, for one just created
+    from plain values (no extra query). Call after saving, inside the same transaction."""
     kind = _kind_for(type(obj))
-    values = kind.model._base_manager.filter(pk=obj.pk).values(*kind.fields).get()
+    if fresh:
+        values = {f: getattr(obj, f) for f in kind.fields}
+    else:
+        values = kind.model._base_manager.filter(pk=obj.pk).values(*kind.fields).get()
     return {"kind": kind.name, "id": obj.pk, "hash": content_hash(kind, obj.pk, values)}
 
 

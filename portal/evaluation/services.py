@@ -425,7 +425,7 @@ def _callback_maybe(*, rating, named, now):
         action="callback_open",
         obj=callback,
         actor_label="system",
-        after={"rating": rating.pk, "kind": kind, "seal": record_seal(callback)},
+        after={"rating": rating.pk, "kind": kind, "seal": record_seal(callback, fresh=True)},
     )
     return callback
 

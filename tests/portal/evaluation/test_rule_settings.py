@@ -142,3 +142,23 @@ def test_a_rule_changed_in_the_database_is_named_by_verify_audit(client, make_us
         )
     with pytest.raises(CommandError, match=f"rules id={row.pk}"):
         call_command("verify_audit", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_existing_deployments_take_the_permission_from_the_editors(make_user):
+    """accounts migration 0004 on a database whose editors were given the rule settings."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    make_user(roles.EDITOR, username="editor")
+    make_user(roles.OFFICE, username="office-rules")
+    editor, office = Group.objects.get(name=roles.EDITOR), Group.objects.get(name=roles.OFFICE)
+    change = Permission.objects.get(codename="change_portalsettings")
+    editor.permissions.add(change)
+    office.permissions.remove(change)
+    migration = importlib.import_module("portal.accounts.migrations.0004_rule_settings_office_only")
+    migration.forwards(apps, None)
+    assert not editor.permissions.filter(codename__endswith="_portalsettings").exists()
+    assert office.permissions.filter(codename="change_portalsettings").exists()

@@ -269,3 +269,24 @@ def test_the_daily_digest_covers_call_back_entries(official, rate):
     before = chain_heads_digest()
     rate(official, level=2, reason="推诿扯皮")
     assert chain_heads_digest() != before
+
+
+@pytest.mark.django_db
+def test_records_from_before_the_seals_are_sealed_by_the_migration(world):
+    """evaluation migration 0008 seals what an existing deployment already holds."""
+    import importlib
+
+    from django.apps import apps
+
+    raw(
+        "INSERT INTO evaluation_unitviolation (unit_id, kind, note, occurred_on, actor_id, "
+        "created_at) VALUES (%s, 'prying', '', '2026-01-05', %s, %s)",
+        [world["official"].unit_id, world["office"].pk, WHEN],
+    )
+    broken("violation id=")
+    migration = importlib.import_module(
+        "portal.evaluation.migrations.0008_seal_existing_office_records"
+    )
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # re-run: nothing sealed twice
+    call_command("verify_audit", verbosity=0)
