@@ -1,8 +1,10 @@
 """Wagtail content: pages only declare; reads go through cms.selectors."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -11,7 +13,10 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from .forms import PortalSettingsForm
 from .pinyin import name_initials, name_pinyin
+
+ERR_THRESHOLD_ORDER = _("预警阈值须满足：一级 ≥ 二级 ≥ 三级")
 
 # Wagtail hooks that fill the pages' context: `fn(*, request, page) -> dict`, merged in
 # registration order. cms' own readers register in cms/wagtail_hooks.py (so models never
@@ -260,45 +265,128 @@ class PolicyPage(DatedPage):
         verbose_name = "政策宣传"
 
 
-def _positive(default):
-    return dict(default=default, validators=[MinValueValidator(1), MaxValueValidator(100000)])
+# the sane range of each rule (cms.PortalSettings): a setting outside it is refused
+RULE_RANGES = {
+    "warning": (1, 1000),  # 不满意 counts for the monthly and yearly warning thresholds
+    "case_deadline_working_days": (1, 60),
+    "callback_hours": (1, 720),  # 30 days
+    "qr_radius_meters": (50, 5000),
+    "ranking_min_ratings": (1, 10000),
+}
+
+
+def _ranged(default, key, help_text):
+    low, high = RULE_RANGES[key]
+    return dict(
+        default=default,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=help_text,
+    )
+
+
+_THRESHOLD_HELP = (
+    _("本月不满意数达到此值即触发；范围 1–1000；一级 ≥ 二级 ≥ 三级。"),
+    _("本年不满意数达到此值即触发；范围 1–1000；一级 ≥ 二级 ≥ 三级。"),
+)
+
+
+def _threshold(level, index):
+    return _ranged(settings.WARNING_THRESHOLDS[level][index], "warning", _THRESHOLD_HELP[index])
 
 
 @register_setting(icon="cog")
 class PortalSettings(BaseSiteSetting):
-    """Rules the office may tune at run time. Defaults come from Django settings (rules.py)."""
+    """Rules the office (not the editors) tunes at run time; defaults come from Django settings
+    (rules.py). Each change goes through cms.services.portal_rules_change: ranges checked, a
+    reason required, an audit event with before and after (sealed: verify_audit notices a
+    change made in the database). Changes count from the next computation: issued warnings
+    are never rewritten."""
+
+    base_form_class = PortalSettingsForm
 
     warning_iii_month = models.PositiveIntegerField(
-        "三级预警（效能告诫）月阈值", **_positive(settings.WARNING_THRESHOLDS["III"][0])
+        "三级预警（效能告诫）月阈值", **_threshold("III", 0)
     )
-    warning_iii_year = models.PositiveIntegerField(
-        "三级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["III"][1])
-    )
+    warning_iii_year = models.PositiveIntegerField("三级预警年阈值", **_threshold("III", 1))
     warning_ii_month = models.PositiveIntegerField(
-        "二级预警（效能谈话）月阈值", **_positive(settings.WARNING_THRESHOLDS["II"][0])
+        "二级预警（效能谈话）月阈值", **_threshold("II", 0)
     )
-    warning_ii_year = models.PositiveIntegerField(
-        "二级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["II"][1])
-    )
+    warning_ii_year = models.PositiveIntegerField("二级预警年阈值", **_threshold("II", 1))
     warning_i_month = models.PositiveIntegerField(
-        "一级预警（诫勉谈话）月阈值", **_positive(settings.WARNING_THRESHOLDS["I"][0])
+        "一级预警（诫勉谈话）月阈值", **_threshold("I", 0)
     )
-    warning_i_year = models.PositiveIntegerField(
-        "一级预警年阈值", **_positive(settings.WARNING_THRESHOLDS["I"][1])
-    )
+    warning_i_year = models.PositiveIntegerField("一级预警年阈值", **_threshold("I", 1))
     case_deadline_working_days = models.PositiveIntegerField(
-        "办理时限（工作日）", **_positive(settings.CASE_DEADLINE_WORKING_DAYS)
+        "办理时限（工作日）",
+        **_ranged(
+            settings.CASE_DEADLINE_WORKING_DAYS,
+            "case_deadline_working_days",
+            _("投诉办理时限，范围 1–60 个工作日。"),
+        ),
     )
     callback_hours = models.PositiveIntegerField(
-        "不满意回访时限（小时）", **_positive(settings.CALLBACK_HOURS)
+        "不满意回访时限（小时）",
+        **_ranged(settings.CALLBACK_HOURS, "callback_hours", _("范围 1–720 小时（30天）。")),
     )
     qr_radius_meters = models.PositiveIntegerField(
-        "扫码评价有效距离（米）", **_positive(settings.QR_RADIUS_METERS)
+        "扫码评价有效距离（米）",
+        **_ranged(settings.QR_RADIUS_METERS, "qr_radius_meters", _("范围 50–5000 米。")),
     )
     ranking_min_ratings = models.PositiveIntegerField(
-        "公开排名最少评价数", **_positive(settings.RANKING_MIN_RATINGS)
+        "公开排名最少评价数",
+        **_ranged(settings.RANKING_MIN_RATINGS, "ranking_min_ratings", _("范围 1–10000 条。")),
     )
     ranking_public = models.BooleanField("公开单位排名", default=settings.RANKING_PUBLIC)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("warning_iii_month"),
+                FieldPanel("warning_iii_year"),
+                FieldPanel("warning_ii_month"),
+                FieldPanel("warning_ii_year"),
+                FieldPanel("warning_i_month"),
+                FieldPanel("warning_i_year"),
+            ],
+            heading=_("四级预警阈值"),
+        ),
+        FieldPanel("case_deadline_working_days"),
+        FieldPanel("callback_hours"),
+        FieldPanel("qr_radius_meters"),
+        FieldPanel("ranking_min_ratings"),
+        FieldPanel("ranking_public"),
+        FieldPanel("change_reason"),
+    ]
+
+    RULE_FIELDS = (
+        "warning_iii_month",
+        "warning_iii_year",
+        "warning_ii_month",
+        "warning_ii_year",
+        "warning_i_month",
+        "warning_i_year",
+        "case_deadline_working_days",
+        "callback_hours",
+        "qr_radius_meters",
+        "ranking_min_ratings",
+        "ranking_public",
+    )
+
+    def clean(self):
+        super().clean()
+        for period in ("month", "year"):
+            iii, ii, i = (getattr(self, f"warning_{lv}_{period}") for lv in ("iii", "ii", "i"))
+            if None not in (iii, ii, i) and not iii <= ii <= i:
+                raise ValidationError(
+                    {f"warning_ii_{period}": ERR_THRESHOLD_ORDER}, code="threshold-order"
+                )
+
+    def rule_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.RULE_FIELDS}
+
+    @classmethod
+    def rule_defaults(cls) -> dict:
+        return {name: cls._meta.get_field(name).get_default() for name in cls.RULE_FIELDS}
 
     class Meta:
         verbose_name = "平台规则设置"

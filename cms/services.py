@@ -3,8 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
+
+from portal.audit.seals import record_seal
+from portal.audit.services import audit_append
 
 from .models import (
     Gender,
@@ -14,8 +19,12 @@ from .models import (
     OfficialPage,
     OfficialRank,
     PolicyIndexPage,
+    PortalSettings,
     Unit,
 )
+
+ERR_RULES_REASON = _("请填写修改理由")
+RULES_PERMISSION = "cms.change_portalsettings"  # the office's (accounts migration 0004)
 
 
 @dataclass
@@ -149,3 +158,35 @@ def _slug_for(data: OfficialData) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def portal_rules_change(*, row: PortalSettings, actor, reason: str) -> PortalSettings:
+    """Save the rule settings `row` (its new values set, e.g. by the admin form) for the
+    office: ranges and the order of thresholds checked, a reason required, one audit event with
+    the values before and after, sealed so a change made in the database is noticed. Counts
+    from the next computation on; warnings already issued are not touched."""
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(RULES_PERMISSION):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(ERR_RULES_REASON, code="reason")
+    row.full_clean()
+    with transaction.atomic():
+        stored = PortalSettings.objects.select_for_update().filter(pk=row.pk).first()
+        before = stored.rule_values() if stored else PortalSettings.rule_defaults()
+        row.save()
+        after = row.rule_values()
+        changed = [name for name in after if before[name] != after[name]]
+        audit_append(
+            chain=f"rules:{row.site_id}",
+            action="rules_change",
+            obj=row,
+            actor=actor,
+            before={name: before[name] for name in changed},
+            after={
+                **{name: after[name] for name in changed},
+                "reason": reason,
+                "seal": record_seal(row),
+            },
+        )
+    return row

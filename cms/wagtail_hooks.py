@@ -3,9 +3,27 @@ the home page's latest news and policies, and the roster's units and groups. Pag
 the reads are cms.selectors."""
 
 from wagtail import hooks
+from wagtail.actions import EditAction
 
 from . import selectors
-from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT
+from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT, PortalSettings
+from .services import portal_rules_change
+
+
+class PortalSettingsEditAction(EditAction):
+    """The settings edit view saves the rules through their one service (reason, audit)."""
+
+    def _save_instance(self):
+        self.instance = portal_rules_change(
+            row=self.form.instance if self.form else self.instance,
+            actor=self.user,
+            reason=self.form.cleaned_data.get("change_reason", "") if self.form else "",
+        )
+
+
+@hooks.register("register_actions")
+def register_portal_settings_actions(registry):
+    registry.register(PortalSettings, PortalSettingsEditAction)
 
 
 @hooks.register(HOME_PAGE_CONTEXT)

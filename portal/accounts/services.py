@@ -12,6 +12,8 @@ from .roles import ALL_ROLES, DEPARTMENT, EDITOR, MONITOR, OFFICE
 
 # Wagtail admin access for back-office roles; editors also edit pages and snippets.
 _ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+_RULES = "_portalsettings"
+_RULES_OFFICE = ("change_portalsettings", "view_portalsettings")
 
 
 def roles_ensure() -> dict[str, Group]:
@@ -23,10 +25,14 @@ def roles_ensure() -> dict[str, Group]:
     if access:
         for name in (OFFICE, DEPARTMENT, EDITOR):
             groups[name].permissions.add(access)
+    # the rule settings (cms.PortalSettings) are the office's, never the editors' (issue 17)
+    rules = Permission.objects.filter(content_type__app_label="cms", codename__endswith=_RULES)
     editor_perms = Permission.objects.filter(
         content_type__app_label="cms", codename__regex=r"^(add|change|delete|view)_"
-    )
+    ).exclude(codename__endswith=_RULES)
     groups[EDITOR].permissions.add(*editor_perms)
+    groups[EDITOR].permissions.remove(*rules)
+    groups[OFFICE].permissions.add(*rules.filter(codename__in=_RULES_OFFICE))
     groups[EDITOR].permissions.add(
         *Permission.objects.filter(
             content_type__app_label__in=("wagtailimages", "wagtaildocs"),

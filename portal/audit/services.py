@@ -26,9 +26,15 @@ def audit_append(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
-        ChainHead.objects.get_or_create(chain=chain, defaults={"head_hash": GENESIS})
-        head = ChainHead.objects.select_for_update().get(chain=chain)
+    # no savepoint of its own: a failure here must roll the caller's change back anyway, and
+    # a rating's call-back appends one of these (issue 17: three queries on a known chain)
+    with transaction.atomic(savepoint=False):
+        head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            ChainHead.objects.bulk_create(
+                [ChainHead(chain=chain, head_hash=GENESIS)], ignore_conflicts=True
+            )
+            head = ChainHead.objects.select_for_update().get(chain=chain)
         event = AuditEvent(
             chain=chain,
             seq=head.seq + 1,

@@ -14,5 +14,6 @@ class EvaluationConfig(AppConfig):
         from .models import RatingContact
 
         register("ratings")(verify.verify_rating_chains)
+        verify.seals_register()
         # the append-only contacts are rewritten through their one narrow path
         crypto.register(RatingContact, "phone_encrypted", writer=RatingContact.tokens_rewrite)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cms.models import OfficialPage
 from portal.audit.hashing import GENESIS, link_hash
-from portal.audit.services import roundtrip
+from portal.audit.seals import record_seal
+from portal.audit.services import audit_append, roundtrip
 from portal.core.dates import add_months, month_start
 
 from . import rules
@@ -118,10 +119,10 @@ def _seed_office_trail(created, rng, now):
         )
         for pk, at in ids[-40:]
     ]
-    CallBack.objects.bulk_create(callbacks)
+    _seal(CallBack.objects.bulk_create(callbacks), action="callback_open", actor=None)
     if office is not None:
         revoked = rng.sample(ids[:-40], k=min(12, max(0, len(ids) - 40)))
-        RatingRevocation.objects.bulk_create(
+        revocations = RatingRevocation.objects.bulk_create(
             [
                 RatingRevocation(
                     rating_id=pk,
@@ -131,4 +132,24 @@ def _seed_office_trail(created, rng, now):
                 )
                 for pk, _ in revoked
             ]
+        )
+        _seal(revocations, action="rating_revoke", actor=office)
+
+
+def _seal(records, *, action, actor):
+    """Each seeded office record in its official's office chain, as the services do, so
+    verify_audit passes on the demo (portal.audit.seals)."""
+    officials = dict(
+        Rating.objects.filter(pk__in=[r.rating_id for r in records]).values_list(
+            "pk", "official_id"
+        )
+    )
+    for record in records:
+        audit_append(
+            chain=f"rating-office:{officials[record.rating_id]}",
+            action=action,
+            obj=record,
+            actor=actor,
+            actor_label="" if actor else "system",
+            after={"rating": record.rating_id, "seal": record_seal(record)},
         )

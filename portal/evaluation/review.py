@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.accounts import roles
 from portal.accounts.guards import Role, require_role
+from portal.audit.seals import record_seal
 from portal.audit.services import audit_append
 
 from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
@@ -41,7 +42,11 @@ def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingR
         action="rating_revoke",
         obj=rating,
         actor=actor,
-        after={"reason": revocation.reason, "appeal": appeal.pk if appeal else None},
+        after={
+            "reason": revocation.reason,
+            "appeal": appeal.pk if appeal else None,
+            "seal": record_seal(revocation),
+        },
     )
     transaction.on_commit(
         lambda: cache.delete(aggregates_cache_key(rating.official_id, timezone.localdate()))
@@ -67,7 +72,7 @@ def appeal_file(*, rating: Rating, appellant, grounds: str) -> RatingAppeal:
         action="appeal_file",
         obj=appeal,
         actor=appellant,
-        after={"rating": rating.pk, "grounds": appeal.grounds},
+        after={"rating": rating.pk, "grounds": appeal.grounds, "seal": record_seal(appeal)},
     )
     return appeal
 
@@ -91,7 +96,11 @@ def appeal_decide(*, appeal: RatingAppeal, actor, revoke: bool, reason: str) -> 
         obj=appeal,
         actor=actor,
         before={"status": AppealStatus.PENDING},
-        after={"status": appeal.status, "reason": appeal.decision_reason},
+        after={
+            "status": appeal.status,
+            "reason": appeal.decision_reason,
+            "seal": record_seal(appeal),
+        },
     )
     return appeal
 
@@ -127,6 +136,7 @@ def callback_record(
             "resolved": resolved,
             "note": callback.note,
             "overdue": callback.recorded_at > callback.due_at,
+            "seal": record_seal(callback),
         },
     )
     return callback

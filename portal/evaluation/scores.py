@@ -16,6 +16,7 @@ from django.utils import timezone
 from cms.models import Unit
 from cms.selectors import portal_rules
 from portal.accounts.guards import Role, require_role
+from portal.audit.seals import record_seal
 from portal.audit.services import audit_append
 
 from . import rules
@@ -178,6 +179,7 @@ def violation_record(
             "kind": kind,
             "note": violation.note,
             "occurred_on": violation.occurred_on.isoformat(),
+            "seal": record_seal(violation),
         },
     )
     return violation

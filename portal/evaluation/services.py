@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from cms.selectors import portal_rules
 from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
-from portal.audit.services import roundtrip
+from portal.audit.seals import record_seal
+from portal.audit.services import audit_append, roundtrip
 from portal.core import crypto
 from portal.core.cache import cache_degraded
 from portal.core.dates import month_start
@@ -419,12 +420,21 @@ def _callback_maybe(*, rating, named, now):
         kind = CallBackKind.SAMPLE
     else:
         return None
-    return CallBack.objects.create(
+    callback = CallBack.objects.create(
         rating=rating,
         kind=kind,
         created_at=now,
         due_at=now + timedelta(hours=portal_rules().callback_hours),
     )
+    # sealed in the office chain of the official (already serialised by the rating head lock)
+    audit_append(
+        chain=f"rating-office:{rating.official_id}",
+        action="callback_open",
+        obj=callback,
+        actor_label="system",
+        after={"rating": rating.pk, "kind": kind, "seal": record_seal(callback, fresh=True)},
+    )
+    return callback
 
 
 # the office's review of ratings lives in review.py; re-exported so callers keep one name

@@ -1,9 +1,71 @@
 """Verifier of the per-official rating chains, registered with portal.audit.registry."""
 
 from portal.audit.hashing import GENESIS, link_hash
+from portal.audit.seals import seal_register
 from portal.audit.services import roundtrip
 
-from .models import Rating, RatingChainHead
+from .models import (
+    CallBack,
+    OfficialWarning,
+    Rating,
+    RatingAppeal,
+    RatingChainHead,
+    RatingRevocation,
+    UnitViolation,
+    WarningAction,
+)
+
+# what each record commits to in its audit-chain entry (portal.audit.seals): every field that
+# can move a count, a score, a warning or the office's figures
+SEALED = {
+    "revocation": (RatingRevocation, ("rating_id", "reason", "actor_id", "created_at")),
+    "appeal": (
+        RatingAppeal,
+        (
+            "rating_id",
+            "appellant_id",
+            "grounds",
+            "status",
+            "created_at",
+            "decided_by_id",
+            "decided_at",
+            "decision_reason",
+        ),
+    ),
+    "callback": (
+        CallBack,
+        (
+            "rating_id",
+            "kind",
+            "due_at",
+            "created_at",
+            "reached",
+            "verified_true",
+            "resolved",
+            "note",
+            "recorded_by_id",
+            "recorded_at",
+        ),
+    ),
+    "violation": (
+        UnitViolation,
+        ("unit_id", "kind", "note", "occurred_on", "actor_id", "created_at"),
+    ),
+    "warning": (
+        OfficialWarning,
+        ("official_id", "level", "period_kind", "period_start", "count", "created_at"),
+    ),
+    "warning-action": (
+        WarningAction,
+        ("warning_id", "kind", "actor_id", "done_at", "minutes", "note", "created_at"),
+    ),
+}
+
+
+def seals_register() -> None:
+    for name, (model, fields) in SEALED.items():
+        seal_register(name, model, fields=fields)
+
 
 _FIELDS = (
     "pk",

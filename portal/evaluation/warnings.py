@@ -14,6 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.selectors import portal_rules
+from portal.audit.seals import record_seal
+from portal.audit.services import audit_append
 from portal.core.dates import month_start, year_start
 
 from . import rules
@@ -73,6 +75,19 @@ def warnings_compute(*, day: date | None = None, official_ids=None) -> list[Offi
         OfficialWarning.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=2000)
         # rows stamped with this run's time are the ones this run inserted
         new = list(OfficialWarning.objects.filter(created_at=now).order_by("official_id", "level"))
+        for warning in new:  # few: each level once per official and period
+            audit_append(
+                chain=f"warning:{warning.official_id}",
+                action="warning_raise",
+                obj=warning,
+                actor_label="system",
+                after={
+                    "level": warning.level,
+                    "period": f"{warning.period_kind}:{warning.period_start.isoformat()}",
+                    "count": warning.count,
+                    "seal": record_seal(warning),
+                },
+            )
         if new:
             transaction.on_commit(lambda: _notify(new))
     return new
@@ -109,7 +124,6 @@ def warning_action_record(
     from django.core.files.base import ContentFile
 
     from portal.accounts.guards import Role, require_role
-    from portal.audit.services import audit_append
 
     from .minutes import minutes_clean
     from .models import WarningAction
@@ -139,6 +153,7 @@ def warning_action_record(
                 "kind": kind,
                 "done_at": action.done_at.isoformat(),
                 "minutes": action.minutes.name if action.minutes else "",
+                "seal": record_seal(action),
             },
         )
     return action

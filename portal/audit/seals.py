@@ -1,0 +1,109 @@
+"""Seals: records that change a public or office figure (revocations, appeals, call-backs,
+violations, warnings and their handling, rule settings) are committed to an audit chain.
+
+Each write service appends its audit event with `after["seal"] = record_seal(obj)`: the kind,
+the id and a SHA-256 of the record's figure-relevant fields as the database holds them. The
+record's latest seal is what it must still hash to, so `verify_seals` (run by verify_audit)
+finds a row inserted without an entry, a sealed field changed, and a sealed row deleted. The
+entry itself is an audit event: changing or removing it breaks its chain, whose head is in the
+daily published digest.
+
+Apps register their kinds in `AppConfig.ready()` (`seal_register`); this module knows none.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from .hashing import canonical
+
+SEAL_KEY = "seal"
+
+
+@dataclass(frozen=True)
+class SealedKind:
+    name: str  # "revocation": how verify_audit names a broken record
+    model: type
+    fields: tuple[str, ...]  # attnames (rating_id, not rating)
+    # a row that needs no seal (e.g. a settings row still holding its defaults: it changes
+    # nothing a missing row would not); values dict -> bool
+    unsealed_ok: object = None
+
+
+kinds: dict[str, SealedKind] = {}
+
+
+def seal_register(name: str, model, *, fields, unsealed_ok=None) -> None:
+    kinds[name] = SealedKind(name, model, tuple(fields), unsealed_ok)
+
+
+def _kind_for(model) -> SealedKind:
+    for kind in kinds.values():
+        if kind.model is model:
+            return kind
+    raise LookupError(f"{model._meta.label} is not a sealed kind")
+
+
+def _normalise(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def content_hash(kind: SealedKind, pk, values: dict) -> str:
+    payload = {"kind": kind.name, "id": pk, **{f: _normalise(values[f]) for f in kind.fields}}
+    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+
+
+def record_seal(obj, *, fresh: bool = False) -> dict:
+    """The seal of `obj` as stored now: read back from the database, so the hash is of what
+    the verifier will read; `fresh=True` hashes the instance as it is, for one just created
+    from plain values (no extra query). Call after saving, inside the same transaction."""
+    kind = _kind_for(type(obj))
+    if fresh:
+        values = {f: getattr(obj, f) for f in kind.fields}
+    else:
+        values = kind.model._base_manager.filter(pk=obj.pk).values(*kind.fields).get()
+    return {"kind": kind.name, "id": obj.pk, "hash": content_hash(kind, obj.pk, values)}
+
+
+def latest_seals() -> dict[tuple[str, str], str]:
+    """{(kind, id as text): hash} of each record's latest seal, in append order."""
+    from .models import AuditEvent
+
+    latest = {}
+    rows = AuditEvent.objects.filter(after__has_key=SEAL_KEY).order_by("pk").values_list("after")
+    for (after,) in rows.iterator(chunk_size=2000):
+        seal = after.get(SEAL_KEY)
+        if isinstance(seal, dict) and {"kind", "id", "hash"} <= seal.keys():
+            latest[(str(seal["kind"]), str(seal["id"]))] = seal["hash"]
+    return latest
+
+
+def verify_seals() -> list[str]:
+    """One problem per kind with a broken record, naming the first (lowest id) of them."""
+    latest = latest_seals()
+    problems = []
+    for kind in kinds.values():
+        broken = {}
+        seen = set()
+        rows = kind.model._base_manager.order_by("pk").values("pk", *kind.fields)
+        for values in rows.iterator(chunk_size=2000):
+            pk = values["pk"]
+            seen.add(str(pk))
+            sealed = latest.get((kind.name, str(pk)))
+            if sealed is None:
+                if not (kind.unsealed_ok and kind.unsealed_ok(values)):
+                    broken[pk] = "has no audit-chain entry (written outside the services)"
+            elif sealed != content_hash(kind, pk, values):
+                broken[pk] = "content does not match its audit-chain entry (changed)"
+        for seal_kind, pk in latest:
+            if seal_kind == kind.name and pk not in seen:
+                broken[int(pk) if pk.isdigit() else pk] = "is in the audit chain but was removed"
+        if broken:
+            first = min(broken, key=lambda k: (not isinstance(k, int), k))
+            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            problems.append(f"sealed records: {kind.name} id={first} {broken[first]}{more}")
+    return problems
