@@ -17,8 +17,14 @@ Rules owned here:
   renders afresh. Entries also expire after PAGE_CACHE_SECONDS, a bound should a write ever
   bypass the signals (a raw UPDATE). Versions are random tokens created when absent, so an
   evicted version never comes back to a value that old entries were stored under.
-- One cache round trip per request: the entry and its versions in one get_many.
-- The cache down (portal.core.cache falls back to process memory) only makes this per process.
+- The pages themselves are kept in each process's memory (settings.PAGE_CACHE_ALIAS, a
+  bounded local-memory cache: PAGE_CACHE_MAX_ENTRIES, entries above PAGE_CACHE_MAX_BYTES not
+  kept), the versions in the shared cache: one shared round trip per request (the versions, in
+  one get_many), no page bytes over the network, and — the reason (red team, issue 18) — a
+  flood of distinct URLs (`?x=1`, `?x=2` …) churns only that bounded memory: in the shared
+  Redis it would evict the rate-limit counters and their secret (allkeys-lru), resetting every
+  lock-out. The host in the key is normalised (lower case, default port dropped).
+- The shared cache down (portal.core.cache falls back to process memory) changes nothing here.
 """
 
 import hashlib
@@ -36,7 +42,13 @@ PERSON_COOKIES = ("messages",)
 
 
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    """Where the versions live: shared by every process."""
+    return caches["default"]
+
+
+def _pages():
+    """Where the pages live: this process's bounded memory."""
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "pages")]
 
 
 def _version_key(name: str) -> str:
@@ -75,9 +87,10 @@ def _key(request) -> str | None:
     if len(query) > MAX_QUERY:
         return None
     try:
-        host = request.get_host()
+        host = request.get_host().lower()
     except Exception:  # DisallowedHost: let the normal path answer it
         return None
+    host = host.removesuffix(":443" if request.is_secure() else ":80")
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     digest = hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:32]
     return f"page:{language}:{host}:{timezone.localdate().isoformat()}:{digest}"
@@ -106,14 +119,14 @@ class PublicPageCacheMiddleware:
         names = _versions_for(request.path)
         version_keys = [_version_key(n) for n in names]
         cache = _cache()
-        found = cache.get_many([key, *version_keys])
+        found = cache.get_many(version_keys)
         missing = [k for k in version_keys if k not in found]
         if missing:  # first use (or evicted): a fresh random token, never an old value
             for k in missing:
                 cache.add(k, uuid.uuid4().hex, None)
             found.update(cache.get_many(missing))
         versions = tuple(found.get(k, "") for k in version_keys)
-        entry = found.get(key)
+        entry = _pages().get(key)
         if entry and entry[0] == versions:
             _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
@@ -123,6 +136,7 @@ class PublicPageCacheMiddleware:
         if _storable(response):
             headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
             entry = (versions, response.status_code, headers, response.content)
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            if len(response.content) <= getattr(settings, "PAGE_CACHE_MAX_BYTES", 1 << 20):
+                _pages().set(key, entry, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

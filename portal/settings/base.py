@@ -192,6 +192,15 @@ PAGE_CACHE_EXCLUDE = (
     "/_util/",
 )
 PAGE_CACHE_VERSIONS = {"/stats/": ["stats"]}
+# the pages in each process's bounded memory (the versions in the shared cache): a flood of
+# distinct URLs churns this, never the rate-limit state in Redis
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_MAX_BYTES = 512 * 1024
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "public-pages",
+    "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_MAX_ENTRIES", "1000")), "CULL_FREQUENCY": 4},
+}
 
 # --- celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")

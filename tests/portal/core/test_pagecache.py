@@ -3,7 +3,7 @@ person, and change on the next request after any write that changes them."""
 
 import pytest
 from captcha.models import CaptchaStore
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from portal.evaluation.models import Rating
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def _page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True
     cache.clear()
+    caches["pages"].clear()
 
 
 def _get(url, client=None, **extra):
@@ -165,3 +166,23 @@ def test_back_office_forms_and_apis_are_never_cached(official):
     for url in ("/complaints/new/", "/complaints/track/", "/office/", "/admin/login/"):
         _get(url)
         assert _get(url).get("X-Page-Cache") != "hit", url
+
+
+def test_a_flood_of_distinct_urls_does_not_touch_the_shared_cache(official):
+    """Red team: every query string was its own entry in the shared Redis, whose LRU then
+    evicted the rate-limit counters and their secret — a flood of GETs reset every lock-out.
+    The pages live in each process's bounded memory; the shared cache holds only versions."""
+    before = set(cache._cache.keys())
+    for i in range(50):
+        assert _get(f"{official.url}?x={i}").status_code == 200
+    added = {k for k in cache._cache.keys() if k not in before}
+    assert not [k for k in added if ":page:" in k]  # no page in the shared cache
+    assert len(added) < 50, added  # what it does hold does not grow with the URLs
+    assert len(caches["pages"]._cache) >= 50
+
+
+def test_the_host_is_normalised_in_the_key(official, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    _get(official.url)
+    assert _get(official.url, HTTP_HOST="TESTSERVER")["X-Page-Cache"] == "hit"
+    assert _get(official.url, HTTP_HOST="testserver:80")["X-Page-Cache"] == "hit"
