@@ -190,7 +190,7 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("请填写查询码 (receipt code required)")},
     )
-    # asked for only when the number has had many wrong codes (receipts.track_needs_captcha)
+    # asked for only when the number has had many attempts (receipts.case_track_open)
     captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,

@@ -182,12 +182,6 @@ def _code_matches(code: str, stored: str) -> bool:
     return matches and usable and len(code) == RECEIPT_DIGITS
 
 
-def track_needs_captcha(*, number: str) -> bool:
-    """The number has had its TRACK_NUMBER_FAILURES free wrong codes in this window."""
-    failures = lockout.failures("track.number", normalise_number(number))
-    return failures >= settings.TRACK_NUMBER_FAILURES
-
-
 def case_track_open(*, number: str, code: str, client: str, captcha_passed: bool = False) -> Case:
     """Open a case with number + code, from `client` (portal.core.ratelimit.client_bucket).
 
@@ -195,10 +189,11 @@ def case_track_open(*, number: str, code: str, client: str, captcha_passed: bool
     - per (number, client): after TRACK_MAX_FAILURES wrong codes that client is refused for
       that number (even the right code) for TRACK_LOCK_MINUTES (up to twice that: coarse
       expiry); every other client is unaffected;
-    - per number: after TRACK_NUMBER_FAILURES wrong codes in an hour from anyone, each further
-      attempt on the number needs a solved captcha (single-use), so the free guesses per number
-      stay ≤ TRACK_NUMBER_FAILURES an hour however many clients guess, while the owner, from
-      any client, solves one captcha and is in.
+    - per number: after TRACK_NUMBER_FAILURES attempts without a captcha in an hour from
+      anyone, each further attempt on the number needs a solved captcha (single-use), so the
+      free guesses per number stay ≤ TRACK_NUMBER_FAILURES an hour however many clients guess
+      (counted before the code is checked, so parallel requests cannot overshoot), while the
+      owner, from any client, solves one captcha and is in.
     Unknown numbers count and answer exactly like wrong codes, and every answer costs one hash.
     """
     number, code = normalise_number(number), normalise_code(code)
@@ -208,12 +203,15 @@ def case_track_open(*, number: str, code: str, client: str, captcha_passed: bool
     locked_msg = ValidationError(ERR_LOCKED, params={"minutes": settings.TRACK_LOCK_MINUTES})
     if lockout.failures("track.client", mine) >= settings.TRACK_MAX_FAILURES:
         raise TrackFailed(locked_msg.messages[0], locked=True)
-    if not captcha_passed and track_needs_captcha(number=number):
-        raise TrackFailed(ERR_CAPTCHA_NEEDED, captcha=True)
+    # counted before deciding (one atomic INCR), so parallel guesses cannot all slip under the
+    # budget; an attempt without a captcha counts whether the code is right or wrong
+    if not captcha_passed:
+        attempts = lockout.failure_add("track.number", number, window=3600)
+        if attempts > settings.TRACK_NUMBER_FAILURES:
+            raise TrackFailed(ERR_CAPTCHA_NEEDED, captcha=True)
     if case is not None and matches:
         lockout.failures_clear("track.client", mine)
         return case
-    lockout.failure_add("track.number", number, window=3600)
     window = settings.TRACK_LOCK_MINUTES * 60
     if lockout.failure_add("track.client", mine, window=window) >= settings.TRACK_MAX_FAILURES:
         raise TrackFailed(locked_msg.messages[0], locked=True)

@@ -2,10 +2,12 @@
 sign-in, which checks the same passwords) are limited per client network and per (username,
 network).
 
-Rules owned here: a POST to a sign-in path counts one attempt against the client's network
-(IPv4 /24, IPv6 /64, so an attacker cannot rotate through neighbouring addresses) and one
-against the username typed *from that network*; past SIGN_IN_RATE_LIMIT_NETWORK or
-SIGN_IN_RATE_LIMIT_USERNAME the answer is 429 without checking the password. A guesser
+Rules owned here: a failed POST to a sign-in path (any answer but the redirect of a
+successful sign-in) counts one attempt against the client's network (IPv4 /24, IPv6 /64, so an
+attacker cannot rotate through neighbouring addresses) and one against the username typed
+*from that network* (NFKC-normalised and case-folded, as the forms compare it); past
+SIGN_IN_RATE_LIMIT_NETWORK or SIGN_IN_RATE_LIMIT_USERNAME the answer is 429 without checking
+the password. Successful sign-ins count nothing. A guesser
 therefore gets at most min(network limit, username limit) tries per hour on one account from
 one network.
 Why never per account alone (as before): a per-username limit is one that anybody can use up —
@@ -17,6 +19,8 @@ Why keyed hashes: the rate-limit store (the cache) never holds a raw address or 
 keys are built by portal.core.ratelimit (truncated HMACs under a rotating secret kept only in
 the cache), the client address comes from portal.core.netaddr.
 """
+
+import unicodedata
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -30,30 +34,46 @@ SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
 MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
 
 
-def _usage(request, *, group: str, key: str, rate: str):
+def _usage(request, *, group: str, key: str, rate: str, increment: bool):
     return get_usage(
-        request, group=group, key=lambda g, r: key, rate=rate, method="POST", increment=True
+        request, group=group, key=lambda g, r: key, rate=rate, method="POST", increment=increment
     )
+
+
+def _username(request) -> str:
+    """The username as the sign-in forms compare it: Django's UsernameField normalises to NFKC,
+    so ａｌｉｃｅ, 𝐚𝐥𝐢𝐜𝐞 and alice are one account and must be one bucket (red team)."""
+    raw = request.POST.get("username") or ""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()[:150]
+
+
+def _buckets(request) -> list[tuple[str, str, str]]:
+    network = client_network(client_address(request))
+    return [
+        ("sign-in.network", network_key(request), settings.SIGN_IN_RATE_LIMIT_NETWORK),
+        (
+            "sign-in.username",
+            keyed("user", f"{_username(request)}|{network}"),
+            settings.SIGN_IN_RATE_LIMIT_USERNAME,
+        ),
+    ]
 
 
 def sign_in_limited(request) -> bool:
-    """Count one attempt; True when the network, or the username from this network, has used
-    up its allowance."""
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    by_network = _usage(
-        request,
-        group="sign-in.network",
-        key=network_key(request),
-        rate=settings.SIGN_IN_RATE_LIMIT_NETWORK,
-    )
-    network = client_network(client_address(request))
-    by_user = _usage(
-        request,
-        group="sign-in.username",
-        key=keyed("user", f"{username}|{network}"),
-        rate=settings.SIGN_IN_RATE_LIMIT_USERNAME,
-    )
-    return any(u and u["should_limit"] for u in (by_network, by_user))
+    """True when the network, or the username from this network, has used up its allowance
+    of failed attempts (counts nothing)."""
+    for group, key, rate in _buckets(request):
+        usage = _usage(request, group=group, key=key, rate=rate, increment=False)
+        if usage and (usage["should_limit"] or usage["count"] >= usage["limit"]):
+            return True
+    return False
+
+
+def sign_in_failed(request) -> None:
+    """Count one failed attempt against both buckets (a successful sign-in counts nothing:
+    a morning of clerks signing in behind one address must not lock the office out)."""
+    for group, key, rate in _buckets(request):
+        _usage(request, group=group, key=key, rate=rate, increment=True)
 
 
 def attempts_per_hour_bound() -> float:
@@ -77,7 +97,9 @@ class SignInThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.path in SIGN_IN_PATHS and sign_in_limited(request):
+        if request.method != "POST" or request.path not in SIGN_IN_PATHS:
+            return self.get_response(request)
+        if sign_in_limited(request):
             body = (
                 f'<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
                 f"<title>429</title><p>{escape(MSG_TOO_MANY)}</p></html>"
@@ -85,4 +107,7 @@ class SignInThrottleMiddleware:
             response = HttpResponse(body, status=429)
             response["Retry-After"] = "3600"
             return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code != 302:  # the form again: wrong password (or a bad form)
+            sign_in_failed(request)
+        return response

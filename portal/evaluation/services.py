@@ -23,7 +23,7 @@ from portal.accounts import roles
 from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.seals import record_seal
 from portal.audit.services import audit_append, roundtrip
-from portal.core import crypto
+from portal.core import crypto, lockout
 from portal.core.cache import cache_degraded
 from portal.core.dates import month_start
 from portal.core.phone import is_mobile, phone_normalise
@@ -98,6 +98,11 @@ def phone_code_send(*, phone: str) -> None:
         _refuse(MSG_PHONE, "phone")
     if cache_degraded(cache):
         _refuse(MSG_PHONE_CODE_UNAVAILABLE, "phone_code_unavailable")
+    # per phone, whatever address asks: bounds SMS to one person and, since each new code
+    # gets its own PHONE_CODE_MAX_FAILURES, the guesses per phone and hour
+    sends = lockout.failure_add("phone-send", phone_normalise(phone), window=3600)
+    if sends > settings.PHONE_CODE_SENDS_PER_PHONE:
+        _refuse(MSG_TOO_MANY, "too_many")
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
     cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses

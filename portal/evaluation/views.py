@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -27,6 +28,7 @@ from .models import RatingTicket
 
 DEVICE_COOKIE = "ev_device"
 MSG_CODE_SENT = "验证码已发送，请查收短信 (code sent by SMS)"
+MSG_CAPTCHA_FIRST = _("请先填写图形验证码，再获取短信验证码")
 MSG_THANKS = "感谢您的评价！(Thank you for your rating!)"
 
 
@@ -120,8 +122,24 @@ def _submit(request, *, official, form, channel, **extra):
     return rating, None
 
 
+def _captcha_solved(request, form) -> bool:
+    """The request's captcha answer, checked (and spent) on its own."""
+    field = form.fields.get("captcha")
+    if field is None:
+        return True
+    try:
+        field.clean([request.POST.get("captcha_0", ""), request.POST.get("captcha_1", "")])
+    except ValidationError:
+        return False
+    return True
+
+
 def _send_code(request, form):
     phone = request.POST.get("phone", "")
+    # an SMS costs money and reaches a person: a solved captcha first (red team: eight clients
+    # sent eight codes to one phone with nothing to solve)
+    if not _captcha_solved(request, form):
+        return MSG_CAPTCHA_FIRST, False
     if is_ratelimited(
         request,
         group="evaluation.phone-code",

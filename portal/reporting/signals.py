@@ -38,6 +38,7 @@ PUBLIC_WATCHED = {
     "evaluation.WarningAction",
     "evaluation.UnitViolation",
     "publication.PublishedOutcome",
+    "audit.DailyHeadDigest",  # /transparency/ (red team: the 00:05 digest stayed unseen)
 }
 
 

@@ -105,6 +105,8 @@ RATING_TICKET_HOURS = _int("RATING_TICKET_HOURS", 24)
 QR_TOKEN_MAX_DAYS = _int("QR_TOKEN_MAX_DAYS", 730)
 PHONE_CODE_TTL_SECONDS = _int("PHONE_CODE_TTL_SECONDS", 300)
 PHONE_CODE_RATE_LIMIT = os.environ.get("PHONE_CODE_RATE_LIMIT", "5/h")
+# codes sent to one phone per hour, whatever address asks (SMS cost, guesses per phone)
+PHONE_CODE_SENDS_PER_PHONE = _bounded("PHONE_CODE_SENDS_PER_PHONE", 3, 1, 100)
 # wrong SMS codes per phone (from any address) before the code is deleted; a new one is needed
 PHONE_CODE_MAX_FAILURES = _int("PHONE_CODE_MAX_FAILURES", 5)
 # Voter keys (portal/evaluation/voters.py): the stored key of the monthly limit is a keyed hash

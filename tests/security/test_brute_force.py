@@ -213,3 +213,37 @@ def test_sms_code_is_burned_after_a_few_wrong_guesses_from_many_addresses(world,
         )
     response = _sms_post(_client("192.0.2.200"), official, phone, code)
     assert response.status_code == 400  # the code is gone after many wrong guesses
+
+
+@pytest.mark.parametrize("variant", ["ＡＬＩＣＥ", "𝐚𝐥𝐢𝐜𝐞", "ALICE "])
+def test_look_alike_usernames_share_the_accounts_bucket(world, settings, variant):
+    """Red team: /_util/login/ normalises the username to NFKC, the throttle did not, so each
+    look-alike spelling of an account got a fresh bucket and the right password went through."""
+    from portal.accounts import roles
+    from tests.factories import StaffUserFactory
+    from tests.security.conftest import PASSWORD
+
+    cache.clear()
+    settings.SIGN_IN_RATE_LIMIT_USERNAME = "3/h"
+    StaffUserFactory(username="alice", role=roles.OFFICE, password=PASSWORD)
+    client = _client("198.18.0.10")
+    for _ in range(3):
+        client.post("/_util/login/", {"username": "alice", "password": "wrong"})
+    response = client.post("/_util/login/", {"username": variant, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_successful_sign_ins_do_not_use_up_the_network(world, settings):
+    """Red team: six clerks signing in correctly behind one address were refused the sixth time."""
+    from tests.security.conftest import PASSWORD
+
+    cache.clear()
+    settings.SIGN_IN_RATE_LIMIT_NETWORK = "3/h"
+    office = world["users"]["office"]
+    statuses = [
+        _client("198.18.1.10")
+        .post("/admin/login/", {"username": office.username, "password": PASSWORD})
+        .status_code
+        for _ in range(6)
+    ]
+    assert statuses == [302] * 6

@@ -74,3 +74,19 @@ def test_failed_captchas_have_their_own_limit(world, settings):
     # another client is unaffected
     other = Client(REMOTE_ADDR="198.51.100.24")
     assert other.post("/complaints/new/", complaint_data(world["category"])).status_code == 201
+
+
+def test_an_sms_code_needs_a_solved_captcha_and_one_phone_gets_few(world, settings):
+    """Red team: the rating form's "send code" sent an SMS with nothing to solve, and eight
+    clients sent eight codes to one phone."""
+    from portal.core import sms
+
+    settings.PHONE_VERIFICATION = True
+    official, phone = world["official_a"], "13800138000"
+    sms.outbox.clear()
+    ask = {**GOOD, "mode": "named", "name": "王五", "phone": phone, "send_code": "1"}
+    Client(REMOTE_ADDR="198.51.100.30").post(f"/rate/{official.pk}/", {**ask, **JUNK})
+    assert not sms.outbox  # no captcha solved: nothing sent
+    for i in range(8):
+        Client(REMOTE_ADDR=f"198.51.100.{40 + i}").post(f"/rate/{official.pk}/", ask)
+    assert len(sms.outbox) == settings.PHONE_CODE_SENDS_PER_PHONE
