@@ -80,7 +80,9 @@ def parse_args():
         help="comma-separated gunicorn configurations: deployed, sync:N, gthread:NxT",
     )
     p.add_argument("--max-requests", default="", help="GUNICORN_MAX_REQUESTS (default: conf)")
-    p.add_argument("--pages", default=",".join(PAGES), help="paths; PROFILE = one profile")
+    p.add_argument(
+        "--pages", default=",".join(PAGES), help="paths; PROFILE = one profile; '' = none"
+    )
     p.add_argument("--no-post", action="store_true", help="skip the rating POST")
     p.add_argument("--python-load", action="store_true", help="Python load generator, not wrk")
     p.add_argument(
@@ -96,36 +98,29 @@ def parse_args():
 # --- the database --------------------------------------------------------------------------
 
 
-def _exists(name) -> bool:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
-        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+def _manage(env, *args):
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, **quiet
+    )
 
 
 def prepare_database(env, reseed=False):
+    import psycopg
+
     template = DB_NAME + "_seeded"
-    py = str(VENV_BIN / "python")
     psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     if reseed:
         psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-    seeded = _exists(template)
+    with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=5) as conn:
+        seeded = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
     psql(f'CREATE DATABASE "{DB_NAME}"' + (f' TEMPLATE "{template}"' if seeded else ""))
     started = time.perf_counter()
-    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    _manage(env, "migrate", "--noinput", "-v0")  # on a clone: only what is new
     if not seeded:
         print("seed_demo (470 officials; kept as a template for later runs)", flush=True)
-        subprocess.run(
-            [py, "manage.py", "seed_demo"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        _manage(env, "seed_demo")
         psql(f'CREATE DATABASE "{template}" TEMPLATE "{DB_NAME}"')
-    import psycopg
-
     with psycopg.connect(f"{PG}/{DB_NAME}", autocommit=True) as conn:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, official_id int, "
@@ -414,7 +409,8 @@ def row(label, r, bare=None):
 def run_config(spec, args, load):
     server = Gunicorn(spec, args.max_requests, args.through_nginx)
     try:
-        paths, status, official_id, level = warm_up(server.port, args.pages.split(","))
+        pages = [p for p in args.pages.split(",") if p]
+        paths, status, official_id, level = warm_up(server.port, pages)
         front = "through nginx (https)" if server.nginx else "direct"
         print(f"\n=== gunicorn {spec} {front}: {server.describe()}; load average {loadavg()}")
         for path, (code, cache, size) in status.items():
@@ -450,7 +446,7 @@ def run_config(spec, args, load):
                 f"  ratings: {post['n'] - post['bad']} answered 302, {stored} stored, "
                 f"{post['bad']} refused or failed"
             )
-        spread = [b["rps"] for b in bares]
+        spread = [b["rps"] for b in bares] or [0]
         print(
             f"  bare GET across the runs: {min(spread):.0f}-{max(spread):.0f} req/s; "
             f"worker restarts {server.restarts()}; load average after {loadavg()}"
@@ -462,16 +458,13 @@ def run_config(spec, args, load):
 
 
 def verify_audit(env):
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "verify_audit"],
-        cwd=ROOT,
-        env=env,
+    out = subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "verify_audit"], cwd=ROOT, env=env, text=True,
         capture_output=True,
-        text=True,
-    )
-    tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or [""]
-    print(f"verify_audit: exit {result.returncode} {tail[0][:200]}")
-    return result.returncode == 0
+    )  # fmt: skip
+    last = re.split(r"[\r\n]+", (out.stdout + out.stderr).strip())[-1]  # tqdm's last frame
+    print(f"verify_audit: exit {out.returncode} {last[-200:]}")
+    return out.returncode == 0
 
 
 def main():

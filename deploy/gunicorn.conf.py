@@ -15,7 +15,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 #     sync 2: 234 / 186 and 372 / 189     sync 3: 208 / 149     sync 5: 151 / 110
 #     gthread 2x4: 841 / 351 and 1185 / 491    3x4: 556 / 666    4x4: 898 / 465
 #     5x4: 786 / 456 and 586 / 324
-#   direct: sync 2: 222 / 145, sync 5: 362 / 203; gthread 2x4: 677 / 560, 5x4: 1067 / 439
+#   direct: sync 2: 222 / 145, sync 5: 362 / 203; gthread 2x4: 677 / 560, 3x4: 796 / 397,
+#     5x4: 1067 / 439
 # So gthread, 2-4x sync in every run (sync answers one request per connection: nginx's
 # keep-alive to it is closed after each answer). Between 2 and 5 gthread workers the
 # difference was within the run-to-run noise; cores + 1 is kept because with exactly one
@@ -32,10 +33,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Recycling a worker (slow leaks in long-lived processes) costs its boot and cold caches. The
-# old 2000 restarted a worker every 2-3 s at a bare view's rate and halved the bare baseline;
-# a million requests is hours at the expected peak (SIZING.md: ~90 req/s per host in Wuhan)
-# and minutes only at the bench's saturating load. The jitter (20 %) keeps the workers from
-# restarting together. GUNICORN_MAX_REQUESTS=0 turns recycling off.
+# old 2000 restarted 3 workers in 20 s of bench load and cut the cached profile from 397 to
+# 117 req/s (p99 0.65 s -> 7.5 s; pages_bench --max-requests 2000, same session); a million
+# requests is hours at the expected peak (SIZING.md: ~90 req/s per host in Wuhan). The jitter
+# (20 %) keeps the workers from restarting together. GUNICORN_MAX_REQUESTS=0: never.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000000"))
 max_requests_jitter = max_requests // 5
 # load the app once in the master, fork workers from it: faster start, shared memory
