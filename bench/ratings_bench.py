@@ -16,6 +16,9 @@ official locks must not serialise them). --rounds R (default 5) alternates the t
 slices of n/R requests and sums the time of each, so a machine whose load changes during the
 run (other jobs) weighs on both sides alike and the ratio stays meaningful. Drops the
 database at the end unless --keep.
+
+--http measures the same over HTTP instead: gunicorn with production settings, wrk, the real
+POST /rate/<id>/ against a bare one-INSERT view (bench/pages_bench.py --pages '').
 """
 
 import argparse
@@ -43,6 +46,9 @@ def parse_args():
         "--rounds", type=int, default=5, help="alternate bare and rating slices this many times"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--http", action="store_true", help="over HTTP under gunicorn (bench/pages_bench.py)"
+    )
     return parser.parse_args()
 
 
@@ -203,6 +209,12 @@ def measure(kind, n, procs, official_ids, round_no=0):
 
 
 def main():
+    if "--http" in sys.argv[1:]:
+        import subprocess
+
+        rest = [a for a in sys.argv[1:] if a != "--http"]
+        script = Path(__file__).with_name("pages_bench.py")
+        sys.exit(subprocess.call([sys.executable, str(script), "--pages", "", *rest]))
     args = parse_args()
     _env()
     official_ids = setup_database()

@@ -82,7 +82,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_config(*, fmt: str, level: str) -> dict:
-    """The LOGGING dict for `fmt` "json" (production) or "plain" (development)."""
+    """The LOGGING dict for `fmt` "json" (production) or "plain" (development). `level` is a
+    level name in any case (LOG_LEVEL=info or INFO): logging itself knows upper case only."""
+    level = level.strip().upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ValueError(f"LOG_LEVEL={level!r}: not a logging level (DEBUG, INFO, WARNING, ERROR)")
     return {
         "version": 1,
         "disable_existing_loggers": False,
