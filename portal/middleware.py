@@ -116,13 +116,17 @@ class BackOfficeNoStoreMiddleware:
 
 
 # Paths a signed-in staff member may reach before the second factor: signing in and out,
-# the two-factor pages themselves, files, probes and the language switch.
+# the two-factor pages themselves, the admin's own assets that every admin-styled page
+# (the two-factor pages included) fetches — the icon sprite and the JS catalogue: caught,
+# they rendered the set-up page a second time and became the "next" page after the code —
+# files, probes and the language switch.
 TWO_FACTOR_EXEMPT = (
     "/admin/login/",
     "/admin/logout/",
     "/admin/password_reset/",
     "/admin/2fa/",
     "/admin/jsi18n/",
+    "/admin/sprite/",
     "/static/",
     "/media/",
     "/healthz",
