@@ -14,7 +14,7 @@ from portal.accounts.guards import Role, holds, own_object_or_404, unit_scope
 from portal.audit.models import AuditEvent
 from portal.core import crypto
 
-from .choices import DEPARTMENT_STATES, CaseState
+from .choices import DEPARTMENT_STATES, FINAL_STATES, CaseState
 from .events import PUBLIC_EVENTS, actor_label, event_label
 from .models import Case, Category
 from .workdays import add_working_days
@@ -188,3 +188,40 @@ def published_case_list():
     return Case.objects.filter(
         state=CaseState.CLOSED, publication=PublicationStatus.READY
     ).select_related("category", "department", "official", "unit")
+
+
+# --- the admin dashboard's queue counts (read-only) -----------------------------------------
+
+
+def office_queue_counts(*, user, today=None) -> dict[str, int]:
+    """What needs a person at the office now. Office and leaders only (else nothing)."""
+    if not holds(user, Role.OFFICE, Role.LEADER):
+        return {}
+    today = today or timezone.localdate()
+    open_cases = Case.objects.exclude(state__in=FINAL_STATES)
+    return {
+        "screening": Case.objects.filter(state=CaseState.SUBMITTED).count(),
+        "overdue": Case.objects.filter(state__in=DEPARTMENT_STATES, deadline__lt=today).count(),
+        "supervised": open_cases.filter(supervised_at__isnull=False).count(),
+        "callbacks": Case.objects.filter(state=CaseState.CALLBACK, callback_result="").count(),
+        "retaliation": open_cases.filter(retaliation=True).count(),
+    }
+
+
+def department_queue_counts(*, user, today=None) -> dict[str, int]:
+    """A department handler's inbox counts, its own unit's cases only (else nothing)."""
+    if not holds(user, Role.DEPARTMENT):
+        return {}
+    from .services.notices import department_notice_unread_count
+
+    # the same filters as the inbox the panel links to, so a count is what the link lists
+    def inbox(**filters):
+        return department_inbox(user=user, today=today, **filters).count()
+
+    return {
+        "to_sign": inbox(state=CaseState.ASSIGNED),
+        "signed": inbox(state=CaseState.SIGNED),
+        "in_progress": inbox(state=CaseState.IN_PROGRESS),
+        "overdue": inbox(due="overdue"),
+        "notices_unread": department_notice_unread_count(user=user),
+    }
