@@ -136,13 +136,20 @@ TWO_FACTOR_EXEMPT = (
 )
 
 
+def _admin_home() -> str:
+    from django.urls import reverse
+
+    return reverse("wagtailadmin_home")
+
+
 class StaffTwoFactorMiddleware:
     """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) who signed
     in with a password only reach nothing but the two-factor pages until they pass a TOTP
     check in this session: not the Wagtail admin, not the office desk (/office/...), not the
     department inbox (/dept/...), nor any back-office view added later, whatever its path.
     Without a device they are sent to enrol one first. Needs django_otp's OTPMiddleware
-    before it."""
+    before it. It also sends an account the admin is not for to its own start page when the
+    sign-in lands it on the admin's home (portal.accounts.landing)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -152,7 +159,24 @@ class StaffTwoFactorMiddleware:
             from portal.accounts.twofactor import next_step_url
 
             return redirect(next_step_url(request))
+        landing = self._landing(request)
+        if landing:
+            return redirect(landing)
         return self.get_response(request)
+
+    @staticmethod
+    def _landing(request) -> str | None:
+        """After signing in everyone is sent to the admin's home; an account the admin is not
+        for (a monitor) goes to its own start page instead of Wagtail's "no permission"
+        (portal.accounts.landing)."""
+        if request.method != "GET" or request.path != _admin_home():
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from portal.accounts.landing import landing_url
+
+        return landing_url(user)
 
     @staticmethod
     def _must_verify(request) -> bool:
