@@ -6,6 +6,7 @@
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CaseSource(models.TextChoices):
@@ -21,17 +22,17 @@ class SubjectKind(models.TextChoices):
 
 
 class CaseState(models.TextChoices):
-    SUBMITTED = "submitted", "待受理"
-    REJECTED = "rejected", "不予受理"
-    ACCEPTED = "accepted", "已受理"
-    ASSIGNED = "assigned", "已交办"
-    SIGNED = "signed", "已签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    TRANSFER_REQUESTED = "transfer_requested", "申请改派"
-    ANSWERED = "answered", "已答复"
-    CALLBACK = "callback", "待回访"
-    CLOSED = "closed", "办结"
-    MERGED = "merged", "已并单"
+    SUBMITTED = "submitted", _("待受理")
+    REJECTED = "rejected", _("不予受理")
+    ACCEPTED = "accepted", _("已受理")
+    ASSIGNED = "assigned", _("已交办")
+    SIGNED = "signed", _("已签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    TRANSFER_REQUESTED = "transfer_requested", _("申请改派")
+    ANSWERED = "answered", _("已答复")
+    CALLBACK = "callback", _("待回访")
+    CLOSED = "closed", _("办结")
+    MERGED = "merged", _("已并单")
 
 
 class CaseAction(models.TextChoices):
@@ -51,10 +52,10 @@ class CaseAction(models.TextChoices):
 
 
 class ActorKind(models.TextChoices):
-    OFFICE = "office", "效能办"
-    DEPARTMENT = "department", "承办部门"
-    COMPLAINANT = "complainant", "投诉人"
-    SYSTEM = "system", "系统"
+    OFFICE = "office", _("效能办")
+    DEPARTMENT = "department", _("承办部门")
+    COMPLAINANT = "complainant", _("投诉人")
+    SYSTEM = "system", _("系统")
 
 
 S, A, K = CaseState, CaseAction, ActorKind

@@ -14,7 +14,8 @@ from portal.accounts.guards import Role, holds, own_object_or_404, unit_scope
 from portal.audit.models import AuditEvent
 from portal.core import crypto
 
-from .choices import DEPARTMENT_STATES, CaseState
+from .choices import DEPARTMENT_STATES, FINAL_STATES, CaseState
+from .events import PUBLIC_EVENTS, actor_label, event_label
 from .models import Case, Category
 from .workdays import add_working_days
 
@@ -63,26 +64,6 @@ def case_contact_for_user(*, user, case) -> dict:
     }
 
 
-# public labels of audit actions on the complainant's timeline; others stay internal
-TIMELINE_LABELS = {
-    "case.submit": "提交投诉",
-    "case.accept": "已受理",
-    "case.reject": "不予受理",
-    "case.merge": "已合并办理",
-    "case.assign": "已交办承办部门",
-    "case.sign": "承办部门已签收",
-    "case.start": "承办部门办理中",
-    "case.transfer_request": "承办部门申请改派",
-    "case.transfer_refuse": "改派申请未获批准",
-    "case.answer": "承办部门已答复",
-    "case.return": "答复退回重办",
-    "case.approve": "答复审核通过，待回访",
-    "case.callback": "回访评价已提交",
-    "case.reopen": "重新办理",
-    "case.close": "办结",
-    "case.supervise": "超期督办",
-    "case.extension_decide": "办理期限调整",
-}
 _PUBLIC_KEYS = ("reason", "department", "deadline", "to_unit", "merged_into")
 
 
@@ -90,7 +71,7 @@ def case_timeline(*, case, public: bool = True) -> list[dict]:
     events = AuditEvent.objects.filter(chain=case.audit_chain).order_by("seq")
     rows = []
     for event in events:
-        if public and event.action not in TIMELINE_LABELS:
+        if public and event.action not in PUBLIC_EVENTS:
             continue
         if event.action == "case.extension_decide" and "deadline" not in event.after:
             continue
@@ -99,9 +80,9 @@ def case_timeline(*, case, public: bool = True) -> list[dict]:
             {
                 "at": event.created_at,
                 "action": event.action,
-                "label": TIMELINE_LABELS.get(event.action, event.action),
+                "label": event_label(event.action),
                 "detail": detail,
-                "actor": "" if public else event.actor_label,
+                "actor": "" if public else actor_label(event.actor_label),
             }
         )
     return rows
@@ -207,3 +188,40 @@ def published_case_list():
     return Case.objects.filter(
         state=CaseState.CLOSED, publication=PublicationStatus.READY
     ).select_related("category", "department", "official", "unit")
+
+
+# --- the admin dashboard's queue counts (read-only) -----------------------------------------
+
+
+def office_queue_counts(*, user, today=None) -> dict[str, int]:
+    """What needs a person at the office now. Office and leaders only (else nothing)."""
+    if not holds(user, Role.OFFICE, Role.LEADER):
+        return {}
+    today = today or timezone.localdate()
+    open_cases = Case.objects.exclude(state__in=FINAL_STATES)
+    return {
+        "screening": Case.objects.filter(state=CaseState.SUBMITTED).count(),
+        "overdue": Case.objects.filter(state__in=DEPARTMENT_STATES, deadline__lt=today).count(),
+        "supervised": open_cases.filter(supervised_at__isnull=False).count(),
+        "callbacks": Case.objects.filter(state=CaseState.CALLBACK, callback_result="").count(),
+        "retaliation": open_cases.filter(retaliation=True).count(),
+    }
+
+
+def department_queue_counts(*, user, today=None) -> dict[str, int]:
+    """A department handler's inbox counts, its own unit's cases only (else nothing)."""
+    if not holds(user, Role.DEPARTMENT):
+        return {}
+    from .services.notices import department_notice_unread_count
+
+    # the same filters as the inbox the panel links to, so a count is what the link lists
+    def inbox(**filters):
+        return department_inbox(user=user, today=today, **filters).count()
+
+    return {
+        "to_sign": inbox(state=CaseState.ASSIGNED),
+        "signed": inbox(state=CaseState.SIGNED),
+        "in_progress": inbox(state=CaseState.IN_PROGRESS),
+        "overdue": inbox(due="overdue"),
+        "notices_unread": department_notice_unread_count(user=user),
+    }

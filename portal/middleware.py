@@ -116,13 +116,17 @@ class BackOfficeNoStoreMiddleware:
 
 
 # Paths a signed-in staff member may reach before the second factor: signing in and out,
-# the two-factor pages themselves, files, probes and the language switch.
+# the two-factor pages themselves, the admin's own assets that every admin-styled page
+# (the two-factor pages included) fetches — the icon sprite and the JS catalogue: caught,
+# they rendered the set-up page a second time and became the "next" page after the code —
+# files, probes and the language switch.
 TWO_FACTOR_EXEMPT = (
     "/admin/login/",
     "/admin/logout/",
     "/admin/password_reset/",
     "/admin/2fa/",
     "/admin/jsi18n/",
+    "/admin/sprite/",
     "/static/",
     "/media/",
     "/healthz",
@@ -132,13 +136,23 @@ TWO_FACTOR_EXEMPT = (
 )
 
 
+def _admin_home() -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("wagtailadmin_home")
+    except NoReverseMatch:  # a URLconf without the admin (some test URLconfs)
+        return None
+
+
 class StaffTwoFactorMiddleware:
     """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) who signed
     in with a password only reach nothing but the two-factor pages until they pass a TOTP
     check in this session: not the Wagtail admin, not the office desk (/office/...), not the
     department inbox (/dept/...), nor any back-office view added later, whatever its path.
     Without a device they are sent to enrol one first. Needs django_otp's OTPMiddleware
-    before it."""
+    before it. It also sends an account the admin is not for to its own start page when the
+    sign-in lands it on the admin's home (portal.accounts.landing)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -148,7 +162,24 @@ class StaffTwoFactorMiddleware:
             from portal.accounts.twofactor import next_step_url
 
             return redirect(next_step_url(request))
+        landing = self._landing(request)
+        if landing:
+            return redirect(landing)
         return self.get_response(request)
+
+    @staticmethod
+    def _landing(request) -> str | None:
+        """After signing in everyone is sent to the admin's home; an account the admin is not
+        for (a monitor) goes to its own start page instead of Wagtail's "no permission"
+        (portal.accounts.landing)."""
+        if request.method != "GET" or request.path != _admin_home():
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from portal.accounts.landing import landing_url
+
+        return landing_url(user)
 
     @staticmethod
     def _must_verify(request) -> bool:

@@ -181,3 +181,38 @@ def appeal_list_pending(*, user):
         .select_related("rating", "rating__official", "appellant")
         .order_by("created_at")
     )
+
+
+# --- the admin dashboard's queue counts and the leader's figures (read-only) ----------------
+
+
+def office_queue_counts(*, user, now=None) -> dict[str, int]:
+    """What needs a person at the office now (call-backs, appeals, suspicious patterns);
+    nothing for another role."""
+    if not roles.is_office(user):
+        return {}
+    from .suspicious import suspicious_list
+
+    now = now or timezone.now()
+    open_callbacks = CallBack.objects.filter(recorded_at__isnull=True)
+    return {
+        "callbacks": open_callbacks.count(),
+        "callbacks_overdue": open_callbacks.filter(due_at__lt=now).count(),
+        "appeals": RatingAppeal.objects.filter(status=AppealStatus.PENDING).count(),
+        "suspicious": len(suspicious_list(now=now)),
+    }
+
+
+def leader_overview(*, user, today=None) -> dict:
+    """The read-only figures of the leader's landing: the latest monthly report and this
+    month's warnings; nothing for a role that may not read the reports."""
+    if not roles.is_office(user) and not roles.is_leader(user):
+        return {}
+    from .models import MonthlyReport, OfficialWarning
+
+    today = today or timezone.localdate()
+    month_start = timezone.make_aware(datetime.combine(today.replace(day=1), time.min))
+    return {
+        "latest_report": MonthlyReport.objects.order_by("-month").first(),
+        "warnings_this_month": OfficialWarning.objects.filter(created_at__gte=month_start).count(),
+    }

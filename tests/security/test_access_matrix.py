@@ -408,7 +408,13 @@ RULES = {
 # A few representative Wagtail admin and page URLs (the admin's own internals are Wagtail's).
 ADMIN_ACCESS = ("dept_a", "dept_b", "office", "editor")
 REPRESENTATIVE = {
-    "admin home": staff(lambda w: "/admin/", deny=WDENY, **dict.fromkeys(ADMIN_ACCESS, OK)),
+    # the leader reads a read-only dashboard; a monitor is sent on to "my monthly reports"
+    # (portal.accounts.landing): a redirect that is no denial
+    "admin home": staff(
+        lambda w: "/admin/",
+        deny=WDENY,
+        **dict.fromkeys((*ADMIN_ACCESS, "leader", "monitor", "monitor_b"), OK),
+    ),
     "admin pages": staff(lambda w: "/admin/pages/", deny=WDENY, editor=OK),
     "admin unit snippets": staff(lambda w: "/admin/snippets/cms/unit/", deny=WDENY, editor=OK),
     "admin users": staff(lambda w: "/admin/users/", deny=WDENY),
