@@ -71,7 +71,7 @@ def test_existing_leader_group_gets_admin_access_from_the_migration():
 
     group, _ = Group.objects.get_or_create(name=str(roles.LEADER))
     group.permissions.clear()
-    migration = import_module("portal.accounts.migrations.0004_leader_admin_access")
+    migration = import_module("portal.accounts.migrations.0005_leader_admin_access")
     migration.grant(apps, None)
     assert group.permissions.filter(codename="access_admin").exists()
     assert Permission.objects.filter(codename="access_admin").exists()

@@ -30,7 +30,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_user_mobile"),
+        ("accounts", "0004_rule_settings_office_only"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
     ]
 
