@@ -81,6 +81,9 @@ TIMELINE_LABELS = {
     "case.reopen": "重新办理",
     "case.close": "办结",
     "case.supervise": "超期督办",
+    "case.supervision_open": "督办",
+    "case.followup_record": "回头看",
+    "case.relapse_reopen": "回头看发现问题反弹，重新办理",
     "case.extension_decide": "办理期限调整",
 }
 _PUBLIC_KEYS = ("reason", "department", "deadline", "to_unit", "merged_into")
