@@ -107,7 +107,11 @@ def case_close(
         if handling_action != HandlingAction.NONE:
             # the main action is also the case's first measure (further ones: measures.py)
             measure = measure_record(
-                case=case, actor=actor, kind=handling_action, rectify_by=rectify_by
+                case=case,
+                actor=actor,
+                kind=handling_action,
+                rectify_by=rectify_by,
+                require_notice=False,
             )
             change.after["measure"] = measure.pk
         change.after.update(

@@ -42,14 +42,18 @@ def measure_record(
     rectify_by: date | None = None,
     notice_title: str = "",
     notice_body: str = "",
+    require_notice: bool = True,
 ) -> HandlingMeasure:
-    """Validate and write one measure on a case the caller has locked (no audit here)."""
+    """Validate and write one measure on a case the caller has locked (no audit here). At
+    closing (`require_notice=False`) a public naming may come without its notice yet: it is
+    then not publishable until the office adds one as a further measure."""
     if kind not in MEASURE_VALUES:
         raise ValidationError({"kind": ERR_MEASURE_KIND})
     if kind == HandlingAction.WARNING_LETTER and rectify_by is None:
         raise ValidationError({"rectify_by": ERR_MEASURE_RECTIFY_BY})
     notice_title, notice_body = (notice_title or "").strip(), (notice_body or "").strip()
-    if kind == HandlingAction.PUBLIC_NAMING and not (notice_title and notice_body):
+    has_notice = bool(notice_title and notice_body)
+    if kind == HandlingAction.PUBLIC_NAMING and require_notice and not has_notice:
         raise ValidationError({"notice_title": ERR_MEASURE_NOTICE})
     return HandlingMeasure.objects.create(
         case=case,
@@ -140,6 +144,8 @@ def measure_notice_publish(*, measure: HandlingMeasure, actor) -> HandlingMeasur
             raise ValidationError(ERR_MEASURE_NOT_NAMING)
         if measure.published_at is not None:
             return measure
+        if not (measure.notice_title and measure.notice_body):
+            raise ValidationError(ERR_MEASURE_NOTICE)
         measure.published_at = timezone.now()
         measure.save(update_fields=["published_at"])
         _audit(
