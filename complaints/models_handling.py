@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .choices import MEASURE_KINDS, FollowUpFinding, HandlingAction, SupervisionLevel
+from .choices import MEASURE_KINDS, FollowUpFinding, SupervisionLevel
 
 
 class Supervision(models.Model):
@@ -116,10 +116,6 @@ class HandlingMeasure(models.Model):
 
     def __str__(self):
         return f"{self.case_id}:{self.kind}"
-
-    @property
-    def is_warning_letter(self) -> bool:
-        return self.kind == HandlingAction.WARNING_LETTER
 
     def get_absolute_url(self):
         from django.urls import reverse

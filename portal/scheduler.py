@@ -134,11 +134,11 @@ class EmbeddedScheduler:
 
 
 def _apply_task(name: str, kwargs: dict):
-    """Run one registered Celery task here and now, as a worker would (retries included)."""
-    from portal.celery import app
+    """Run one registered Celery task here and now, as a worker would (found by name as the
+    outbox relay finds it: the tasks modules are imported on first need)."""
+    from portal.outbox.services import task_by_name
 
-    app.loader.import_default_modules()
-    return app.tasks[name].apply(kwargs=kwargs)
+    return task_by_name(name).apply(kwargs=kwargs)
 
 
 def embedded_scheduler_start() -> EmbeddedScheduler | None:

@@ -35,79 +35,243 @@ def measures_removed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0010_track_lock_per_client_inbound_key_per_endpoint'),
+        ("complaints", "0010_track_lock_per_client_inbound_key_per_endpoint"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='handling_action',
-            field=models.CharField(blank=True, choices=[('none', '无需处理'), ('supervision_notice', '督办通知'), ('warning_letter', '预警告知函'), ('admonish', '告诫'), ('talk', '约谈'), ('caution_talk', '诫勉谈话'), ('case_opened', '立案调查'), ('sanction', '处分'), ('accountability', '问责'), ('public_naming', '通报曝光')], max_length=20, verbose_name='处理方式'),
+            model_name="case",
+            name="handling_action",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("none", "无需处理"),
+                    ("supervision_notice", "督办通知"),
+                    ("warning_letter", "预警告知函"),
+                    ("admonish", "告诫"),
+                    ("talk", "约谈"),
+                    ("caution_talk", "诫勉谈话"),
+                    ("case_opened", "立案调查"),
+                    ("sanction", "处分"),
+                    ("accountability", "问责"),
+                    ("public_naming", "通报曝光"),
+                ],
+                max_length=20,
+                verbose_name="处理方式",
+            ),
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='回头看日期')),
-                ('scheduled_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finding', models.CharField(blank=True, choices=[('held', '整改到位'), ('relapsed', '问题反弹')], max_length=10, verbose_name='回头看结论')),
-                ('note', models.TextField(blank=True, verbose_name='核查情况')),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='complaints.attachment', verbose_name='佐证材料')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='complaints.case')),
-                ('checker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核查人')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheduled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="回头看日期")),
+                ("scheduled_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "finding",
+                    models.CharField(
+                        blank=True,
+                        choices=[("held", "整改到位"), ("relapsed", "问题反弹")],
+                        max_length=10,
+                        verbose_name="回头看结论",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="核查情况")),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="complaints.attachment",
+                        verbose_name="佐证材料",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="complaints.case",
+                    ),
+                ),
+                (
+                    "checker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="核查人",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回头看',
-                'verbose_name_plural': '回头看',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "回头看",
+                "verbose_name_plural": "回头看",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Supervision',
+            name="Supervision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='督办事由')),
-                ('deadline', models.DateField(verbose_name='督办期限')),
-                ('automatic', models.BooleanField(default=False, verbose_name='紧急件自动督办')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='督办时间')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, '督办中'), (1, '已升级至单位主要负责人'), (2, '已升级至效能办领导')], default=0, verbose_name='升级情况')),
-                ('escalated_on', models.DateField(blank=True, null=True, verbose_name='最近升级日期')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisions', to='complaints.case')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="督办事由")),
+                ("deadline", models.DateField(verbose_name="督办期限")),
+                ("automatic", models.BooleanField(default=False, verbose_name="紧急件自动督办")),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="督办时间"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "督办中"),
+                            (1, "已升级至单位主要负责人"),
+                            (2, "已升级至效能办领导"),
+                        ],
+                        default=0,
+                        verbose_name="升级情况",
+                    ),
+                ),
+                (
+                    "escalated_on",
+                    models.DateField(blank=True, null=True, verbose_name="最近升级日期"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervisions",
+                        to="complaints.case",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办',
-                'verbose_name_plural': '督办',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "督办",
+                "verbose_name_plural": "督办",
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HandlingMeasure',
+            name="HandlingMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supervision_notice', '督办通知'), ('warning_letter', '预警告知函'), ('admonish', '告诫'), ('talk', '约谈'), ('caution_talk', '诫勉谈话'), ('case_opened', '立案调查'), ('sanction', '处分'), ('accountability', '问责'), ('public_naming', '通报曝光')], max_length=20, verbose_name='处理方式')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('rectify_by', models.DateField(blank=True, null=True, verbose_name='整改期限')),
-                ('rectified_on', models.DateField(blank=True, null=True, verbose_name='整改完成日期')),
-                ('chased_on', models.DateField(blank=True, null=True, verbose_name='最近催办日期')),
-                ('notice_title', models.CharField(blank=True, max_length=200, verbose_name='通报标题')),
-                ('notice_body', models.TextField(blank=True, verbose_name='通报内容')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='通报公开时间')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='记录时间')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handling_measures', to='complaints.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supervision_notice", "督办通知"),
+                            ("warning_letter", "预警告知函"),
+                            ("admonish", "告诫"),
+                            ("talk", "约谈"),
+                            ("caution_talk", "诫勉谈话"),
+                            ("case_opened", "立案调查"),
+                            ("sanction", "处分"),
+                            ("accountability", "问责"),
+                            ("public_naming", "通报曝光"),
+                        ],
+                        max_length=20,
+                        verbose_name="处理方式",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("rectify_by", models.DateField(blank=True, null=True, verbose_name="整改期限")),
+                (
+                    "rectified_on",
+                    models.DateField(blank=True, null=True, verbose_name="整改完成日期"),
+                ),
+                ("chased_on", models.DateField(blank=True, null=True, verbose_name="最近催办日期")),
+                (
+                    "notice_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="通报标题"),
+                ),
+                ("notice_body", models.TextField(blank=True, verbose_name="通报内容")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="通报公开时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="记录时间"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handling_measures",
+                        to="complaints.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '处理措施',
-                'verbose_name_plural': '处理措施',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['kind', 'rectify_by'], name='complaints__kind_cdaa58_idx')],
+                "verbose_name": "处理措施",
+                "verbose_name_plural": "处理措施",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["kind", "rectify_by"], name="complaints__kind_cdaa58_idx")
+                ],
             },
         ),
         migrations.RunPython(measures_from_handling_action, measures_removed),

@@ -179,11 +179,10 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         "case_leads": c["case_leads"],
         "investigations": c["investigations"],
         "disciplined": c["disciplined_named"] + c["disciplined_unnamed"],
-        **_measure_counts(year),
     }
 
 
-def _measure_counts(year) -> dict:
+def measure_figures(*, year: int | None = None) -> dict:
     """Cases per measure kind (one GROUP BY; a case with two talks counts once)."""
     rows = (
         HandlingMeasure.objects.filter(case__in=_cases(year))
@@ -273,7 +272,7 @@ def stats_summary(*, year: int | None = None) -> dict:
     key = f"stats:summary:{stats_version()}:{year or 'all'}:{today.isoformat()}"
     summary = cache.get(key)
     if summary is None:
-        figures = nanfeng_figures(year=year)
+        figures = {**nanfeng_figures(year=year), **measure_figures(year=year)}
         summary = {
             "year": year,
             "figures": [

@@ -343,3 +343,25 @@ def test_the_migration_moves_each_cases_single_action_into_a_measure(
     measure = HandlingMeasure.objects.get()
     assert measure.case_id == case.pk and measure.kind == HandlingAction.WARNING_LETTER
     assert measure.rectify_by == timezone.localdate()
+
+
+def test_the_follow_up_date_given_at_closing_is_a_scheduled_check(
+    office, make_case, office_user, dept, handler
+):
+    case, _ = make_case()
+    case = _answered(case, office_user, dept, handler)
+    due_on = timezone.localdate() + timedelta(days=30)
+    office.post(
+        f"/office/cases/{case.pk}/act/",
+        {
+            "action": "close",
+            "solved": "1",
+            "handling_tier": "general",
+            "handling_action": "talk",
+            "follow_up_on": due_on.isoformat(),
+        },
+    )
+    followup = FollowUp.objects.get(case=case)
+    assert followup.due_on == due_on and followup.checker == office_user
+    page = office.get(f"/office/cases/{case.pk}/").content.decode()
+    assert f"/office/followups/{followup.pk}/record/" in page

@@ -68,7 +68,6 @@ def test_urgent_case_is_supervised_at_once_on_assignment_with_the_shorter_deadli
     today = timezone.localdate()
     supervision = case.supervisions.get()
     assert supervision.automatic
-    assert case.supervised_at is not None
     assert case.deadline == supervision.deadline == add_working_days(today, 2)
     event = AuditEvent.objects.filter(chain=case.audit_chain, action="case.assign").last()
     assert event.after["supervision"]["automatic"] is True
@@ -78,7 +77,6 @@ def test_urgent_case_is_supervised_at_once_on_assignment_with_the_shorter_deadli
 
 def test_a_normal_case_is_not_supervised_on_assignment(make_case, office_user, dept):
     case = _assigned(make_case, office_user, dept)
-    assert case.supervised_at is None
     assert not Supervision.objects.filter(case=case).exists()
 
 
@@ -95,10 +93,12 @@ def test_office_opens_supervision_by_hand_with_reason_and_new_deadline(
     )
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.deadline == new_deadline and case.supervised_at is not None
+    assert case.deadline == new_deadline
     supervision = case.supervisions.get()
     assert supervision.reason == "群众反映强烈，请加快办理" and not supervision.automatic
-    assert AuditEvent.objects.filter(chain=case.audit_chain, action="case.supervision_open").exists()
+    assert AuditEvent.objects.filter(
+        chain=case.audit_chain, action="case.supervision_open"
+    ).exists()
     notice = DepartmentNotice.objects.get(case=case, event="supervise")
     assert notice.unit_id == dept.pk and "群众反映强烈" in notice.text
 

@@ -18,7 +18,7 @@ from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from ...choices import CaseAction, CaseState, HandlingAction, HandlingTier, PublicationStatus
-from ...models import Case
+from ...models import Case, FollowUp
 from .deadlines import deadline_from_today
 from .measures import measure_record
 from .state import ERR_REASON, InvalidTransition, case_state_change
@@ -104,6 +104,12 @@ def case_close(
         case.handling_action, case.follow_up_on = handling_action, follow_up_on
         case.closed_at = timezone.now()
         change.fields += ["solved", "handling_tier", "handling_action", "follow_up_on", "closed_at"]
+        if follow_up_on is not None:
+            # the 回头看 date given at closing is a scheduled check, by the closing officer
+            FollowUp.objects.create(
+                case=case, due_on=follow_up_on, checker=actor, scheduled_by=actor
+            )
+            change.after["follow_up_on"] = follow_up_on.isoformat()
         if handling_action != HandlingAction.NONE:
             # the main action is also the case's first measure (further ones: measures.py)
             measure = measure_record(

@@ -81,7 +81,11 @@ def followup_record(
         if finding == FollowUpFinding.RELAPSED:
             after["reopened"] = _relapse_reopen(case=case, actor=actor, followup=followup)
         audit_append(
-            chain=case.audit_chain, action="case.followup_record", obj=case, actor=actor, after=after
+            chain=case.audit_chain,
+            action="case.followup_record",
+            obj=case,
+            actor=actor,
+            after=after,
         )
     return followup
 

@@ -181,9 +181,7 @@ def warning_letter_chase(*, today: date | None = None) -> int:
                     unit_id=unit_id,
                     case=case,
                     event="rectify_overdue",
-                    text=_(
-                        "预警告知函整改期限 %(d)s 已过：投诉件 %(n)s，请立即报送整改落实情况。"
-                    )
+                    text=_("预警告知函整改期限 %(d)s 已过：投诉件 %(n)s，请立即报送整改落实情况。")
                     % {"d": measure.rectify_by.isoformat(), "n": case.number},
                 )
             _audit(

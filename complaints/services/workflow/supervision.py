@@ -46,8 +46,9 @@ def _open(*, case: Case, reason: str, deadline: date, actor, automatic: bool) ->
     supervision = Supervision.objects.create(
         case=case, reason=reason, deadline=deadline, automatic=automatic, opened_by=actor
     )
-    case.supervised_at = supervision.opened_at
-    case.deadline, case.reminded_on = deadline, None
+    # a new deadline: its own reminder and its own overdue 督办 (deadlines.case_supervise,
+    # once per deadline, marked by supervised_at) when it passes, with the escalation
+    case.deadline, case.reminded_on, case.supervised_at = deadline, None, None
     return supervision
 
 
