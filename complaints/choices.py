@@ -49,6 +49,7 @@ class CaseAction(models.TextChoices):
     APPROVE = "approve", "审核通过"
     REOPEN = "reopen", "重新办理"
     CLOSE = "close", "办结"
+    RELAPSE_REOPEN = "relapse_reopen", "回头看反弹重办"
 
 
 class ActorKind(models.TextChoices):
@@ -87,6 +88,9 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
     # not satisfied at the call-back may reopen once; the case goes back to the department
     A.REOPEN: (frozenset({S.CALLBACK}), S.IN_PROGRESS, frozenset({K.OFFICE, K.COMPLAINANT})),
     A.CLOSE: (frozenset({S.CALLBACK}), S.CLOSED, frozenset({K.OFFICE})),
+    # a 回头看 that finds the problem back reopens a closed case to its department; only the
+    # follow-up service takes it (services.workflow.followup), so no page offers it as a button
+    A.RELAPSE_REOPEN: (frozenset({S.CLOSED}), S.IN_PROGRESS, frozenset({K.SYSTEM})),
 }
 
 # actions whose service may lead, instead of the map's target, back to one of these states
@@ -135,6 +139,23 @@ class HandlingAction(models.TextChoices):
     CAUTION_TALK = "caution_talk", "诫勉谈话"
     CASE_OPENED = "case_opened", "立案调查"
     SANCTION = "sanction", "处分"
+    ACCOUNTABILITY = "accountability", "问责"
+    PUBLIC_NAMING = "public_naming", "通报曝光"
+
+
+# the actions (HandlingMeasure.kind) that are measures taken, i.e. every action but "none"
+MEASURE_KINDS = [(v, label) for v, label in HandlingAction.choices if v != HandlingAction.NONE]
+
+
+class FollowUpFinding(models.TextChoices):
+    HELD = "held", "整改到位"
+    RELAPSED = "relapsed", "问题反弹"
+
+
+class SupervisionLevel(models.IntegerChoices):
+    OPEN = 0, "督办中"
+    UNIT_HEAD = 1, "已升级至单位主要负责人"
+    LEADER = 2, "已升级至效能办领导"
 
 
 class PublicationStatus(models.TextChoices):

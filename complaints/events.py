@@ -26,6 +26,9 @@ EVENT_LABELS = {
     "case.reopen": _("重新办理"),
     "case.close": _("办结"),
     "case.supervise": _("超期督办"),
+    "case.supervision_open": _("督办"),
+    "case.followup_record": _("回头看"),
+    "case.relapse_reopen": _("回头看发现问题反弹，重新办理"),
     "case.extension_decide": _("办理期限调整"),
     # internal: the office's and the department's page only
     "case.message": _("留言"),
@@ -33,6 +36,12 @@ EVENT_LABELS = {
     "case.deadline_recompute": _("办理期限重算"),
     "case.publication": _("公开设置变更"),
     "case.receipt_reissue": _("重新发放查询码"),
+    "case.followup_schedule": _("安排回头看"),
+    "case.measure_add": _("处理措施"),
+    "case.measure_chase": _("整改期限已过，已催办"),
+    "case.measure_rectified": _("整改完成"),
+    "case.measure_notice_publish": _("通报已公开"),
+    "case.supervision_escalate": _("督办逾期，已上报"),
     "outcome.publish": _("办理结果已公开"),
     "outcome.republish": _("办理结果重新公开"),
     "outcome.unpublish": _("办理结果撤回公开"),
@@ -57,6 +66,9 @@ PUBLIC_EVENTS = frozenset(
         "case.reopen",
         "case.close",
         "case.supervise",
+        "case.supervision_open",
+        "case.followup_record",
+        "case.relapse_reopen",
         "case.extension_decide",
     }
 )

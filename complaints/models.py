@@ -489,3 +489,6 @@ class DepartmentNotice(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}:{self.case_id}:{self.event}"
+
+
+from .models_handling import FollowUp, HandlingMeasure, Supervision  # noqa: E402, F401

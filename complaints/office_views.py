@@ -29,6 +29,7 @@ from .choices import (
     allowed_actions,
 )
 from .documents import document_pdf as render_pdf
+from .handling_views import handling_context
 from .models import AssignmentDocument, Attachment, Case, Delivery, ExtensionRequest
 from .services import thread, workflow
 from .services.delivery import SIGNATURE_HEADER
@@ -138,6 +139,7 @@ def case_detail(request, pk):
             if office and case.state in (CaseState.SUBMITTED, CaseState.ACCEPTED)
             else [],
             "act_url": "complaints:office_case_act" if office else "complaints:dept_case_act",
+            **handling_context(case=case, office=office),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import admin_views, office_views, views
+from . import admin_views, handling_views, office_views, views
 from .open311 import api as open311
 
 app_name = "complaints"
@@ -69,6 +69,29 @@ urlpatterns = [
     path("office/cases/<id:pk>/", office_views.case_detail, name="office_case"),
     path("office/cases/<id:pk>/act/", office_views.case_act, name="office_case_act"),
     path("office/extensions/<id:pk>/", office_views.extension_decide, name="office_extension"),
+    # 督办, 回头看 and measures on the office case page (issue 20)
+    path("office/cases/<id:pk>/supervise/", handling_views.case_supervise, name="office_supervise"),
+    path(
+        "office/cases/<id:pk>/followups/",
+        handling_views.followup_schedule,
+        name="office_followup_schedule",
+    ),
+    path(
+        "office/followups/<id:pk>/record/",
+        handling_views.followup_record,
+        name="office_followup_record",
+    ),
+    path("office/cases/<id:pk>/measures/", handling_views.measure_add, name="office_measure_add"),
+    path(
+        "office/measures/<id:pk>/rectified/",
+        handling_views.measure_rectified,
+        name="office_measure_rectified",
+    ),
+    path(
+        "office/measures/<id:pk>/publish/",
+        handling_views.measure_publish,
+        name="office_measure_publish",
+    ),
     path("office/documents/<id:pk>.pdf", office_views.document_pdf, name="document_pdf"),
     path("office/files/<id:pk>/", office_views.attachment_download, name="staff_attachment"),
     path("dept/", office_views.inbox, name="dept_inbox"),

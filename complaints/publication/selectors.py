@@ -203,3 +203,58 @@ def outcome_public_by_case(*, case_ids) -> dict[int, PublishedOutcome]:
         outcome.case_id: outcome
         for outcome in PublishedOutcome.objects.published().filter(case_id__in=list(case_ids))
     }
+
+
+# --- handling shown with a result: measures, follow-ups, public-naming notices -------------
+
+
+def outcome_handling_public(*, outcome: PublishedOutcome) -> dict:
+    """What a public result shows of its case's handling beyond the snapshot: the measures
+    taken (kind, date, a warning letter's rectification deadline and whether it was met, a
+    published naming notice's link) and the 回头看 checks done with their finding. Only
+    kinds, dates and findings: no staff notes, no names, no evidence."""
+    from complaints.models import FollowUp, HandlingMeasure
+
+    measures = list(
+        HandlingMeasure.objects.filter(case_id=outcome.case_id).only(
+            "pk", "kind", "created_at", "rectify_by", "rectified_on", "published_at"
+        )
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(case_id=outcome.case_id)
+        .exclude(finding="")
+        .only("due_on", "finding", "recorded_at")
+    )
+    return {"measures": measures, "follow_ups": follow_ups}
+
+
+def naming_notice_get_public(*, pk) -> tuple:
+    """A published public-naming notice (通报曝光) and its case's public result if any; an
+    unpublished or unknown id is a 404. The text is the office's, masked again for numbers
+    and the complainant's details (the roster's names stay readable: naming is the point)."""
+    from complaints.choices import HandlingAction
+    from complaints.models import HandlingMeasure
+
+    measure = (
+        HandlingMeasure.objects.filter(
+            pk=pk, kind=HandlingAction.PUBLIC_NAMING, published_at__isnull=False
+        )
+        .select_related("case")
+        .first()
+    )
+    if measure is None:
+        raise Http404
+    keep = roster_names()
+    body = masking.mask_text(measure.notice_body, keep_names=keep)
+    title = masking.mask_text(measure.notice_title, keep_names=keep)
+    outcome = PublishedOutcome.objects.published().filter(case_id=measure.case_id).first()
+    return measure, title, body, outcome
+
+
+def naming_notice_list_public(*, limit: int = 50):
+    from complaints.choices import HandlingAction
+    from complaints.models import HandlingMeasure
+
+    return HandlingMeasure.objects.filter(
+        kind=HandlingAction.PUBLIC_NAMING, published_at__isnull=False
+    ).order_by("-published_at", "-id")[:limit]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("results/feed/", feeds.OutcomeFeed(), name="feed_rss"),
     path("results/feed/atom/", feeds.OutcomeAtomFeed(), name="feed_atom"),
     path("results/<id:pk>/", views.outcome_detail, name="detail"),
+    path("results/notices/<id:pk>/", views.naming_notice, name="notice"),
     # office publication desk
     path("office/results/", views.office_list, name="office_list"),
     path("office/results/<id:pk>/", views.office_preview, name="office_preview"),

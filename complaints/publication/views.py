@@ -66,7 +66,18 @@ def outcome_detail(request, pk):
             "finding_label": _choice_label(Finding, outcome.finding),
             "tier_label": _choice_label(HandlingTier, outcome.handling_tier),
             "action_label": _choice_label(HandlingAction, outcome.handling_action),
+            **selectors.outcome_handling_public(outcome=outcome),
         },
+    )
+
+
+def naming_notice(request, pk):
+    """A published public-naming notice (通报曝光), at its own public URL."""
+    measure, title, body, outcome = selectors.naming_notice_get_public(pk=pk)
+    return render(
+        request,
+        "results/notice.html",
+        {"measure": measure, "title": title, "body": body, "outcome": outcome},
     )
 
 

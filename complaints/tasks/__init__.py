@@ -1,5 +1,5 @@
 """Celery tasks of the complaints app (autodiscovered as `complaints.tasks`): importing this
-package registers every task of both modules. Services import a task from its own module."""
+package registers every task of its modules. Services import a task from its own module."""
 
 from .followups import (  # noqa: F401
     case_notify_task,
@@ -13,3 +13,4 @@ from .periodic import (  # noqa: F401
     monitor_reminder_send_task,
     office_digest_send_task,
 )
+from .supervision import supervision_escalation_mail_task  # noqa: F401

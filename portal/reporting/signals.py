@@ -26,6 +26,7 @@ from portal.core.pagecache import version_bump
 STATS_VERSION_KEY = "stats:data-version"
 WATCHED = (
     "complaints.Case",
+    "complaints.HandlingMeasure",
     "evaluation.Rating",
     "evaluation.RatingRevocation",
     "publication.PublishedOutcome",
@@ -39,6 +40,9 @@ PUBLIC_WATCHED = {
     "evaluation.UnitViolation",
     "publication.PublishedOutcome",
     "audit.DailyHeadDigest",  # /transparency/ (red team: the 00:05 digest stayed unseen)
+    # shown with a published result (measures, naming notices, 回头看 findings)
+    "complaints.HandlingMeasure",
+    "complaints.FollowUp",
 }
 
 

@@ -27,6 +27,8 @@ How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部
   investigations   立案调查        closed cases with action 立案调查 or 处分 (a sanction implies one)
   disciplined      处分干部(人)    distinct officials in closed cases with action 处分 (a case
                                    without a named official counts as one person)
+  measure_<kind>   督办通知, 预警告知函, 约谈, 立案调查, 问责, 通报曝光 …: cases with at least one
+                                   measure of that kind (HandlingMeasure, several per case)
 """
 
 import csv
@@ -43,8 +45,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cms.models import Unit
-from complaints.choices import CaseSource, CaseState, Finding, HandlingAction, HandlingTier
-from complaints.models import Case
+from complaints.choices import (
+    MEASURE_KINDS,
+    CaseSource,
+    CaseState,
+    Finding,
+    HandlingAction,
+    HandlingTier,
+)
+from complaints.models import Case, HandlingMeasure
 from portal.core.dates import months_back
 from portal.core.text import spreadsheet_safe, year_or_none
 from portal.evaluation.models import Rating, bad_rating_q
@@ -77,6 +86,16 @@ FIGURES = [
     ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
     ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
     ("disciplined", "处分干部（人）", "count", "处理方式为处分的被投诉人员（去重）"),
+    # one figure per measure kind (complaints HandlingMeasure, several per case)
+    *[
+        (
+            f"measure_{kind}",
+            f"{label}（件）",
+            "count",
+            f"采取了“{label}”处理措施的投诉件（一件多次计一次）",
+        )
+        for kind, label in MEASURE_KINDS
+    ],
 ]
 
 
@@ -163,6 +182,18 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
     }
 
 
+def measure_figures(*, year: int | None = None) -> dict:
+    """Cases per measure kind (one GROUP BY; a case with two talks counts once)."""
+    rows = (
+        HandlingMeasure.objects.filter(case__in=_cases(year))
+        .values("kind")
+        .annotate(n=Count("case", distinct=True))
+        .values_list("kind", "n")
+    )
+    found = dict(rows)
+    return {f"measure_{kind}": found.get(kind, 0) for kind, _label in MEASURE_KINDS}
+
+
 def satisfaction_trend(*, months: int | None = None, today: date | None = None) -> list[dict]:
     """Per calendar month: ratings not revoked, satisfied among them, the rate."""
     today = today or timezone.localdate()
@@ -241,7 +272,7 @@ def stats_summary(*, year: int | None = None) -> dict:
     key = f"stats:summary:{stats_version()}:{year or 'all'}:{today.isoformat()}"
     summary = cache.get(key)
     if summary is None:
-        figures = nanfeng_figures(year=year)
+        figures = {**nanfeng_figures(year=year), **measure_figures(year=year)}
         summary = {
             "year": year,
             "figures": [

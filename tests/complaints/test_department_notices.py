@@ -98,7 +98,9 @@ def test_urgent_supervised_and_due_tomorrow_cases_are_texted(
         case_deadline_sweep(today=add_working_days(case.deadline, 1))
     assert any("督办" in t for t in _texts_to("13911112222"))
     events = list(DepartmentNotice.objects.filter(case=case).values_list("event", flat=True))
-    assert sorted(events) == ["due_soon", "state:assigned", "supervise"]
+    # an urgent case is supervised at once on assignment (issue 20): past its deadline the
+    # supervision also escalates to the unit's head
+    assert sorted(events) == ["due_soon", "state:assigned", "supervise", "supervise_escalate"]
 
 
 def test_a_returned_case_gets_an_in_app_notice_but_no_sms_unless_urgent(

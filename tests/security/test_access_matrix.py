@@ -137,6 +137,36 @@ def _minutes(w):
     return w["minutes"]
 
 
+def _naming(w):
+    """A published public-naming notice (通报曝光) on the published closed case."""
+    if "naming" not in w:
+        from complaints.services.workflow import measure_add, measure_notice_publish
+
+        office = w["users"]["office"]
+        measure = measure_add(
+            case=w["closed"],
+            actor=office,
+            kind="public_naming",
+            notice_title="矩阵测试通报",
+            notice_body="矩阵测试通报内容。",
+        )
+        w["naming"] = measure_notice_publish(measure=measure, actor=office)
+    return w["naming"]
+
+
+def _followup(w):
+    if "followup" not in w:
+        from django.utils import timezone
+
+        from complaints.services.workflow import followup_schedule
+
+        office = w["users"]["office"]
+        w["followup"] = followup_schedule(
+            case=w["closed"], actor=office, due_on=timezone.localdate(), checker=office
+        )
+    return w["followup"]
+
+
 def _notice_a(w):
     from complaints.models import DepartmentNotice
 
@@ -315,6 +345,25 @@ RULES = {
     "complaints:document_pdf": case_of_a(lambda w: f"/office/documents/{w['document'].pk}.pdf"),
     "complaints:staff_attachment": case_of_a(lambda w: f"/office/files/{w['attachment'].pk}/"),
     "complaints:office_batch": staff(lambda w: "/office/batch/", "POST", office=OK),
+    # 督办, 回头看 and measures: the office only (issue 20)
+    "complaints:office_supervise": staff(
+        lambda w: f"/office/cases/{w['case'].pk}/supervise/", "POST", office=OK
+    ),
+    "complaints:office_followup_schedule": staff(
+        lambda w: f"/office/cases/{w['closed'].pk}/followups/", "POST", office=OK
+    ),
+    "complaints:office_followup_record": staff(
+        lambda w: f"/office/followups/{_followup(w).pk}/record/", "POST", office=OK
+    ),
+    "complaints:office_measure_add": staff(
+        lambda w: f"/office/cases/{w['closed'].pk}/measures/", "POST", office=OK
+    ),
+    "complaints:office_measure_rectified": staff(
+        lambda w: f"/office/measures/{_naming(w).pk}/rectified/", "POST", office=OK
+    ),
+    "complaints:office_measure_publish": staff(
+        lambda w: f"/office/measures/{_naming(w).pk}/publish/", "POST", office=OK
+    ),
     # the document-exchange receiver: no session role, a signed request from a department system
     "complaints:exchange_inbound": everyone(DENY, lambda w: "/dept/exchange/inbound/", "POST"),
     "complaints:dept_inbox": staff(lambda w: "/dept/", dept_a=OK, dept_b=OK),
@@ -395,6 +444,7 @@ RULES = {
     "publication:feed_rss": public(lambda w: "/results/feed/"),
     "publication:feed_atom": public(lambda w: "/results/feed/atom/"),
     "publication:detail": public(lambda w: f"/results/{w['closed'].published_outcome.pk}/"),
+    "publication:notice": public(lambda w: f"/results/notices/{_naming(w).pk}/"),
     "publication:office_list": staff(lambda w: "/office/results/", office=OK),
     "publication:office_preview": staff(lambda w: f"/office/results/{w['closed'].pk}/", office=OK),
     "publication:office_unpublish": staff(

@@ -30,5 +30,13 @@ from .department import (  # noqa: F401
     extension_decide,
     extension_request,
 )
+from .followup import followup_record, followup_schedule  # noqa: F401
+from .measures import (  # noqa: F401
+    measure_add,
+    measure_notice_publish,
+    measure_rectified,
+    warning_letter_chase,
+)
 from .screening import case_accept, case_merge, case_reject  # noqa: F401
 from .state import InvalidTransition, actor_kind_for, case_state_change  # noqa: F401
+from .supervision import supervision_open, supervision_sweep  # noqa: F401

@@ -1,6 +1,7 @@
 """Assignment to a department (交办) and its transfer (改派).
 
-Owns: assign (a deadline in working days, an assignment document 交办单 numbered per year and
+Owns: assign (a deadline in working days — an urgent case is supervised at once with a
+shorter one, services.workflow.supervision —, an assignment document 交办单 numbered per year and
 sent to the department's system), the weekly batch, the default department, the rule that a
 retaliation report never goes to the department complained about, a department's request to
 transfer and the office's refusal.
@@ -22,6 +23,7 @@ from ..counters import counter_next
 from ..exchange import delivery_create
 from .deadlines import deadline_from_today
 from .state import ERR_REASON, case_state_change
+from .supervision import supervision_open_urgent
 
 ERR_DEPARTMENT = _("请选择承办部门 (choose the department)")
 ERR_TRANSFER_UNIT = _("申请改派必须写明应由哪个单位办理 (name the responsible unit)")
@@ -71,6 +73,11 @@ def case_assign(
             "supervised_at",
             "reminded_on",
         ]
+        if case.urgent:
+            # urgent: supervised (督办) at once, with the shorter deadline (Henan's rule)
+            _, case.deadline = supervision_open_urgent(case=case, deadline=deadline)
+            deadline = case.deadline
+            change.after["supervision"] = {"automatic": True, "deadline": deadline.isoformat()}
         doc = _document_issue(case=case, actor=actor, reason=change.reason)
         delivery_create(document=doc)
         change.after.update(

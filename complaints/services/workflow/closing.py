@@ -18,8 +18,9 @@ from portal.accounts.guards import Role, require_role
 from portal.audit.services import audit_append
 
 from ...choices import CaseAction, CaseState, HandlingAction, HandlingTier, PublicationStatus
-from ...models import Case
+from ...models import Case, FollowUp
 from .deadlines import deadline_from_today
+from .measures import measure_record
 from .state import ERR_REASON, InvalidTransition, case_state_change
 
 ERR_CLOSE = _("办结须记录问题是否解决、问题性质和处理方式 (solved, tier and action required)")
@@ -54,15 +55,21 @@ def case_reopen(*, case: Case, actor=None, actor_kind: str | None = None, reason
     with case_state_change(
         case=case, action=CaseAction.REOPEN, actor=actor, actor_kind=actor_kind, reason=reason
     ) as change:
-        case = change.case
-        if case.reopen_count >= settings.CASE_REOPEN_LIMIT:
-            raise InvalidTransition(ERR_REOPEN_LIMIT)
-        case.reopen_count += 1
-        case.deadline = deadline_from_today(category=case.category)
-        case.supervised_at, case.reminded_on = None, None
-        change.fields += ["reopen_count", "deadline", "supervised_at", "reminded_on"]
-        change.after.update(deadline=case.deadline.isoformat(), reason=change.reason)
+        reopen_within_limit(change)
     return change.case
+
+
+def reopen_within_limit(change) -> None:
+    """Inside a reopening state change (the call-back's, or a relapsed 回头看's): refuse past
+    CASE_REOPEN_LIMIT, else count it and give the department a new deadline."""
+    case = change.case
+    if case.reopen_count >= settings.CASE_REOPEN_LIMIT:
+        raise InvalidTransition(ERR_REOPEN_LIMIT)
+    case.reopen_count += 1
+    case.deadline = deadline_from_today(category=case.category)
+    case.supervised_at, case.reminded_on = None, None
+    change.fields += ["reopen_count", "deadline", "supervised_at", "reminded_on"]
+    change.after.update(deadline=case.deadline.isoformat(), reason=change.reason)
 
 
 def case_close(
@@ -97,6 +104,22 @@ def case_close(
         case.handling_action, case.follow_up_on = handling_action, follow_up_on
         case.closed_at = timezone.now()
         change.fields += ["solved", "handling_tier", "handling_action", "follow_up_on", "closed_at"]
+        if follow_up_on is not None:
+            # the 回头看 date given at closing is a scheduled check, by the closing officer
+            FollowUp.objects.create(
+                case=case, due_on=follow_up_on, checker=actor, scheduled_by=actor
+            )
+            change.after["follow_up_on"] = follow_up_on.isoformat()
+        if handling_action != HandlingAction.NONE:
+            # the main action is also the case's first measure (further ones: measures.py)
+            measure = measure_record(
+                case=case,
+                actor=actor,
+                kind=handling_action,
+                rectify_by=rectify_by,
+                require_notice=False,
+            )
+            change.after["measure"] = measure.pk
         change.after.update(
             solved=solved, handling_tier=handling_tier, handling_action=handling_action
         )

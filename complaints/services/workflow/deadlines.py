@@ -2,7 +2,9 @@
 
 Owns: the working days a category gives (category, then settings, then the office's site
 rules), the reminder one working day before the deadline, supervision of overdue cases (督办,
-once per deadline), the reminder on the follow-up (回头看) date; the daily sweep runs them all.
+once per deadline), the reminder on the follow-up (回头看) date; the daily sweep runs them all,
+with the escalation of supervisions past their deadline (supervision.py) and the chase of
+warning letters past their rectification deadline (measures.py).
 """
 
 from datetime import date
@@ -17,6 +19,8 @@ from ...choices import DEPARTMENT_STATES, ActorKind, CaseState
 from ...models import Case
 from ...workdays import add_working_days
 from ..followups import case_notify_enqueue
+from .measures import warning_letter_chase
+from .supervision import supervision_sweep
 
 
 def deadline_working_days(*, category) -> int:
@@ -90,4 +94,10 @@ def case_deadline_sweep(*, today: date | None = None) -> dict:
         ):
             case_notify_enqueue(case=case, event="follow_up")
             follow_ups += 1
-    return {"reminded": reminded, "supervised": supervised, "follow_ups": follow_ups}
+    return {
+        "reminded": reminded,
+        "supervised": supervised,
+        "follow_ups": follow_ups,
+        "escalated": supervision_sweep(today=today),
+        "rectify_chased": warning_letter_chase(today=today),
+    }

@@ -192,7 +192,7 @@ def case_deadlines_recompute(*, old: dict, new: dict, actor=None) -> int:
 
 
 # the events that set a deadline by counting working days from their own day
-DEADLINE_SETTERS = ("case.assign", "case.reopen", "case.extension_decide")
+DEADLINE_SETTERS = ("case.assign", "case.reopen", "case.relapse_reopen", "case.extension_decide")
 
 
 def _deadline_set_on(case) -> date | None:

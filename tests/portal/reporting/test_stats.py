@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints.choices import CaseSource, Finding, HandlingAction, HandlingTier
+from complaints.choices import MEASURE_KINDS, CaseSource, Finding, HandlingAction, HandlingTier
 from complaints.models import Case
 from complaints.services import case_submit, monitor_report_submit
 from complaints.services.workflow import case_accept, case_assign
@@ -110,6 +110,12 @@ EXPECTED = {
     "investigations": 1,
     "disciplined": 1,
 }
+# one figure per measure kind (issue 20): the two closed cases' actions are their measures
+EXPECTED.update(
+    {f"measure_{kind}": 0 for kind, _label in MEASURE_KINDS},
+    measure_warning_letter=1,
+    measure_sanction=1,
+)
 
 
 def test_the_nanfeng_figures_match_the_fixture(client, world):
