@@ -140,7 +140,7 @@ def wilson_lower_bound(*, satisfied: int, total: int, z: float = WILSON_Z) -> fl
 
 
 def fair_min_ratings() -> int:
-    return int(getattr(settings, "RANKING_FAIR_MIN_RATINGS", 30))
+    return settings.RANKING_FAIR_MIN_RATINGS
 
 
 def fair_ranking(rows: list[UnitRow], *, minimum: int | None = None) -> dict:

@@ -17,7 +17,7 @@ FONT_PX = 14
 LINE_PX = 18
 ROW_PX = 26  # the dot row under the label lines
 LABEL_CHARS = 22  # a label longer than this wraps (CJK characters at 14 px on a 360 px phone)
-PLOT_LEFT, PLOT_RIGHT = 1.0, 84.0  # % of the width; the value is printed right of the plot
+PLOT_LEFT, PLOT_RIGHT = 1.0, 78.0  # % of the width; the value is printed right of the plot
 
 
 def pct(value) -> str:
@@ -35,10 +35,9 @@ def axis_range(values) -> tuple[float, float]:
 
 
 def _ticks(low: float, high: float) -> list[float]:
-    span = high - low
-    step = 2 if span <= 10 else 5 if span <= 30 else 10 if span <= 60 else 20
-    first = math.ceil(low / step) * step
-    return [first + i * step for i in range(int((high - first) // step) + 1)]
+    """Three labels at most (the ends and a round middle): they never overlap on a phone."""
+    mid = (low + high) / 2
+    return [low, mid, high] if mid == int(mid) and high - low >= 10 else [low, high]
 
 
 def _wrap(label: str) -> list[str]:
@@ -86,7 +85,7 @@ def dot_chart_svg(*, rows: list[tuple[str, float | None]], title: str, chart_id:
             f'<line x1="{x:.2f}%" x2="{x:.2f}%" y1="{axis_h - 4}" y2="{height - 4}" '
             'stroke="#eaeef2" stroke-width="1"/>'
         )
-        anchor = "start" if t == ticks[0] and x < 5 else "middle"
+        anchor = "start" if t == ticks[0] else "middle"
         grid.append(
             f'<text x="{x:.2f}%" y="{LINE_PX - 2}" text-anchor="{anchor}" '
             f'font-size="{FONT_PX - 1}" fill="#57606a">{pct(t)}</text>'
