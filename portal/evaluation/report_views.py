@@ -19,7 +19,7 @@ from portal.core.text import year_or_none
 from . import scores, suspicious
 from .choices import ViolationKind, WarningActionKind
 from .models import MonthlyReport, OfficialWarning, WarningAction
-from .reports import monthly_report_build, monthly_report_rebuild
+from .reports import LeaderReport, monthly_report_build, monthly_report_rebuild
 from .warnings import warning_action_record
 
 
@@ -165,7 +165,7 @@ def report_detail(request, year, month):
         "evaluation/office/report.html",
         {
             "report": report,
-            "data": report.data,
+            "data": LeaderReport.from_dict(report.data),
             "files": {f.fmt: f for f in report.files.all()},
             "is_office": holds(request.user, Role.OFFICE),
         },

@@ -2,9 +2,12 @@
 
 Owns: the yearly unit score (100, −3 per 差评 the office verified true, −10 per discipline
 violation), the ten best and ten worst, the removal flag (ten worst two years running), the
-fair comparison (rates per rating received; no public rank below a minimum of ratings).
+fair comparison (rates per rating received; no public rank below a minimum of ratings), and
+beside the official score a fair ranking: units ordered by the Wilson lower bound (95 %) of
+their satisfaction rate, only those with RANKING_FAIR_MIN_RATINGS ratings or more.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +38,7 @@ class UnitRow:
     score: int = 0
     rankable: bool = False
     flags: set = field(default_factory=set)
+    wilson: float | None = None  # lower bound (%) of the satisfaction rate, 95 %
 
     @property
     def bad_rate(self):
@@ -120,6 +124,38 @@ def _best_worst(rows):
     return rankable, best, worst
 
 
+WILSON_Z = 1.959964  # 95 % two-sided
+
+
+def wilson_lower_bound(*, satisfied: int, total: int, z: float = WILSON_Z) -> float | None:
+    """The lower bound of the Wilson score interval of satisfied/total, in % (one decimal
+    kept by the callers). A unit with 8 of 10 satisfied is less surely good than one with 800
+    of 1000: the bound is lower when there are fewer ratings. None without ratings."""
+    if total <= 0:
+        return None
+    p = satisfied / total
+    z2 = z * z
+    centre = p + z2 / (2 * total)
+    margin = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total))
+    return 100 * max(0.0, (centre - margin) / (1 + z2 / total))
+
+
+def fair_min_ratings() -> int:
+    return settings.RANKING_FAIR_MIN_RATINGS
+
+
+def fair_ranking(rows: list[UnitRow], *, minimum: int | None = None) -> dict:
+    """Units ordered by the Wilson lower bound of their satisfaction rate (best first), among
+    those with at least `minimum` ratings; shown beside the official score, never instead."""
+    minimum = fair_min_ratings() if minimum is None else minimum
+    ranked, unranked = [], []
+    for row in rows:
+        row.wilson = wilson_lower_bound(satisfied=row.received - row.bad, total=row.received)
+        (ranked if row.received >= minimum and row.received else unranked).append(row)
+    ranked.sort(key=lambda r: (-r.wilson, -r.received, r.name))
+    return {"rows": ranked, "unranked": unranked, "minimum": minimum, "z": 95}
+
+
 def ranking(*, year: int, created_before=None) -> dict:
     """Ten best (十优) and ten worst (十差) among units with enough ratings; removal flags.
     `created_before`: count only ratings created before it (the public page: closed days)."""
@@ -145,6 +181,7 @@ def ranking(*, year: int, created_before=None) -> dict:
         "worst": worst,
         "unranked": [r for r in rows if not r.rankable],
         "removal": removal,
+        "fair": fair_ranking(rows),
     }
 
 

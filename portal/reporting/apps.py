@@ -9,6 +9,9 @@ class ReportingConfig(AppConfig):
     verbose_name = "统计与公开"
 
     def ready(self):
-        from . import signals
+        from portal.evaluation.report_data import report_section_register
+
+        from . import leader_cases, signals
 
         signals.connect()
+        report_section_register(leader_cases.case_section)

@@ -22,6 +22,8 @@ How the Nanfeng figures (seed 002: 监测信息, 网上测评, 意见建议, 部
   solved           问题解决        closed cases the office recorded as solved (Case.solved): closed
                                    is not fixed (FixMyStreet's lesson), so both are shown
   solved_rate      解决率          solved / closed
+  callback_satisfaction 回访满意率  cases whose complainant said 满意 at the call-back (回访) /
+                                   cases with a call-back result
   rectifications   整改问题        closed cases found true or partly true with measures recorded
   case_leads       案件线索        closed cases classed 违纪违规问题 (handling tier "violation")
   investigations   立案调查        closed cases with action 立案调查 or 处分 (a sanction implies one)
@@ -41,12 +43,11 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from cms.models import Unit
 from complaints.choices import (
     MEASURE_KINDS,
+    CallbackResult,
     CaseSource,
     CaseState,
     Finding,
@@ -58,6 +59,7 @@ from portal.core.dates import months_back
 from portal.core.text import spreadsheet_safe, year_or_none
 from portal.evaluation.models import Rating, bad_rating_q
 
+from .charts import dot_chart_svg
 from .signals import stats_version
 
 # 满意: a rating not revoked and not 差评 (portal.evaluation.rules.is_bad)
@@ -82,6 +84,12 @@ FIGURES = [
     ("closed", "办结（件）", "count", "已办结的投诉件，不含并单"),
     ("solved", "问题解决（件）", "count", "办结时确认问题已解决的件数；办结不等于解决"),
     ("solved_rate", "解决率", "rate", "问题解决 ÷ 办结"),
+    (
+        "callback_satisfaction",
+        "回访满意率",
+        "rate",
+        "回访时投诉人表示满意的件数 ÷ 已回访的件数",
+    ),
     ("rectifications", "涉及部门整改（件）", "count", "办结时核查属实或部分属实并有整改措施"),
     ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
     ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
@@ -129,6 +137,9 @@ def _case_counts() -> dict:
             "id", filter=with_deadline & answered & Q(answered_at__date__lte=F("deadline"))
         ),
         "closed": Count("id", filter=Q(state=CaseState.CLOSED)),
+        "closed_solved": Count("id", filter=Q(state=CaseState.CLOSED, solved=True)),
+        "callback_done": Count("id", filter=~Q(callback_result="")),
+        "callback_satisfied": Count("id", filter=Q(callback_result=CallbackResult.SATISFIED)),
     }
 
 
@@ -159,7 +170,6 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         ),
         disciplined_named=Count("official", distinct=True, filter=sanction),
         disciplined_unnamed=Count("id", filter=sanction & Q(official__isnull=True)),
-        solved=Count("id", filter=closed & Q(solved=True)),
         **_case_counts(),
     )
     return {
@@ -173,8 +183,9 @@ def nanfeng_figures(*, year: int | None = None) -> dict:
         "reply_rate": _rate(c["replies"], c["netizen_assigned"]),
         "on_time_rate": _rate(c["on_time"], c["due"]),
         "closed": c["closed"],
-        "solved": c["solved"],
-        "solved_rate": _rate(c["solved"], c["closed"]),
+        "solved": c["closed_solved"],
+        "solved_rate": _rate(c["closed_solved"], c["closed"]),
+        "callback_satisfaction": _rate(c["callback_satisfied"], c["callback_done"]),
         "rectifications": c["rectifications"],
         "case_leads": c["case_leads"],
         "investigations": c["investigations"],
@@ -261,6 +272,11 @@ def department_figures(*, year: int | None = None) -> list[dict]:
                 "answered": c.get("answered", 0),
                 "closed": c.get("closed", 0),
                 "on_time_rate": _rate(c.get("on_time", 0), c.get("due", 0)),
+                "reply_rate": _rate(c.get("answered", 0), c.get("assigned", 0)),
+                "solved_rate": _rate(c.get("closed_solved", 0), c.get("closed", 0)),
+                "callback_satisfaction": _rate(
+                    c.get("callback_satisfied", 0), c.get("callback_done", 0)
+                ),
             }
         )
     return out
@@ -285,54 +301,6 @@ def stats_summary(*, year: int | None = None) -> dict:
         }
         cache.set(key, summary, getattr(settings, "STATS_CACHE_SECONDS", 600))
     return summary
-
-
-# --- charts (server-rendered SVG, no JavaScript, no CDN) ------------------------------------
-
-
-def bar_chart_svg(
-    *,
-    rows: list[tuple[str, float | None]],
-    max_value: float,
-    title: str,
-    chart_id: str,
-    suffix: str = "",
-) -> SafeString:
-    """Horizontal bars, one per (label, value); None draws no bar and prints "—".
-    The same numbers are in the table next to the chart."""
-    # drawn at phone width (1 SVG unit ≈ 1 CSS pixel on a 390 px screen), scaled up beyond
-    bar_h, gap, label_w, value_w, width = 22, 8, 112, 58, 350
-    plot_w = width - label_w - value_w
-    height = max(1, len(rows)) * (bar_h + gap) + gap
-    scale = max_value or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-    ]
-    for i, (label, value) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        text_y = y + bar_h * 0.72
-        short = label if len(label) <= 8 else label[:7] + "…"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{text_y:.1f}" text-anchor="end" '
-            f'font-size="13" fill="#1f2328">{escape(short)}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#f6f8fa"/>'
-        )
-        if value is not None:
-            w = max(0.0, min(1.0, value / scale)) * plot_w
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#b3261e"/>'
-            )
-        shown = "—" if value is None else f"{value:g}{suffix}"
-        parts.append(
-            f'<text x="{label_w + plot_w + 6}" y="{text_y:.1f}" font-size="13" '
-            f'fill="#1f2328">{escape(shown)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every label and value is escaped
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -369,6 +337,9 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
             d["answered"],
             d["closed"],
             "" if d["on_time_rate"] is None else d["on_time_rate"],
+            "" if d["reply_rate"] is None else d["reply_rate"],
+            "" if d["callback_satisfaction"] is None else d["callback_satisfaction"],
+            "" if d["solved_rate"] is None else d["solved_rate"],
         ]
         for d in summary["departments"]
     ]
@@ -377,7 +348,19 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
         ("满意率趋势", ["月份", "有效测评", "满意", "撤销", "满意率(%)"], trend),
         (
             "各部门",
-            ["单位", "测评", "撤销", "满意率(%)", "交办件", "已答复", "办结", "按期答复率(%)"],
+            [
+                "单位",
+                "测评",
+                "撤销",
+                "满意率(%)",
+                "交办件",
+                "已答复",
+                "办结",
+                "按期答复率(%)",
+                "回复率(%)",
+                "回访满意率(%)",
+                "解决率(%)",
+            ],
             departments,
         ),
     ]
@@ -435,24 +418,45 @@ def export_xlsx(request):
 # --- page -----------------------------------------------------------------------------------
 
 
+DEPARTMENT_CHARTS = [
+    # key, title
+    ("satisfaction", "各部门测评满意率"),
+    ("reply_rate", "各部门回复率（已答复 ÷ 交办件）"),
+    ("on_time_rate", "各部门按期答复率"),
+    ("callback_satisfaction", "各部门回访满意率"),
+    ("solved_rate", "各部门解决率（问题解决 ÷ 办结）"),
+]
+RATE_CHARTS = ["satisfaction", "reply_rate", "on_time_rate", "callback_satisfaction", "solved_rate"]
+
+
 def stats_page(request):
     year = _year(request)
     summary = stats_summary(year=year)
-    trend_chart = bar_chart_svg(
+    figures = {f["key"]: f for f in summary["figures"]}
+    rates_chart = dot_chart_svg(
+        rows=[(figures[k]["label"], figures[k]["value"]) for k in RATE_CHARTS],
+        title="满意、回复、按期、回访满意与解决",
+        chart_id="chart-rates",
+    )
+    trend_chart = dot_chart_svg(
         rows=[(t["month"], t["rate"]) for t in summary["trend"]],
-        max_value=100,
-        title="各月满意率（%）",
+        title="各月满意率",
         chart_id="chart-trend",
-        suffix="%",
     )
     departments = [d for d in summary["departments"] if d["ratings"] or d["cases"]]
-    department_chart = bar_chart_svg(
-        rows=[(d["unit"], d["satisfaction"]) for d in departments],
-        max_value=100,
-        title="各部门满意率（%）",
-        chart_id="chart-departments",
-        suffix="%",
-    )
+    department_charts = [
+        {
+            "key": key,
+            "title": title,
+            "svg": dot_chart_svg(
+                rows=[(d["unit"], d[key]) for d in departments if d[key] is not None],
+                title=title,
+                chart_id=f"chart-{key}",
+            ),
+        }
+        for key, title in DEPARTMENT_CHARTS
+        if any(d[key] is not None for d in departments)
+    ]
     this_year = timezone.localdate().year
     return render(
         request,
@@ -461,8 +465,9 @@ def stats_page(request):
             "summary": summary,
             "year": year,
             "years": list(range(this_year, this_year - 5, -1)),
+            "rates_chart": rates_chart,
             "trend_chart": trend_chart,
-            "department_chart": department_chart,
+            "department_charts": department_charts,
             "departments": departments,
             "year_query": f"?year={year}" if year else "",
         },

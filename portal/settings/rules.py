@@ -53,6 +53,8 @@ UNIT_SCORE_BAD_RATING = _int("UNIT_SCORE_BAD_RATING", 3)
 UNIT_SCORE_VIOLATION = _int("UNIT_SCORE_VIOLATION", 10)
 RANKING_TOP_N = _int("RANKING_TOP_N", 10)
 RANKING_MIN_RATINGS = _int("RANKING_MIN_RATINGS", 30)
+# the fair ranking beside the official score (Wilson lower bound of the satisfaction rate, 95 %)
+RANKING_FAIR_MIN_RATINGS = _int("RANKING_FAIR_MIN_RATINGS", 30)
 RANKING_PUBLIC = os.environ.get("RANKING_PUBLIC", "1") == "1"
 # random call-backs to good ratings against coercion (share of good ratings)
 GOOD_RATING_CALLBACK_SAMPLE = _float("GOOD_RATING_CALLBACK_SAMPLE", 0.05)

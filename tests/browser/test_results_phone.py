@@ -55,7 +55,7 @@ def test_the_stats_page_fits_a_phone_and_passes_axe(phone_page, make_unit, axe_c
 
     page = phone_page
     page.goto(page.base + "/stats/")
-    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").count() >= 2  # issue 22: rates, trend, departments
     assert page.locator('[data-figure="replies"] .value').inner_text() == "1"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe_check(page)

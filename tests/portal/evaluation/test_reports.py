@@ -128,7 +128,7 @@ def test_monthly_report_xlsx_has_officials_and_unit_scores(official):
     report = monthly_report_build(month=date(2026, 10, 1))
     xlsx = report.files.get(fmt="xlsx")
     wb = load_workbook(io.BytesIO(xlsx.file.read()))
-    assert wb.sheetnames == ["测评对象", "单位得分"]
+    assert wb.sheetnames[:3] == ["摘要", "测评对象", "单位得分"]  # one sheet per table
     names = [row[0] for row in wb["测评对象"].iter_rows(values_only=True)]
     assert official.title in names
 
@@ -148,10 +148,19 @@ def _ink(text):
     }
     doc = pdfium.PdfDocument(report_pdf(data))
     try:
-        page = doc[0]
-        text_out = page.get_textpage().get_text_range()
+        text_out = "".join(page.get_textpage().get_text_range() for page in doc)
+        page = doc[1]  # the per-official table follows the one-page summary
+        textpage = page.get_textpage()
+        index, count = textpage.search(text).get_next()
+        boxes = [textpage.get_charbox(i) for i in range(index, index + count)]
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        height = page.get_height()
         image = page.render(scale=2).to_pil().convert("L")
-        cell = image.crop((90, 256, 200, 284))  # inside the first row's name cell
+        # the name's glyphs in the first row's name cell
+        cell = image.crop(
+            (2 * left - 2, 2 * (height - top) - 2, 2 * right + 2, 2 * (height - bottom) + 2)
+        )
         return text_out, sum(cell.histogram()[:128])
     finally:
         doc.close()
