@@ -16,8 +16,8 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / "test-artifacts" / "private-media"  # noqa: F405
 if not env("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "portal.core.cache.PrivateLocMemCache"},
-        "pages": CACHES["pages"],
-    }  # noqa: F405
+        "pages": CACHES["pages"],  # noqa: F405
+    }
 
 # Tests run tasks eagerly; tests that need the real broker start a worker and switch this off
 # for themselves (tests/conftest.py: celery_worker fixture).
