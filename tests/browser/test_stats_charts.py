@@ -3,9 +3,8 @@ readable text on a phone (issue 22: charts at 40 % of a desktop, ~8 px month lab
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, _page, browser  # noqa: F401  (fixture)
-
-from .test_stats import world  # noqa: F401  (fixture)
+from tests.browser.conftest import DESKTOP, PHONE, _page
+from tests.portal.reporting.test_stats import world  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +25,7 @@ def _measure(page):
 def test_stats_charts_fill_the_column_and_stay_readable_on_a_phone(browser, live_server, world):  # noqa: F811
     from pathlib import Path
 
-    out = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     for name, viewport, extra in (
         ("desktop", DESKTOP, {}),
