@@ -8,6 +8,10 @@ from then on) would no longer match what was published.
 A day's digest = sha256 over the lines
     day:<YYYY-MM-DD>  audit:<chain_heads_digest()>  ratings:<digest of the rating chain heads>
     prev:<the previous day's digest, or 64 zeros>
+
+Since issue 22 the same values are also published per day as a signed JSON document listing
+every chain head (/transparency/<day>.json, portal.reporting.published); the digests are
+unchanged. Inclusion proofs per receipt are not done yet.
 """
 
 import hashlib
