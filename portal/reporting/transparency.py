@@ -8,14 +8,20 @@ from then on) would no longer match what was published.
 A day's digest = sha256 over the lines
     day:<YYYY-MM-DD>  audit:<chain_heads_digest()>  ratings:<digest of the rating chain heads>
     prev:<the previous day's digest, or 64 zeros>
+
+Since issue 22 the same values are also published per day as a signed JSON document listing
+every chain head (/transparency/<day>.json, portal.reporting.published); the digests are
+unchanged. Inclusion proofs per receipt are not done yet.
 """
 
 import hashlib
+import json
+from datetime import date, timedelta
 
 from django.apps import apps
 from django.contrib.syndication.views import Feed
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,8 +29,12 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from portal.audit.hashing import GENESIS
-from portal.audit.models import ChainHead, DailyHeadDigest
-from portal.audit.registry import chain_heads_digest, register
+from portal.audit.models import DailyHeadDigest
+from portal.audit.registry import register
+
+from . import published
+from .models import PublishedHeads
+from .published import day_digest
 
 PAGE_DAYS = 90
 FEED_DAYS = 30
@@ -46,16 +56,9 @@ def rating_heads_digest() -> tuple[str, int, int]:
     return h.hexdigest(), chains, events
 
 
-def day_digest(*, day, audit_digest: str, ratings_digest: str, prev_digest: str) -> str:
-    text = (
-        f"day:{day.isoformat()}\naudit:{audit_digest}\nratings:{ratings_digest}\n"
-        f"prev:{prev_digest}\n"
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def audit_head_publish(*, now=None) -> DailyHeadDigest:
-    """Publish today's digest of every chain head. Idempotent: a day is written once."""
+    """Publish today's digest of every chain head and the signed document listing the heads
+    (portal.reporting.published). Idempotent: a day is written once."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     existing = DailyHeadDigest.objects.filter(day=day).first()
@@ -64,25 +67,70 @@ def audit_head_publish(*, now=None) -> DailyHeadDigest:
     with transaction.atomic():
         prev = DailyHeadDigest.objects.filter(day__lt=day).order_by("-day").first()
         prev_digest = prev.digest if prev else GENESIS
-        audit = chain_heads_digest()
-        ratings, rating_chains, ratings_count = rating_heads_digest()
-        heads = ChainHead.objects.aggregate(n=Sum("seq"))
+        chains, ratings = published.audit_heads(), published.rating_heads()
+        audit = published.audit_digest_of(chains)  # == chain_heads_digest(), same snapshot
+        ratings_digest = published.ratings_digest_of(ratings)
+        digest = day_digest(
+            day=day, audit_digest=audit, ratings_digest=ratings_digest, prev_digest=prev_digest
+        )
+        document = published.sign(
+            {
+                "format": published.FORMAT,
+                "day": day.isoformat(),
+                "published_at": now.isoformat(),
+                "chains": chains,
+                "rating_chains": ratings,
+                "audit_digest": audit,
+                "ratings_digest": ratings_digest,
+                "prev_digest": prev_digest,
+                "previous": f"{prev.day.isoformat()}.json" if prev else None,
+                "digest": digest,
+            }
+        )
         try:
             with transaction.atomic():
-                return DailyHeadDigest.objects.create(
+                row = DailyHeadDigest.objects.create(
                     day=day,
                     audit_digest=audit,
-                    ratings_digest=ratings,
-                    chains=ChainHead.objects.count() + rating_chains,
-                    events=(heads["n"] or 0) + ratings_count,
+                    ratings_digest=ratings_digest,
+                    chains=len(chains) + len(ratings or []),
+                    events=sum(c["length"] for c in chains)
+                    + sum(r["length"] for r in ratings or []),
                     prev_digest=prev_digest,
-                    digest=day_digest(
-                        day=day, audit_digest=audit, ratings_digest=ratings, prev_digest=prev_digest
-                    ),
+                    digest=digest,
                     created_at=now,
                 )
+                PublishedHeads.objects.create(
+                    day=day, document=json.dumps(document, ensure_ascii=False, sort_keys=True)
+                )
+                return row
         except IntegrityError:  # a second worker published the same day first
             return DailyHeadDigest.objects.get(day=day)
+
+
+def publish_recent_days(*, days: int, now=None) -> int:
+    """Publish each of the last `days` days (oldest first) that comes after the latest
+    published day; a day before an already published one is never inserted (the chain of
+    days would break). Idempotent. Returns how many days were published."""
+    now = now or timezone.now()
+    latest = DailyHeadDigest.objects.order_by("-day").values_list("day", flat=True).first()
+    done = 0
+    for back in range(days - 1, -1, -1):
+        when = now - timedelta(days=back)
+        if latest is None or timezone.localdate(when) > latest:
+            audit_head_publish(now=when)
+            done += 1
+    return done
+
+
+def demo_seed(progress=None):
+    """seed_demo: the last 30 days published (idempotent)."""
+    publish_recent_days(days=30)
+
+
+def stored_document(day) -> dict | None:
+    row = PublishedHeads.objects.filter(day=day).first()
+    return json.loads(row.document) if row else None
 
 
 def digest_list(*, limit=PAGE_DAYS):
@@ -112,7 +160,39 @@ def verify_daily_digests():
 
 # --- public page and feeds -------------------------------------------------------------------
 def transparency_page(request):
-    return render(request, "portal/transparency.html", {"days": digest_list()})
+    days = digest_list()
+    documents = set(PublishedHeads.objects.values_list("day", flat=True))
+    for row in days:
+        row.has_document = row.day in documents
+    return render(
+        request,
+        "portal/transparency.html",
+        {"days": days, "public_key": published.public_key_b64()},
+    )
+
+
+def _day_or_404(text: str):
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+    document = stored_document(day)
+    if document is None:
+        raise Http404
+    return document
+
+
+def transparency_day_json(request, day):
+    document = _day_or_404(day)
+    body = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="transparency-{document["day"]}.json"'
+    return response
+
+
+def transparency_day_page(request, day):
+    document = _day_or_404(day)
+    return render(request, "portal/transparency_day.html", {"doc": document})
 
 
 class DigestAtomFeed(Feed):
@@ -161,4 +241,6 @@ urlpatterns = [
     path("", transparency_page, name="transparency"),
     path("feed/", DigestAtomFeed(), name="transparency_feed"),
     path("rss/", DigestRssFeed(), name="transparency_rss"),
+    path("<str:day>.json", transparency_day_json, name="transparency_day_json"),
+    path("<str:day>/", transparency_day_page, name="transparency_day"),
 ]

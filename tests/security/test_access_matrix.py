@@ -52,6 +52,12 @@ class Rule:
     data: dict = field(default_factory=dict)
 
 
+def _published_day(w):
+    from portal.reporting.transparency import audit_head_publish
+
+    return audit_head_publish().day.isoformat()
+
+
 def public(url, method="GET", **over):
     return Rule(url, {r: over.get(r, OK) for r in ROLES}, method)
 
@@ -440,6 +446,8 @@ RULES = {
     "transparency": public(lambda w: "/transparency/"),
     "transparency_feed": public(lambda w: "/transparency/feed/"),
     "transparency_rss": public(lambda w: "/transparency/rss/"),
+    "transparency_day_json": public(lambda w: f"/transparency/{_published_day(w)}.json"),
+    "transparency_day": public(lambda w: f"/transparency/{_published_day(w)}/"),
     "publication:list": public(lambda w: "/results/?q=窗口"),
     "publication:feed_rss": public(lambda w: "/results/feed/"),
     "publication:feed_atom": public(lambda w: "/results/feed/atom/"),

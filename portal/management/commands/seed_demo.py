@@ -13,6 +13,7 @@ DOMAIN_SEEDERS = [
     "portal.evaluation.demo.seed",
     "complaints.demo.seed",
     "complaints.publication.demo.seed",
+    "portal.reporting.transparency.demo_seed",
 ]
 
 

@@ -1,0 +1,28 @@
+"""verify_published DATE: the stored day's document still matches the chains in the database."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.reporting.published import verify_document
+from portal.reporting.transparency import stored_document
+
+
+class Command(BaseCommand):
+    help = "Check a published day (YYYY-MM-DD) against the chains now; exit 1 on a mismatch."
+
+    def add_arguments(self, parser):
+        parser.add_argument("day")
+
+    def handle(self, *args, **options):
+        try:
+            day = date.fromisoformat(options["day"])
+        except ValueError:
+            raise CommandError(f"not a date: {options['day']!r}") from None
+        document = stored_document(day)
+        if document is None:
+            raise CommandError(f"{day}: nothing published that day")
+        problems = verify_document(document)
+        if problems:
+            raise CommandError(f"{day}: {problems[0]}")
+        self.stdout.write(f"{day}: {len(document['chains'])} chains and the digest match")
