@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def _old_reminders(apps, schema_editor):
+    """Reminders recorded before: only those to a monitor with an e-mail were delivered (by
+    e-mail, the only channel then); the others are "no contact", so the next run tries again."""
+    Reminder = apps.get_model("complaints", "MonitorReminder")
+    Reminder.objects.exclude(monitor__email="").update(outcome="sent", channels="email")
+    Reminder.objects.filter(monitor__email="").update(outcome="no_contact", channels="")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +28,5 @@ class Migration(migrations.Migration):
             name='outcome',
             field=models.CharField(choices=[('sent', '已发送'), ('no_contact', '无联系方式'), ('failed', '发送失败')], default='sent', max_length=12),
         ),
+        migrations.RunPython(_old_reminders, migrations.RunPython.noop),
     ]
