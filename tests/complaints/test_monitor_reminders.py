@@ -135,3 +135,19 @@ def test_reminder_button_needs_the_csrf_token(make_user, office_user):
     client.force_login(office_user)
     assert client.post(URL, {"monitor": monitor.pk}).status_code == 403
     assert sms.outbox == []
+
+
+class FailingSms:
+    def send(self, *, phone, text):
+        raise RuntimeError("provider down")
+
+
+def test_a_failed_sms_is_not_counted_unless_the_email_went(make_user, settings):
+    day = _reminder_day(settings)
+    settings.SMS_BACKEND = f"{__name__}.FailingSms"
+    sms_only = _monitor(make_user, mobile="13800138000")
+    both = _monitor(make_user, mobile="13900139000", email="both@example.com")
+    assert monitor_reminder_send(today=day) == 1
+    assert MonitorReminder.objects.get(monitor=sms_only).outcome == "failed"
+    assert MonitorReminder.objects.get(monitor=both).channels == "email"
+    assert [m.to for m in mail.outbox] == [["both@example.com"]]
