@@ -185,3 +185,11 @@ class ExtensionStatus(models.TextChoices):
 class HolidayKind(models.TextChoices):
     HOLIDAY = "holiday", "放假"
     WORKDAY = "workday", "调休上班"
+
+
+class ReminderOutcome(models.TextChoices):
+    """A monitor's monthly reminder: sent counts only when at least one channel delivered it."""
+
+    SENT = "sent", _("已发送")
+    NO_CONTACT = "no_contact", _("无联系方式")
+    FAILED = "failed", _("发送失败")

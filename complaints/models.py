@@ -22,6 +22,7 @@ from .choices import (
     HolidayKind,
     MessageAuthor,
     PublicationStatus,
+    ReminderOutcome,
     SubjectKind,
 )
 
@@ -385,6 +386,8 @@ class MonitorReminder(models.Model):
     )
     month = models.DateField()
     sent_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=12, choices=ReminderOutcome.choices, default="sent")
+    channels = models.CharField(max_length=20, blank=True)  # delivered by: "sms,email"
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@
 404); every action through one service."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cms.models import Unit
 from portal.accounts.guards import Role, holds, role_required, unit_object_or_404
@@ -26,6 +27,7 @@ from .choices import (
     HandlingAction,
     HandlingTier,
     MessageAuthor,
+    ReminderOutcome,
     allowed_actions,
 )
 from .documents import document_pdf as render_pdf
@@ -34,6 +36,7 @@ from .models import AssignmentDocument, Attachment, Case, Delivery, ExtensionReq
 from .services import thread, workflow
 from .services.delivery import SIGNATURE_HEADER
 from .services.inbound import KeyReused, inbound_receive
+from .services.monitor_reminders import monitor_reminder_send_one, monitor_report_status
 from .views import attachment_response
 
 ERR_UNKNOWN_ACTION = _("未知操作 (unknown action)")
@@ -312,3 +315,33 @@ def attachment_download(request, pk):
     att = get_object_or_404(Attachment, pk=pk)
     selectors.case_get_for_user(user=request.user, pk=att.case_id)
     return attachment_response(att)
+
+
+@role_required(Role.OFFICE, hide=True)
+@require_http_methods(["GET", "POST"])
+def monitor_reports(request):
+    """本月监测报告提交情况: every monitor, reported or not this month; POST monitor=<id> is the
+    one-click reminder to that monitor."""
+    if request.method == "POST":
+        monitor = get_object_or_404(get_user_model(), pk=id_or_none(request.POST.get("monitor")))
+        try:
+            reminder = monitor_reminder_send_one(monitor=monitor, actor=request.user)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        else:
+            name = monitor.display_name or monitor.get_username()
+            if reminder.outcome == ReminderOutcome.SENT:
+                messages.success(request, _("已提醒 %(u)s") % {"u": name})
+            else:
+                messages.error(
+                    request,
+                    _("未能提醒 %(u)s：%(o)s") % {"u": name, "o": reminder.get_outcome_display()},
+                )
+        return redirect("complaints:office_monitor_reports")
+    month, monitors = monitor_report_status()
+    return render(
+        request,
+        "complaints/office/monitor_reports.html",
+        {"month": month, "monitors": monitors, "missing": sum(not m.reported for m in monitors)},
+    )

@@ -92,6 +92,7 @@ urlpatterns = [
         handling_views.measure_publish,
         name="office_measure_publish",
     ),
+    path("office/monitors/", office_views.monitor_reports, name="office_monitor_reports"),
     path("office/documents/<id:pk>.pdf", office_views.document_pdf, name="document_pdf"),
     path("office/files/<id:pk>/", office_views.attachment_download, name="staff_attachment"),
     path("dept/", office_views.inbox, name="dept_inbox"),

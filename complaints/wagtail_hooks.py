@@ -148,6 +148,14 @@ def register_case_workbench_menu_item():
                     icon_name="warning",
                     order=40,
                 ),
+                RoleMenuItem(
+                    _("本月监测报告提交情况"),
+                    reverse("complaints:office_monitor_reports"),
+                    roles=(Role.OFFICE,),
+                    name="monitor-reports",
+                    icon_name="list-ul",
+                    order=50,
+                ),
             ]
         ),
         name="case-workbench",

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import roles
 from portal.core import crypto
-from portal.core.dates import month_start
 from portal.core.sms import send_sms
 
 from ..choices import DEPARTMENT_STATES, CaseState
-from ..models import Case, MonitorReminder
+from ..models import Case
+from .monitor_reminders import monitor_reminder_send  # noqa: F401  (the beat task imports it here)
 from .notices import department_notice_post
 
 logger = logging.getLogger(__name__)
@@ -138,37 +138,6 @@ def _notify_department(*, case, event) -> int:
                 logger.warning("department SMS failed for case %s", case.pk, exc_info=True)
             else:
                 sent += 1
-    return sent
-
-
-def monitor_reminder_send(*, today: date | None = None) -> int:
-    """From the reminder day of the month, remind each monitor without a report this month
-    (once per month). Returns the number of reminders sent."""
-    today = today or timezone.localdate()
-    if today.day < settings.MONITOR_REPORT_REMINDER_DAY:
-        return 0
-    month = month_start(today)
-    User = get_user_model()
-    monitors = (
-        User.objects.filter(groups__name=roles.MONITOR, is_active=True)
-        .exclude(monitor_reports__report_month=month)
-        .exclude(pk__in=MonitorReminder.objects.filter(month=month).values("monitor_id"))
-        .distinct()
-    )
-    sent = 0
-    for monitor in monitors:
-        _reminder, created = MonitorReminder.objects.get_or_create(monitor=monitor, month=month)
-        if not created:
-            continue
-        if monitor.email:
-            send_mail(
-                _("请提交 %(m)s 月监测信息") % {"m": month.strftime("%Y-%m")},
-                _("您本月尚未提交监测信息，请登录 %(u)s 填报。")
-                % {"u": _site() + "/complaints/monitor/"},
-                None,
-                [monitor.email],
-            )
-        sent += 1
     return sent
 
 
