@@ -427,6 +427,7 @@ RULES = {
         lambda w: f"/office/exchange/deliveries/{_delivery(w).pk}/retry/", "POST", office=OK
     ),
     "complaints:admin_staff_mobiles": staff(lambda w: "/office/staff-mobiles/", office=OK),
+    "complaints:office_monitor_reports": staff(lambda w: "/office/monitors/", office=OK),
     "complaints:admin_staff_mobile": staff(
         lambda w: f"/office/staff-mobiles/{w['users']['dept_a'].pk}/",
         "POST",
