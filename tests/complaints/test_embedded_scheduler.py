@@ -23,7 +23,12 @@ class Clock:
 
 
 def _local(y, m, d, hh, mm):
-    return timezone.make_aware(datetime(y, m, d, hh, mm), timezone.get_current_timezone())
+    # the beat schedule's own zone, not whatever zone an earlier test left active
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo(settings.CELERY_TIMEZONE))
 
 
 def test_the_scheduler_runs_each_beat_job_when_it_is_due_and_only_then():
