@@ -65,9 +65,10 @@ class EmbeddedScheduler:
         clock: Callable[[], datetime] = timezone.now,
         run: Callable[[str, dict], object] | None = None,
     ):
-        if beat_schedule is None:
-            from portal.celery import app
+        from portal.celery import app
 
+        self.app = app
+        if beat_schedule is None:
             beat_schedule = app.conf.beat_schedule
         self.clock = clock
         self.run = run or _apply_task
@@ -86,12 +87,16 @@ class EmbeddedScheduler:
         self._thread: threading.Thread | None = None
 
     def _with_clock(self, value):
-        """The entry's Celery schedule, reading our clock (a float is an interval in seconds)."""
+        """The entry's Celery schedule, reading our clock (a float is an interval in seconds)
+        and bound to the portal's app: an unbound schedule reads `current_app`'s timezone,
+        which is whichever Celery app was created last in this process (a client app built
+        elsewhere is UTC, which would move an 08:00 job to 16:00 Beijing time)."""
         if isinstance(value, int | float | timedelta):
             seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-            return interval_schedule(timedelta(seconds=seconds), nowfun=self.clock)
+            return interval_schedule(timedelta(seconds=seconds), nowfun=self.clock, app=self.app)
         value = copy.copy(value)
         value.nowfun = self.clock
+        value.app = self.app
         return value
 
     def tick(self) -> tuple[list[str], float]:

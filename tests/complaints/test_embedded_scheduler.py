@@ -31,12 +31,22 @@ def _local(y, m, d, hh, mm):
     return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo(settings.CELERY_TIMEZONE))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="fails in the PostgreSQL+Redis half of make test (passes alone and on SQLite): "
-    "crontab's due time does not follow the injected clock there; open in issue 20's note",
-)
-def test_the_scheduler_runs_each_beat_job_when_it_is_due_and_only_then():
+@pytest.fixture(params=["portal app current", "another app created since"])
+def current_app_state(request):
+    """The worker and smoke tests build client apps (`Celery(broker=...)`, UTC); the last one
+    built becomes `current_app`. The scheduler must keep to the portal's own timezone."""
+    if request.param == "another app created since":
+        from celery import Celery
+
+        other = Celery("a-client-built-elsewhere")
+        other.set_current()
+        yield other
+        app.set_current()
+    else:
+        yield app
+
+
+def test_the_scheduler_runs_each_beat_job_when_it_is_due_and_only_then(current_app_state):
     clock = Clock(_local(2026, 12, 3, 7, 50))
     ran = []
     scheduler = EmbeddedScheduler(clock=clock, run=lambda task, kwargs: ran.append(task))
