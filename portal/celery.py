@@ -58,6 +58,13 @@ app.conf.beat_schedule = {
         "task": "portal.outbox.tasks.outbox_prune_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    # ratings are chained after the request, within RATING_SEAL_MAX_DELAY_SECONDS (issue 18,
+    # portal/evaluation/sealing.py); a run not started within its interval is dropped
+    "ratings-seal": {
+        "task": "portal.evaluation.tasks.ratings_seal_task",
+        "schedule": float(os.environ.get("RATING_SEAL_INTERVAL_SECONDS", "5")),
+        "options": {"expires": float(os.environ.get("RATING_SEAL_INTERVAL_SECONDS", "5"))},
+    },
     "audit-head-publish-daily": {
         "task": "portal.reporting.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),

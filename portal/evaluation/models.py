@@ -138,9 +138,12 @@ class Rating(AppendOnlyModel):
     # database, so a rating needs no count query (not hashed: it only mirrors the rule)
     voter_slot = models.PositiveSmallIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField("时间")
-    seq = models.PositiveBigIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # the chain link, set once by the sealer (sealing.py) within RATING_SEAL_MAX_DELAY_SECONDS;
+    # until then seq is NULL, the hashes are empty and `mac` vouches for the row
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     objects = RatingQuerySet.as_manager()
 
@@ -159,6 +162,8 @@ class Rating(AppendOnlyModel):
             models.Index(fields=["unit", "month"]),
             models.Index(fields=["month", "level"]),
             models.Index(fields=["created_at"]),
+            # the sealer's every-few-seconds question ("which rows are unsealed?") stays cheap
+            models.Index(fields=["official"], condition=models.Q(hash=""), name="rating_unsealed"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ cannot rate it; QR ratings only within the radius of the unit; single-use ticket
 """
 
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,15 +15,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.selectors import portal_rules
 from portal.accounts import roles
-from portal.audit.hashing import GENESIS, link_hash
 from portal.audit.seals import record_seal
-from portal.audit.services import audit_append, roundtrip
+from portal.audit.services import audit_append
 from portal.core import crypto, lockout
 from portal.core.cache import cache_degraded
 from portal.core.dates import month_start
@@ -30,12 +30,11 @@ from portal.core.phone import is_mobile, phone_normalise
 from portal.core.ratelimit import keyed
 from portal.outbox.services import outbox_enqueue
 
-from . import rules, voters
+from . import rules, sealing, voters
 from .choices import CallBackKind, Channel
 from .models import (
     CallBack,
     Rating,
-    RatingChainHead,
     RatingContact,
     RatingTicket,
     StaffPhone,
@@ -298,65 +297,49 @@ def rating_submit(
     already = (
         (MSG_TICKET_UNUSABLE, "ticket") if channel == Channel.TICKET else (MSG_ALREADY, "already")
     )
-    with transaction.atomic():
-        head = _chain_head_locked(official.pk)
-        # The unique constraint on (official, voter_key, month, voter_slot) enforces the monthly
-        # limit: with the default limit of 1 every rating takes slot 1 and a second one fails
-        # on insert, with no count query. A higher limit looks up the voter's key of each slot
-        # (every slot has its own key, so no two rows share one) under the head lock (which
-        # serialises this official's ratings) and takes the first free slot.
-        slot, voter_key = 1, voters.kiosk_voter_key()
-        if voter is not None:
-            keys = {
-                n: voters.voter_key(identity=voter, official_id=official.pk, month=month, slot=n)
-                for n in range(1, max(limit, 1) + 1)
-            }
-            if limit > 1:
-                taken = set(
-                    Rating.objects.filter(
-                        official_id=official.pk, month=month, voter_key__in=keys.values()
-                    ).values_list("voter_slot", "voter_key")
-                )
-                free = [n for n, key in keys.items() if (n, key) not in taken]
-                if not free:
-                    _refuse(*already)
-                slot = free[0]
-            voter_key = keys[slot]
-        ticket = None
-        if channel == Channel.TICKET:
-            ticket = _ticket_use(code=ticket_code, official=official, now=now)
-        rating = Rating(
-            official_id=official.pk,
-            unit_id=official.unit_id,
-            level=data.level,
-            attitude=data.attitude,
-            efficiency=data.efficiency,
-            style=data.style,
-            reason=data.reason.strip(),
-            anonymous=data.anonymous,
-            channel=channel,
-            voter_key=voter_key,
-            network_key=voters.network_key(
-                client_ip=client_ip, official_id=official.pk, day=timezone.localdate(now)
-            )
-            if client_ip
-            else "",
-            ticket=ticket,
-            month=month,
-            voter_slot=slot,
-            created_at=now,
-            seq=head.seq + 1,
-            prev_hash=head.head_hash,
+    rating = Rating(
+        official_id=official.pk,
+        unit_id=official.unit_id,
+        level=data.level,
+        attitude=data.attitude,
+        efficiency=data.efficiency,
+        style=data.style,
+        reason=data.reason.strip(),
+        anonymous=data.anonymous,
+        channel=channel,
+        voter_key=voters.kiosk_voter_key(),
+        network_key=voters.network_key(
+            client_ip=client_ip, official_id=official.pk, day=timezone.localdate(now)
         )
-        rating.hash = link_hash(rating.prev_hash, roundtrip(rating.payload()))
+        if client_ip
+        else "",
+        month=month,
+        voter_slot=1,
+        created_at=now,
+    )
+    if voter is not None:
+        rating.voter_slot, rating.voter_key = _voter_slot(
+            voter=voter, official=official, month=month, limit=limit, already=already
+        )
+    # One INSERT on the common path (an anonymous rating on the web): the unique constraint on
+    # (official, voter_key, month, voter_slot) is the monthly limit, and the chain link is
+    # added by the sealer within RATING_SEAL_MAX_DELAY_SECONDS (sealing.py); the MAC vouches
+    # for the row until then. A ticket, a named rater's contact or a 差评's call-back make it
+    # one transaction with their rows.
+    extra_rows = channel == Channel.TICKET or not data.anonymous or rating.is_bad
+    with transaction.atomic() if extra_rows else nullcontext():
+        if channel == Channel.TICKET:
+            rating.ticket = _ticket_use(code=ticket_code, official=official, now=now)
+        rating.mac = sealing.rating_mac(rating)
         try:
-            rating.save()
+            # a savepoint only inside someone's transaction (the outer block above, a test's):
+            # in autocommit a failed INSERT leaves nothing to roll back
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                rating.save(force_insert=True)
         except IntegrityError as exc:
             if "voter_slot" in str(exc) or "rating_voter_month_slot" in str(exc):
                 _refuse(*already)  # leaves the atomic block: rolled back
             raise
-        head.seq, head.head_hash = rating.seq, rating.hash
-        head.save(update_fields=["seq", "head_hash"])
         if not data.anonymous:
             RatingContact.objects.create(
                 rating=rating,
@@ -374,16 +357,27 @@ def rating_submit(
     return rating
 
 
-def _chain_head_locked(official_id) -> RatingChainHead:
-    """The official's chain head, locked (SELECT … FOR UPDATE) until the transaction ends; made
-    at the genesis hash for a first rating (one extra insert, never a conflict)."""
-    head = RatingChainHead.objects.select_for_update().filter(official_id=official_id).first()
-    if head is None:
-        RatingChainHead.objects.bulk_create(
-            [RatingChainHead(official_id=official_id, head_hash=GENESIS)], ignore_conflicts=True
-        )
-        head = RatingChainHead.objects.select_for_update().get(official_id=official_id)
-    return head
+def _voter_slot(*, voter, official, month, limit, already) -> tuple[int, str]:
+    """(slot, voter key) for this voter's rating of `official` in `month`. With the default
+    limit of 1 every rating takes slot 1 and a second one fails on insert, with no query. A
+    higher limit looks up the voter's key of each slot (each slot has its own key, so no two
+    rows share one) and takes the first free slot; two of one voter's ratings racing for the
+    same slot are settled by the unique constraint (the loser is told "already rated")."""
+    keys = {
+        n: voters.voter_key(identity=voter, official_id=official.pk, month=month, slot=n)
+        for n in range(1, max(limit, 1) + 1)
+    }
+    if limit <= 1:
+        return 1, keys[1]
+    taken = set(
+        Rating.objects.filter(
+            official_id=official.pk, month=month, voter_key__in=keys.values()
+        ).values_list("voter_slot", "voter_key")
+    )
+    free = [n for n, key in keys.items() if (n, key) not in taken]
+    if not free:
+        _refuse(*already)
+    return free[0], keys[free[0]]
 
 
 def _check_qr(*, official, token, latitude, longitude):
@@ -431,7 +425,7 @@ def _callback_maybe(*, rating, named, now):
         created_at=now,
         due_at=now + timedelta(hours=portal_rules().callback_hours),
     )
-    # sealed in the office chain of the official (already serialised by the rating head lock)
+    # sealed in the office chain of the official (audit_append locks that chain's head)
     audit_append(
         chain=f"rating-office:{rating.official_id}",
         action="callback_open",

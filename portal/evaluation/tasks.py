@@ -10,6 +10,15 @@ def warnings_check_task(*, official_id: int):
     warnings_compute(official_ids=[official_id])
 
 
+@shared_task(ignore_result=True)
+def ratings_seal_task():
+    """Every few seconds (beat): chain the ratings written since the last run (sealing.py).
+    No retry: the next run seals whatever this one left."""
+    from .sealing import ratings_seal
+
+    ratings_seal()
+
+
 @shared_task(acks_late=True)
 def compute_warnings_task(*, date: str | None = None):
     from datetime import date as date_cls

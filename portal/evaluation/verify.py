@@ -86,16 +86,23 @@ _FIELDS = (
     "seq",
     "prev_hash",
     "hash",
+    "mac",
 )
 
 
 def verify_rating_chains() -> list[str]:
     """Walk every official's chain in one ordered pass; name the first broken rating of each
     broken chain, and a head that no longer matches its last rating (a deleted tail)."""
-    problems, heads = [], dict(RatingChainHead.objects.values_list("official_id", "head_hash"))
+    from .sealing import ratings_seal, unsealed_problems
+
+    # the unsealed window first (rows past the bound, rows whose MAC fails), then seal what
+    # is due so the walk below covers every rating the application wrote (sealing.py)
+    problems = unsealed_problems()
+    ratings_seal()
+    heads = dict(RatingChainHead.objects.values_list("official_id", "head_hash"))
     current, expected_prev, broken = None, GENESIS, False
     last_hash = {}
-    rows = Rating.objects.order_by("official_id", "seq").values_list(*_FIELDS)
+    rows = Rating.objects.exclude(hash="").order_by("official_id", "seq").values_list(*_FIELDS)
     for row in rows.iterator(chunk_size=5000):
         values = dict(zip(_FIELDS, row, strict=True))
         official = values["official_id"]

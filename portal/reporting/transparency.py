@@ -64,6 +64,9 @@ def audit_head_publish(*, now=None) -> DailyHeadDigest:
     existing = DailyHeadDigest.objects.filter(day=day).first()
     if existing:
         return existing
+    from portal.evaluation.sealing import ratings_seal
+
+    ratings_seal()  # the published rating heads cover every rating written before now
     with transaction.atomic():
         prev = DailyHeadDigest.objects.filter(day__lt=day).order_by("-day").first()
         prev_digest = prev.digest if prev else GENESIS

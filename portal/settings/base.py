@@ -242,6 +242,13 @@ SMS_BACKEND = env("SMS_BACKEND", "portal.core.sms.ConsoleBackend")
 SMS_HTTP_URL = env("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 
+# Ratings are chained by the sealer after the request (portal/evaluation/sealing.py): beat
+# runs it every RATING_SEAL_INTERVAL_SECONDS (read by portal/celery.py from the environment),
+# and verify_audit reports a rating left unsealed longer than RATING_SEAL_MAX_DELAY_SECONDS,
+# the published bound of the unsealed window.
+RATING_SEAL_INTERVAL_SECONDS = float(env("RATING_SEAL_INTERVAL_SECONDS", "5"))
+RATING_SEAL_MAX_DELAY_SECONDS = float(env("RATING_SEAL_MAX_DELAY_SECONDS", "10"))
+
 # --- secrets for privacy --------------------------------------------------------------------
 # Keyed hashes of phone numbers / devices (voter keys, staff lists) use this key, never SECRET_KEY
 # alone, so that rotating the session secret does not re-identify or orphan voters.

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from portal.evaluation.models import AppendOnlyError, Rating, RatingRevocation
+from portal.evaluation.sealing import ratings_seal
 from portal.evaluation.services import rating_revoke
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def test_verify_audit_names_the_first_rating_edited_with_raw_sql(official, rate)
     rate(official)
     edited = rate(official, level=2)
     rate(official)
+    ratings_seal()
     _raw_edit("UPDATE evaluation_rating SET level = 4 WHERE id = %s", [edited.pk])
     with pytest.raises(CommandError, match=f"rating id={edited.pk} content"):
         call_command("verify_audit")
@@ -82,6 +84,7 @@ def test_verify_audit_names_the_first_rating_edited_with_raw_sql(official, rate)
 def test_verify_audit_notices_a_deleted_last_rating(official, rate):
     rate(official)
     last = rate(official)
+    ratings_seal()
     _raw_edit("DELETE FROM evaluation_rating WHERE id = %s", [last.pk])
     with pytest.raises(CommandError, match=f"official {official.pk}: chain head"):
         call_command("verify_audit")
@@ -91,6 +94,7 @@ def test_verify_audit_notices_a_deleted_middle_rating(official, rate):
     rate(official)
     middle = rate(official)
     after = rate(official)
+    ratings_seal()
     _raw_edit("DELETE FROM evaluation_rating WHERE id = %s", [middle.pk])
     with pytest.raises(CommandError, match=f"rating id={after.pk} previous-hash"):
         call_command("verify_audit")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal.evaluation import services
 from portal.evaluation.choices import Channel
 from portal.evaluation.models import Rating
+from portal.evaluation.sealing import ratings_seal
 
 from .conftest import BAD, GOOD
 
@@ -67,6 +68,8 @@ def test_a_second_rating_in_the_month_is_refused_by_the_database_constraint(clie
         channel=Channel.WEB,
         voter="another voter",
     )
+    ratings_seal()
+    first, after = Rating.objects.get(pk=first.pk), Rating.objects.get(pk=after.pk)
     assert after.seq == first.seq + 1 and after.prev_hash == first.hash
 
 
@@ -79,7 +82,7 @@ def test_the_database_itself_refuses_a_second_slot_for_the_same_voter_and_month(
             if f.attname != "id"
         }
     )
-    duplicate.seq = rating.seq + 1
+    duplicate.seq = 2  # another place in the chain: only the slot collides
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -230,8 +233,8 @@ def test_concurrent_ratings_keep_one_per_voter_and_an_unbroken_chain(official):
     assert len(results) == 5
     assert len(errors) == 3 and all(getattr(e, "code", None) == "already" for e in errors)
     assert Rating.objects.filter(voter_key=_key(official, "same")).count() == 1
+    call_command("verify_audit", verbosity=0)  # seals them first
     assert sorted(Rating.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
-    call_command("verify_audit", verbosity=0)
 
 
 def test_a_bulk_sql_load_that_does_not_name_the_slot_still_inserts(official, rate):
@@ -249,8 +252,8 @@ def test_a_bulk_sql_load_that_does_not_name_the_slot_still_inserts(official, rat
                 True,
                 rating.month,
                 rating.created_at,
-                rating.seq + 1,
-                rating.hash,
+                1,
+                "0" * 64,
                 "f" * 64,
             ],
         )
