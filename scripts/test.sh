@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PY=$BIN/python
 export PYTHONDONTWRITEBYTECODE=1
+# pytest-xdist: one worker per core (CI has 2), whole files per worker so module fixtures (the
+# nginx and gunicorn stacks, the demo) are built once; TEST_WORKERS=0 runs in one process
+WORKERS=${TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}
+XDIST=()
+if [ "$WORKERS" != "0" ]; then XDIST=(-n "$WORKERS" --dist loadfile); fi
 status=0
 failed=()
 fail() { status=1; failed+=("$1"); }
@@ -23,7 +28,7 @@ $BIN/ruff format --check . || fail "ruff format"
 
 echo "=== suite on SQLite (embedded default) ==="
 env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
-  $PY -m pytest -q -p no:randomly "$@" || fail "suite on SQLite"
+  $PY -m pytest -q -p no:randomly "${XDIST[@]}" "$@" || fail "suite on SQLite"
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@${PG_HOST}:5432/portal}
@@ -43,7 +48,8 @@ then
   else
     echo "=== Redis not reachable: PostgreSQL half runs with local-memory cache, eager Celery ==="
   fi
-  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly -m "not browser" "$@" || fail "suite on PostgreSQL"
+  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly "${XDIST[@]}" -m "not browser" "$@" \
+    || fail "suite on PostgreSQL"
 else
   echo "=== SKIPPED: the PostgreSQL half of the suite (no server at $PG_URL) ==="
 fi

@@ -1,5 +1,7 @@
 """Test settings: only speed things up."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -13,6 +15,17 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "portal.core.sms.LocmemBackend"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "test-artifacts" / "private-media"  # noqa: F405
+# pytest-xdist: each worker gets its own Redis database (a test that clears the cache runs
+# FLUSHDB, which must not wipe the other worker's counters mid-test); gw0 -> db+1, gw1 -> db+2
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and env("REDIS_URL"):
+    from urllib.parse import urlsplit
+
+    _url = urlsplit(env("REDIS_URL"))
+    _db = _url.path.strip("/")
+    _index = (int(_db) if _db.isdigit() else 0) + 1 + int(_worker.removeprefix("gw") or 0)
+    # 15 is the real Celery worker test's broker
+    CACHES["default"]["LOCATION"] = _url._replace(path=f"/{_index % 15}").geturl()  # noqa: F405
 if not env("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "portal.core.cache.PrivateLocMemCache"},
