@@ -85,6 +85,22 @@ class PrivateLocMemCache(LocMemCache):
             self._expire_info[made] = float(int(at))
             return True
 
+    def count_many(self, entries, version=None) -> list[int]:
+        """See PrivateRedisCache.count_many (here one operation after another, under the lock
+        of each)."""
+        counts = []
+        for key, at, increment in entries:
+            if increment:
+                self.add_until(key, 0, at, version=version)
+                try:
+                    counts.append(self.incr(key, version=version))
+                except ValueError:  # expired between the two
+                    self.add_until(key, 1, at, version=version)
+                    counts.append(1)
+            else:
+                counts.append(int(self.get(key, 0, version=version) or 0))
+        return counts
+
 
 class PrivateRedisCache(RedisCache):
     """Redis with coarse expiry for rate-limit entries: SET ... EXAT <whole second>."""
@@ -113,6 +129,30 @@ class PrivateRedisCache(RedisCache):
     def add_until(self, key, value, at: int, version=None) -> bool:
         """Add `key` (if absent) expiring at the whole second `at` (a Unix time)."""
         return self._set_at(key, value, at, version, nx=True)
+
+    def count_many(self, entries, version=None) -> list[int]:
+        """Several counters in ONE round trip: `entries` is [(key, expire_at, increment)]; an
+        incremented counter is made at 0 expiring at the whole second `expire_at` if absent
+        (SET NX EXAT) and then INCR'd, a counter only looked at is read (GET, 0 if absent).
+        Returns the counts in order. Integers are stored raw (Django's Redis serializer), so
+        `get`/`incr` of the same keys agree (django-ratelimit reads them that way)."""
+        made = [(self.make_and_validate_key(k, version=version), at, inc) for k, at, inc in entries]
+        if not made:
+            return []
+        pipe = self._cache.get_client(made[0][0], write=True).pipeline(transaction=False)
+        for key, at, increment in made:
+            if increment:
+                pipe.set(key, 0, exat=int(at), nx=True)
+                pipe.incr(key)
+            else:
+                pipe.get(key)
+        results, counts = iter(pipe.execute()), []
+        for _key, _at, increment in made:
+            if increment:
+                next(results)
+            value = next(results)
+            counts.append(int(value) if value is not None else 0)
+        return counts
 
 
 # --- degraded mode --------------------------------------------------------------------------
@@ -281,6 +321,7 @@ class ResilientRedisCache(PrivateRedisCache):
     incr = _guarded("incr")
     clear = _guarded("clear")
     add_until = _guarded("add_until")
+    count_many = _guarded("count_many")
 
 
 def cache_degraded(cache) -> bool:

@@ -11,41 +11,37 @@ separate failure allowance bounds guessing the captcha itself. Keys: portal.core
 """
 
 from django.conf import settings
-from django_ratelimit.core import get_usage
 
-from .ratelimit import client_key
+from .ratelimit import Limit, client_key, usages
 
 CAPTCHA_FAILURES = "captcha-failures"
 
 
-def _usage(request, *, group: str, rate: str, increment: bool):
-    return get_usage(request, group=group, key=client_key, rate=rate, increment=increment)
-
-
-def _used_up(request, *, group: str, rate: str) -> bool:
-    usage = _usage(request, group=group, rate=rate, increment=False)
-    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
+def _limit(request, group: str, rate: str, increment: bool = False) -> Limit:
+    return Limit(group, client_key(group, request), rate, increment)
 
 
 def form_refused(request, *, group: str, rate: str) -> bool:
     """The client has used up `rate` for this form, or its failed-captcha allowance: refuse
-    the POST before checking anything. Counts nothing."""
-    return _used_up(request, group=group, rate=rate) or _used_up(
-        request, group=CAPTCHA_FAILURES, rate=settings.CAPTCHA_FAILURE_RATE_LIMIT
+    the POST before checking anything. Counts nothing (both looked at in one round trip)."""
+    found = usages(
+        [
+            _limit(request, group, rate),
+            _limit(request, CAPTCHA_FAILURES, settings.CAPTCHA_FAILURE_RATE_LIMIT),
+        ]
     )
+    return any(u["should_limit"] or u["used_up"] for u in found)
 
 
-def form_counted(request, *, form, group: str, rate: str) -> bool:
+def form_counted(request, *, form, group: str, rate: str, also=()) -> bool:
     """Count a checked form's POST (call after form.is_valid()): against `rate` when its
-    captcha passed, as a failed captcha otherwise. True when this POST went over `rate` and
-    must be refused."""
+    captcha passed, as a failed captcha otherwise. `also`: more limits (portal.core.ratelimit.
+    Limit) counted in the same round trip when the form is valid (the rating's per-voter
+    limit). True when this POST went over any of them and must be refused."""
     if "captcha" in form.fields and "captcha" in form.errors:
-        _usage(
-            request,
-            group=CAPTCHA_FAILURES,
-            rate=settings.CAPTCHA_FAILURE_RATE_LIMIT,
-            increment=True,
-        )
+        usages([_limit(request, CAPTCHA_FAILURES, settings.CAPTCHA_FAILURE_RATE_LIMIT, True)])
         return False
-    usage = _usage(request, group=group, rate=rate, increment=True)
-    return bool(usage and usage["should_limit"])
+    limits = [_limit(request, group, rate, True)]
+    if not form.errors:
+        limits += list(also)
+    return any(u["should_limit"] for u in usages(limits))

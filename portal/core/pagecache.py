@@ -55,9 +55,38 @@ def _version_key(name: str) -> str:
     return VERSION_PREFIX + name
 
 
-def version_bump(*names: str) -> None:
-    """New versions for `names`: every page stored under an old one is ignored from now on."""
-    _cache().set_many({_version_key(n): uuid.uuid4().hex for n in names}, None)
+def version_bump(*names: str, also: dict | None = None) -> None:
+    """New versions for `names`: every page stored under an old one is ignored from now on.
+    `also`: more entries of the shared cache written in the same round trip (never expiring)."""
+    _cache().set_many({**(also or {}), **{_version_key(n): uuid.uuid4().hex for n in names}}, None)
+
+
+def versions_current(*names: str) -> tuple:
+    """The current versions of `names`, in one round trip to the shared cache."""
+    version_keys = [_version_key(n) for n in names]
+    cache = _cache()
+    found = cache.get_many(version_keys)
+    missing = [k for k in version_keys if k not in found]
+    if missing:  # first use (or evicted): a fresh random token, never an old value
+        for k in missing:
+            cache.add(k, uuid.uuid4().hex, None)
+        found.update(cache.get_many(missing))
+    return tuple(found.get(k, "") for k in version_keys)
+
+
+def value_under(key: str, names: tuple[str, ...], build):
+    """A small value built from the database, kept in this process's memory under the shared
+    versions `names` (bumped on commit like the pages): one round trip instead of the query,
+    never stale past a bump. Off with the page cache (PAGE_CACHE_ENABLED)."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return build()
+    versions = versions_current(*names)
+    entry = _pages().get(f"value:{key}")
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = build()
+    _pages().set(f"value:{key}", (versions, value), None)
+    return value
 
 
 def _versions_for(path: str) -> list[str]:
@@ -116,16 +145,7 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
-        names = _versions_for(request.path)
-        version_keys = [_version_key(n) for n in names]
-        cache = _cache()
-        found = cache.get_many(version_keys)
-        missing = [k for k in version_keys if k not in found]
-        if missing:  # first use (or evicted): a fresh random token, never an old value
-            for k in missing:
-                cache.add(k, uuid.uuid4().hex, None)
-            found.update(cache.get_many(missing))
-        versions = tuple(found.get(k, "") for k in version_keys)
+        versions = versions_current(*_versions_for(request.path))
         entry = _pages().get(key)
         if entry and entry[0] == versions:
             _, status, headers, content = entry

@@ -36,6 +36,8 @@ import hmac
 import ipaddress
 import secrets
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -57,9 +59,38 @@ def _secret_key(index: int) -> str:
     return f"{getattr(settings, 'RATELIMIT_CACHE_PREFIX', 'rl:')}secret:{index}"
 
 
+# Within one request the secret is read from the cache once (a rating POST checked four limits
+# and read it five times): SecretMemoMiddleware opens a memo for the request and drops it at the
+# end; outside a request (tasks, shell) every call reads the cache.
+_request_memo: ContextVar[dict | None] = ContextVar("ratelimit_secret_memo", default=None)
+
+
+class SecretMemoMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
 def period_secret() -> bytes:
     """This period's random secret: from the cache, created there (first writer wins) when
     absent; it expires with the period and is never written anywhere else."""
+    memo = _request_memo.get()
+    index = _period()[0]
+    if memo is not None and index in memo:
+        return memo[index]
+    value = _period_secret()
+    if memo is not None:
+        memo[index] = value
+    return value
+
+
+def _period_secret() -> bytes:
     index, end = _period()
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
     key = _secret_key(index)
@@ -112,3 +143,60 @@ def client_key(group, request) -> str:
 def network_key(request) -> str:
     """One bucket per client network and secret period."""
     return keyed("net", client_network(client_address(request)))
+
+
+# --- several limits in one round trip -------------------------------------------------------
+# django-ratelimit's get_usage costs two or three cache operations per limit (add, then incr or
+# get); a rating POST checked four. `usages` gives the same answer for a list of limits with
+# one pipelined round trip, under django-ratelimit's own keys and windows, so is_ratelimited
+# and get_usage elsewhere see the same counters.
+
+
+@dataclass(frozen=True)
+class Limit:
+    group: str
+    value: str  # the bucket (a key from client_key, keyed, ...)
+    rate: str  # django-ratelimit's "N/P"
+    increment: bool = False
+    method: object = (None,)  # django-ratelimit's ALL; "POST" etc. as its `method` argument
+
+
+def usages(limits: list[Limit]) -> list[dict]:
+    """[{"count", "limit", "should_limit", "used_up"}] for `limits`, in order, in one cache
+    round trip. `used_up` (count ≥ limit) is what a look without counting needs: the next
+    request would go over."""
+    from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _make_cache_key
+    from django_ratelimit.core import _split_rate as split_rate
+
+    from .cache import coarse_expiry
+
+    if not getattr(settings, "RATELIMIT_ENABLE", True) or not limits:
+        return [{"count": 0, "limit": 0, "should_limit": False, "used_up": False} for _ in limits]
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    entries, caps = [], []
+    for item in limits:
+        count, period = split_rate(item.rate)
+        window = _get_window(item.value, period)
+        key = _make_cache_key(item.group, window, item.rate, item.value, item.method)
+        entries.append((key, coarse_expiry(period + EXPIRATION_FUDGE), item.increment))
+        caps.append(count)
+    if hasattr(cache, "count_many"):
+        counts = cache.count_many(entries)
+    else:  # a stock backend: one limit at a time
+        counts = [_count_one(cache, key, at, inc) for key, at, inc in entries]
+    return [
+        {"count": n, "limit": cap, "should_limit": n > cap, "used_up": n >= cap}
+        for n, cap in zip(counts, caps, strict=True)
+    ]
+
+
+def _count_one(cache, key, at, increment) -> int:
+    ttl = max(1, int(at - time.time()))
+    if increment:
+        if cache.add(key, 1, ttl):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:
+            return 1
+    return int(cache.get(key, 0) or 0)

@@ -25,19 +25,12 @@ import unicodedata
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import escape
-from django_ratelimit.core import get_usage
 
 from .netaddr import client_address
-from .ratelimit import client_network, keyed, network_key
+from .ratelimit import Limit, client_network, keyed, network_key, usages
 
 SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
 MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
-
-
-def _usage(request, *, group: str, key: str, rate: str, increment: bool):
-    return get_usage(
-        request, group=group, key=lambda g, r: key, rate=rate, method="POST", increment=increment
-    )
 
 
 def _username(request) -> str:
@@ -62,18 +55,14 @@ def _buckets(request) -> list[tuple[str, str, str]]:
 def sign_in_limited(request) -> bool:
     """True when the network, or the username from this network, has used up its allowance
     of failed attempts (counts nothing)."""
-    for group, key, rate in _buckets(request):
-        usage = _usage(request, group=group, key=key, rate=rate, increment=False)
-        if usage and (usage["should_limit"] or usage["count"] >= usage["limit"]):
-            return True
-    return False
+    found = usages([Limit(g, key, rate, method="POST") for g, key, rate in _buckets(request)])
+    return any(u["should_limit"] or u["used_up"] for u in found)
 
 
 def sign_in_failed(request) -> None:
     """Count one failed attempt against both buckets (a successful sign-in counts nothing:
     a morning of clerks signing in behind one address must not lock the office out)."""
-    for group, key, rate in _buckets(request):
-        _usage(request, group=group, key=key, rate=rate, increment=True)
+    usages([Limit(g, key, rate, True, method="POST") for g, key, rate in _buckets(request)])
 
 
 def attempts_per_hour_bound() -> float:

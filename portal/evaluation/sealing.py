@@ -136,4 +136,3 @@ def unsealed_problems(*, now=None) -> list[str]:
                 f"past the {settings.RATING_SEAL_MAX_DELAY_SECONDS} s bound (is the sealer running?)"
             )
     return problems
-

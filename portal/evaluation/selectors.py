@@ -4,6 +4,7 @@ Owns: which ratings count (not revoked), satisfaction rate, the monthly trend, t
 queue order and what is overdue, who may read the back-office lists.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils import timezone
 from portal.accounts import roles
 from portal.accounts.guards import Role, require_role
 from portal.core.dates import months_back
+from portal.core.pagecache import value_under
 
 from . import rules
 from .models import (
@@ -216,3 +218,26 @@ def leader_overview(*, user, today=None) -> dict:
         "latest_report": MonthlyReport.objects.order_by("-month").first(),
         "warnings_this_month": OfficialWarning.objects.filter(created_at__gte=month_start).count(),
     }
+
+
+@dataclass(frozen=True)
+class OfficialRow:
+    """What a rating POST needs of an official: not the Wagtail page (issue 18: loading it
+    was the costliest statement of the request)."""
+
+    pk: int
+    unit_id: int
+    url: str
+
+
+def official_row(official_id: int) -> OfficialRow | None:
+    """The live official's row, from this process's memory under the public page version
+    (bumped on every publish, unpublish or move: portal.reporting.signals); None if there is
+    no live official with this id."""
+    from cms.models import OfficialPage
+
+    def build():
+        page = OfficialPage.objects.live().filter(pk=official_id).first()
+        return OfficialRow(page.pk, page.unit_id, page.url) if page else None
+
+    return value_under(f"official-row:{int(official_id)}", ("public",), build)

@@ -19,7 +19,7 @@ from cms.models import OfficialPage, Unit
 from portal.core import formlimits
 from portal.core.netaddr import client_address
 from portal.core.origin import same_origin_only
-from portal.core.ratelimit import client_key
+from portal.core.ratelimit import Limit, client_key, usages
 
 from . import selectors, services
 from .choices import Channel
@@ -68,14 +68,13 @@ def _client_limited(request, *, rate=None) -> bool:
     )
 
 
-def _voter_limited(request, voter) -> bool:
+def _voter_limit(voter) -> Limit:
     """Cross-official limit per voter: only in the cache, under a keyed hash that expires with
     the window (voters.voter_rate_key); no stored value spans officials."""
-    return is_ratelimited(
-        request,
-        group="evaluation.rate.voter",
-        key=lambda group, req: services.voter_rate_key(voter),
-        rate=settings.RATING_VOTER_RATE_LIMIT,
+    return Limit(
+        "evaluation.rate.voter",
+        services.voter_rate_key(voter),
+        settings.RATING_VOTER_RATE_LIMIT,
         increment=True,
     )
 
@@ -87,7 +86,15 @@ def _submit(request, *, official, form, channel, **extra):
     if formlimits.form_refused(request, group="evaluation.rate.client", rate=rate):
         return None, services.MSG_TOO_MANY
     valid = form.is_valid()
-    if formlimits.form_counted(request, form=form, group="evaluation.rate.client", rate=rate):
+    # without phone verification the voter is known now: its cross-official limit is counted
+    # with the client's in one round trip (portal.core.ratelimit.usages)
+    voter = None
+    if not settings.PHONE_VERIFICATION:
+        voter = services.voter_identity(device=_device(request), client_ip=client_address(request))
+    also = [_voter_limit(voter)] if voter else []
+    if formlimits.form_counted(
+        request, form=form, group="evaluation.rate.client", rate=rate, also=also
+    ):
         return None, services.MSG_TOO_MANY
     if not valid:
         return None, None
@@ -102,10 +109,8 @@ def _submit(request, *, official, form, channel, **extra):
             return None, services.MSG_PHONE_CODE
         verified_phone = data.phone
         voter = services.voter_identity(verified_phone=data.phone)
-    else:
-        voter = services.voter_identity(device=_device(request), client_ip=client_address(request))
-    if _voter_limited(request, voter):
-        return None, services.MSG_TOO_MANY
+        if usages([_voter_limit(voter)])[0]["should_limit"]:
+            return None, services.MSG_TOO_MANY
     try:
         rating = services.rating_submit(
             official=official,
@@ -158,20 +163,23 @@ def _send_code(request, form):
 @same_origin_only  # the form sits on a cached page: no per-visitor CSRF token
 @require_POST
 def rate(request, official_id):
-    """The profile form posts here; a refusal re-renders the profile with what was typed."""
-    official = _official(official_id)
+    """The profile form posts here; a refusal re-renders the profile with what was typed.
+    The official is its small cached row (selectors.official_row), the page only to re-render."""
+    official = selectors.official_row(official_id)
+    if official is None:
+        raise Http404
     form = RatingForm(request.POST)
     if "send_code" in request.POST and settings.PHONE_VERIFICATION:
         message, ok = _send_code(request, form)
         # keep what was typed, without showing "required" errors for the rest of the form
         request._evaluation_form = RatingForm(initial=request.POST.dict())
         request._evaluation_notice = (message, ok)
-        return official.specific.serve(request)
+        return _official(official_id).specific.serve(request)
     rating, refusal = _submit(request, official=official, form=form, channel=Channel.WEB)
     if rating is None:
         request._evaluation_form = form
         request._evaluation_notice = (refusal, False) if refusal else None
-        response = official.serve(request)
+        response = _official(official_id).serve(request)
         response.status_code = 400
         return _with_device_cookie(request, response)
     messages.success(request, MSG_THANKS)

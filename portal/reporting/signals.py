@@ -57,8 +57,7 @@ def stats_version() -> str:
 
 def stats_version_bump() -> None:
     """A new version: every cached figure computed before is ignored from now on."""
-    cache.set(STATS_VERSION_KEY, uuid.uuid4().hex, None)
-    version_bump("stats")
+    version_bump("stats", also={STATS_VERSION_KEY: uuid.uuid4().hex})  # one round trip
 
 
 def bump_on_change(sender, **kwargs):

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",  # first: every log line carries the request id
     "portal.core.metrics.MetricsMiddleware",
+    "portal.core.ratelimit.SecretMemoMiddleware",  # the rate-limit secret read once per request
     "django.middleware.security.SecurityMiddleware",
     "portal.core.input_guard.InputGuardMiddleware",  # NUL in any parameter: 400, never a DataError
     "portal.middleware.SecurityHeadersMiddleware",

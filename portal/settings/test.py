@@ -17,7 +17,7 @@ MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "test-artifacts" / "private-media"  # noqa: F405
 # pytest-xdist: each worker gets its own Redis database (a test that clears the cache runs
 # FLUSHDB, which must not wipe the other worker's counters mid-test); gw0 -> db+1, gw1 -> db+2
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_worker = os.environ["PYTEST_XDIST_WORKER"] if "PYTEST_XDIST_WORKER" in os.environ else ""
 if _worker and env("REDIS_URL"):
     from urllib.parse import urlsplit
 
