@@ -221,16 +221,14 @@ def _inline_svg(url, scale=4):
 
 @login_required
 def poster(request, unit_id):
-    """Printable A4 poster: the unit's QR code and one per official, with kiosk links."""
+    """Printable A4 poster: the unit's QR code and one per official. No kiosk link: kiosk
+    devices are issued by the office only and never shown to the unit's staff (issue 17)."""
     unit = unit_object_or_404(request.user, Unit.objects.all(), unit_field="pk", pk=unit_id)
     officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order", "id"))
     rows = [
         {
             "official": o,
             "svg": _inline_svg(_qr_url(request, unit, o), scale=3),
-            "kiosk": reverse(
-                "evaluation:kiosk", args=[services.kiosk_token_make(unit=unit, official=o)]
-            ),
         }
         for o in officials
     ]

@@ -23,6 +23,13 @@ def _poster_url(unit_id) -> str:
     return reverse("evaluation:poster", args=[unit_id])
 
 
+@hooks.register("register_admin_viewset")
+def register_kiosk_viewset():
+    from .admin_kiosk import kiosk_viewset
+
+    return kiosk_viewset
+
+
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
     return SubmenuMenuItem(
@@ -44,6 +51,14 @@ def register_evaluation_menu_item():
                     name="evaluation-tickets",
                     icon_name="tag",
                     order=20,
+                ),
+                RoleMenuItem(
+                    _("窗口评价器"),
+                    reverse("evaluation_kiosks:devices"),
+                    roles=OFFICE,
+                    name="evaluation-kiosks",
+                    icon_name="desktop",
+                    order=25,
                 ),
                 RoleMenuItem(
                     _("工作人员手机号导入"),
@@ -112,6 +127,14 @@ def register_unit_evaluation_menu_item():
                     name="unit-tickets",
                     icon_name="tag",
                     order=10,
+                ),
+                RoleMenuItem(
+                    _("开始办件评价"),
+                    reverse("evaluation_kiosks:open"),
+                    roles=DEPARTMENT,
+                    name="unit-kiosk-open",
+                    icon_name="desktop",
+                    order=15,
                 ),
                 RoleMenuItem(
                     _("本单位评价"),
