@@ -30,6 +30,13 @@ def register_kiosk_viewset():
     return kiosk_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_sampling_viewset():
+    from .admin_sampling import sampling_viewset
+
+    return sampling_viewset
+
+
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
     return SubmenuMenuItem(
@@ -59,6 +66,14 @@ def register_evaluation_menu_item():
                     name="evaluation-kiosks",
                     icon_name="desktop",
                     order=25,
+                ),
+                RoleMenuItem(
+                    _("办件导入与短信抽样"),
+                    reverse("evaluation_sampling:import"),
+                    roles=OFFICE,
+                    name="evaluation-sampling",
+                    icon_name="upload",
+                    order=27,
                 ),
                 RoleMenuItem(
                     _("工作人员手机号导入"),
