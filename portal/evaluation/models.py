@@ -366,6 +366,7 @@ class MonthlyReportFile(models.Model):  # noqa: DJ008  (no natural name; shown b
 
 # kiosks tied to transactions and the SMS sampling channel (issue 17), in their own modules
 from .models_kiosk import KioskDevice, KioskTransaction  # noqa: E402, F401
+from .models_review import SuspiciousDismissal  # noqa: E402, F401
 from .models_sampling import (  # noqa: E402, F401
     ServiceRecord,
     SmsInbound,

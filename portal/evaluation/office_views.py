@@ -17,7 +17,7 @@ from cms.models import OfficialPage, Unit
 from portal.accounts.guards import Role, holds, role_required, unit_object_or_404, unit_scope
 from portal.core.text import id_or_none
 
-from . import selectors, services, unit_ratings
+from . import rules, selectors, services, unit_ratings
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
 from .models import CallBack, OfficialWarning, Rating, RatingAppeal
 
@@ -62,6 +62,8 @@ def rating_detail(request, pk):
         "evaluation/office/rating.html",
         {
             "rating": rating,
+            # the level's name (满意), never the stored number
+            "level_name": rules.level_name(rating.level),
             "revoke_form": RevokeForm(),
             "appeal_form": AppealForm(),
             "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,

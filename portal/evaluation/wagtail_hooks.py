@@ -37,6 +37,20 @@ def register_sampling_viewset():
     return sampling_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_callback_viewset():
+    from .admin_callbacks import callback_viewset
+
+    return callback_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_suspicious_viewset():
+    from .admin_suspicious import suspicious_viewset
+
+    return suspicious_viewset
+
+
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
     return SubmenuMenuItem(
@@ -50,6 +64,22 @@ def register_evaluation_menu_item():
                     name="evaluation-dashboard",
                     icon_name="tasks",
                     order=10,
+                ),
+                RoleMenuItem(
+                    _("回访工作台"),
+                    reverse("evaluation_callbacks:queue"),
+                    roles=OFFICE,
+                    name="evaluation-callbacks",
+                    icon_name="phone",
+                    order=15,
+                ),
+                RoleMenuItem(
+                    _("可疑评价核查"),
+                    reverse("evaluation_suspicious:list"),
+                    roles=OFFICE,
+                    name="evaluation-suspicious",
+                    icon_name="warning",
+                    order=17,
                 ),
                 RoleMenuItem(
                     _("评价券"),
@@ -194,7 +224,7 @@ def add_evaluation_panels(request, panels):
                     (
                         _("可疑评价提示"),
                         counts["suspicious"],
-                        reverse("evaluation:office_warnings"),
+                        reverse("evaluation_suspicious:list"),
                     ),
                 ],
             )
