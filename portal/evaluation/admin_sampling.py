@@ -14,7 +14,7 @@ from portal.accounts.guards import Role
 
 from .admin_base import RoleAdminView
 from .models_sampling import ServiceRecord, ServiceRecordSource, SmsInvitation
-from .sampling import service_records_import
+from .sampling import service_records_import, window_endpoint_set
 from .sampling_files import record_rows_from_file
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -31,6 +31,10 @@ class RecordImportForm(forms.Form):
         return upload
 
 
+class EndpointForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.order_by("display_order"))
+
+
 class RecordImportView(RoleAdminView):
     roles = (Role.OFFICE,)
     page_title = _("办件导入与短信抽样")
@@ -40,6 +44,8 @@ class RecordImportView(RoleAdminView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             form=kwargs.pop("form", None) or RecordImportForm(),
+            endpoint_form=EndpointForm(prefix="endpoint"),
+            feed_url=self.request.build_absolute_uri(reverse("evaluation:window_records")),
             records=ServiceRecord.objects.count(),
             invited=SmsInvitation.objects.filter(sent_at__isnull=False).count(),
             answered=SmsInvitation.objects.filter(answered_at__isnull=False).count(),
@@ -47,6 +53,8 @@ class RecordImportView(RoleAdminView):
         )
 
     def post(self, request):
+        if "endpoint" in request.POST:
+            return self._endpoint(request)
         form = RecordImportForm(request.POST, request.FILES)
         if form.is_valid():
             unit = form.cleaned_data["unit"]
@@ -67,6 +75,16 @@ class RecordImportView(RoleAdminView):
                 )
                 return redirect(reverse("evaluation_sampling:import"))
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _endpoint(self, request):
+        form = EndpointForm(request.POST, prefix="endpoint")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(), status=400)
+        endpoint, secret = window_endpoint_set(unit=form.cleaned_data["unit"], actor=request.user)
+        # the secret is shown in this response only (post, no redirect), never again
+        response = self.render_to_response(self.get_context_data(endpoint=endpoint, secret=secret))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class SamplingViewSet(ViewSet):

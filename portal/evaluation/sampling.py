@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.guards import Role, require_role
+from portal.audit.services import audit_append
 from portal.core import crypto
 from portal.core.phone import is_mobile, phone_normalise
 from portal.core.text import id_or_none
@@ -121,7 +123,19 @@ def service_records_import(*, unit, rows: list[RecordRow], source: str, actor=No
 
             outbox_enqueue(sms_invitation_send_task, kwargs={"invitation_id": invitation.pk})
             invited += 1
-    return {"created": created, "skipped": len(rows) - created, "invited": invited}
+    result = {"created": created, "skipped": len(rows) - created, "invited": invited}
+    if created:
+        # counts only: no phone and no record id, so the trail cannot tell who was invited
+        audit_append(
+            chain=f"sampling:{unit.pk}",
+            action="service_records_import",
+            object_type="cms.unit",
+            object_id=str(unit.pk),
+            actor=actor,
+            actor_label="" if actor else "window-system",
+            after={**result, "source": source},
+        )
+    return result
 
 
 def window_records_receive(*, unit_id: str, signature_header: str, body: bytes) -> dict:
@@ -166,8 +180,10 @@ def window_records_receive(*, unit_id: str, signature_header: str, body: bytes) 
 
 
 @transaction.atomic
-def window_endpoint_set(*, unit) -> tuple[WindowSystemEndpoint, str]:
-    """Make (or re-key) a unit's window-system endpoint; returns it and its new secret."""
+def window_endpoint_set(*, unit, actor) -> tuple[WindowSystemEndpoint, str]:
+    """The office makes (or re-keys) a unit's window-system endpoint; returns it and its new
+    secret (shown once)."""
+    require_role(actor, Role.OFFICE)
     secret = secrets.token_urlsafe(32)
     endpoint, _created = WindowSystemEndpoint.objects.update_or_create(
         unit=unit,
@@ -176,6 +192,13 @@ def window_endpoint_set(*, unit) -> tuple[WindowSystemEndpoint, str]:
             "active": True,
             "created_at": timezone.now(),
         },
+    )
+    audit_append(
+        chain=f"sampling:{unit.pk}",
+        action="window_endpoint_set",
+        obj=endpoint,
+        actor=actor,
+        after={"unit": unit.pk},
     )
     return endpoint, secret
 

@@ -101,8 +101,8 @@ def test_no_secret_configured_refuses_every_reply(client, invited):
     assert _post_reply(client, {"message_id": "m3", "phone": PHONE, "text": "1"}).status_code == 403
 
 
-def test_the_window_system_feed_is_signed_and_idempotent(client, official):
-    endpoint, secret = sampling.window_endpoint_set(unit=official.unit)
+def test_the_window_system_feed_is_signed_and_idempotent(client, official, office_user):
+    endpoint, secret = sampling.window_endpoint_set(unit=official.unit, actor=office_user)
     body = json.dumps(
         {
             "records": [
@@ -167,3 +167,42 @@ def test_the_office_imports_a_csv_and_an_xlsx(client, official, office_user, mak
     for role in (roles.DEPARTMENT, roles.LEADER, roles.EDITOR):
         client.force_login(make_user(role, unit=official.unit))
         assert client.get("/admin/evaluation/sampling/").status_code in (403, 404)
+
+
+@override_settings(SMS_BACKEND="portal.core.sms.ConsoleBackend", SMS_INBOUND_SECRET=SECRET)
+def test_the_console_backend_shows_the_loop(
+    client, official, capsys, django_capture_on_commit_callbacks
+):
+    row = sampling.record_row_parse(
+        row=1,
+        unit=official.unit,
+        external_id="D-1",
+        phone=PHONE,
+        finished_at="2026-12-01 09:30",
+        official=official,
+    )
+    with override_settings(SMS_SAMPLING_RATE=1.0), django_capture_on_commit_callbacks(execute=True):
+        sampling.service_records_import(unit=official.unit, rows=[row], source="file")
+    printed = capsys.readouterr().out
+    assert "[SMS to 139****5678]" in printed and "1 满意，2 基本满意，3 不满意" in printed
+    assert (
+        _post_reply(client, {"message_id": "d1", "phone": PHONE, "text": "2"}).json()["result"]
+        == "rated"
+    )
+    assert Rating.objects.get().level == 3
+
+
+def test_the_office_issues_a_window_system_secret_once(client, official, office_user):
+    from portal.audit.models import AuditEvent
+
+    client.force_login(office_user)
+    response = client.post(
+        "/admin/evaluation/sampling/", {"endpoint": "1", "endpoint-unit": official.unit_id}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'class="endpoint-secret"' in html
+    assert "no-store" in response["Cache-Control"]
+    assert (
+        'class="endpoint-secret"' not in client.get("/admin/evaluation/sampling/").content.decode()
+    )
+    assert AuditEvent.objects.filter(action="window_endpoint_set").count() == 1
