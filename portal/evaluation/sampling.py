@@ -246,7 +246,7 @@ def _reply_apply(*, phone: str, text: str) -> str:
         return "unparsed"
     now = timezone.now()
     invitation = (
-        SmsInvitation.objects.select_for_update()
+        SmsInvitation.objects.select_for_update(of=("self",))
         .select_related("record__official")
         .filter(
             phone_hash=phone_hash(phone),

@@ -18,7 +18,7 @@ INVITATION_TEXT = (
 def sms_invitation_send(*, invitation_id: int) -> bool:
     """Text the invitation once (a retried task sends nothing twice)."""
     invitation = (
-        SmsInvitation.objects.select_for_update()
+        SmsInvitation.objects.select_for_update(of=("self",))
         .select_related("record__unit")
         .filter(pk=invitation_id)
         .first()
