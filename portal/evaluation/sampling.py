@@ -86,10 +86,14 @@ def record_row_parse(*, row: int, unit, external_id, phone, finished_at, officia
 
 
 @transaction.atomic
-def service_records_import(*, unit, rows: list[RecordRow], source: str, actor=None) -> dict:
+def service_records_import(
+    *, unit, rows: list[RecordRow], source: str, actor=None, sample_rate: float | None = None
+) -> dict:
     """Store new records (a known external id is skipped: a re-sent file or call is a no-op)
-    and invite a random sample. Returns {"created", "skipped", "invited"}."""
+    and invite a random sample (SMS_SAMPLING_RATE; `sample_rate` only for the demo command).
+    Returns {"created", "skipped", "invited"}."""
     now, rng = timezone.now(), secrets.SystemRandom()
+    rate = settings.SMS_SAMPLING_RATE if sample_rate is None else sample_rate
     known = set(
         ServiceRecord.objects.filter(
             unit=unit, external_id__in=[r.external_id for r in rows]
@@ -112,7 +116,7 @@ def service_records_import(*, unit, rows: list[RecordRow], source: str, actor=No
         )
         created += 1
         # a rating is of an official: a record without one is kept but not invited
-        if row.official is not None and rng.random() < settings.SMS_SAMPLING_RATE:
+        if row.official is not None and rng.random() < rate:
             invitation = SmsInvitation.objects.create(
                 record=record,
                 phone_hash=phone_hash(row.phone),

@@ -206,3 +206,15 @@ def test_the_office_issues_a_window_system_secret_once(client, official, office_
         'class="endpoint-secret"' not in client.get("/admin/evaluation/sampling/").content.decode()
     )
     assert AuditEvent.objects.filter(action="window_endpoint_set").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the invitations are sent after commit (outbox)
+@override_settings(SMS_INBOUND_SECRET=SECRET)
+def test_the_demo_command_runs_the_loop_once_per_reply(official):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("sms_sampling_demo", records=2, stdout=out)
+    assert "2 rating(s)" in out.getvalue() and "'replayed': True" in out.getvalue()
+    assert Rating.objects.filter(channel="sms").count() == 2
+    assert len(sms.outbox) == 2
