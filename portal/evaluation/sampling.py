@@ -43,6 +43,8 @@ MSG_ROW_TIME = _("第 %(row)s 行：办结时间不正确（例如 2026-12-01 09
 MSG_ROW_ID = _("第 %(row)s 行：缺少办件编号")
 MSG_ROW_OFFICIAL = _("第 %(row)s 行：工作人员不属于该单位")
 MSG_MALFORMED = _("请求内容格式不正确")
+MSG_TOO_MANY_RECORDS = _("一次最多推送 %(n)s 条办件")
+MAX_RECORDS_PER_CALL = 1000
 # the reply's digit -> the stored level (rules.LEVELS_THREE; the same numbers on five levels)
 REPLY_LEVELS = {"1": 4, "2": 3, "3": 2}
 
@@ -161,12 +163,14 @@ def window_records_receive(*, unit_id: str, signature_header: str, body: bytes) 
             raise TypeError
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationError(MSG_MALFORMED, code="malformed") from exc
+    if len(items) > MAX_RECORDS_PER_CALL:
+        raise ValidationError(MSG_TOO_MANY_RECORDS % {"n": MAX_RECORDS_PER_CALL}, code="too_many")
     unit = endpoint.unit
     from cms.models import OfficialPage
 
     officials = {o.pk: o for o in OfficialPage.objects.filter(unit=unit) if o.pk is not None}
     rows = []
-    for n, item in enumerate(items[:1000], start=1):
+    for n, item in enumerate(items, start=1):
         official_id = id_or_none(item.get("official_id"))
         if official_id is not None and official_id not in officials:
             raise ValidationError(MSG_ROW_OFFICIAL % {"row": n}, code="official")
