@@ -11,9 +11,11 @@ class EvaluationConfig(AppConfig):
         from portal.core import crypto
 
         from . import verify, voters  # noqa: F401  (voters registers its settings check)
-        from .models import RatingContact
+        from .models import RatingContact, ServiceRecord, WindowSystemEndpoint
 
         register("ratings")(verify.verify_rating_chains)
         verify.seals_register()
         # the append-only contacts are rewritten through their one narrow path
         crypto.register(RatingContact, "phone_encrypted", writer=RatingContact.tokens_rewrite)
+        crypto.register(ServiceRecord, "phone_encrypted")
+        crypto.register(WindowSystemEndpoint, "secret_enc")

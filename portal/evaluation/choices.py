@@ -8,6 +8,7 @@ class Channel(models.TextChoices):
     QR = "qr", "现场扫码"
     KIOSK = "kiosk", "窗口评价器"
     TICKET = "ticket", "评价券"
+    SMS = "sms", "短信回评"
 
 
 class CallBackKind(models.TextChoices):

@@ -119,7 +119,8 @@ class AppealDecideForm(forms.Form):
 
 class CallBackForm(forms.Form):
     YES_NO = [("", "—"), ("1", "是"), ("0", "否")]
-    reached = forms.ChoiceField(label="联系上", choices=YES_NO[1:])
+    # no default answer: "联系上" must be chosen (a pre-selected 是 was recorded unread)
+    reached = forms.ChoiceField(label="联系上", choices=[("", "—请选择—"), *YES_NO[1:]])
     verified_true = forms.ChoiceField(label="情况属实", choices=YES_NO, required=False)
     resolved = forms.ChoiceField(label="问题已解决", choices=YES_NO, required=False)
     note = forms.CharField(label="回访记录", required=False, widget=forms.Textarea)

@@ -367,3 +367,14 @@ class MonthlyReportFile(models.Model):  # noqa: DJ008  (no natural name; shown b
     fmt = models.CharField(max_length=5, choices=ReportFormat.choices)
     # private, random name: the leaders' report ranks named officials (issue 14)
     file = models.FileField(storage=private_storage, upload_to=RandomName("reports"))
+
+
+# kiosks tied to transactions and the SMS sampling channel (issue 17), in their own modules
+from .models_kiosk import KioskDevice, KioskTransaction  # noqa: E402, F401
+from .models_review import SuspiciousDismissal  # noqa: E402, F401
+from .models_sampling import (  # noqa: E402, F401
+    ServiceRecord,
+    SmsInbound,
+    SmsInvitation,
+    WindowSystemEndpoint,
+)

@@ -17,7 +17,7 @@ from cms.models import OfficialPage, Unit
 from portal.accounts.guards import Role, holds, role_required, unit_object_or_404, unit_scope
 from portal.core.text import id_or_none
 
-from . import selectors, services, unit_ratings
+from . import rules, selectors, services, unit_ratings
 from .forms import AppealDecideForm, AppealForm, CallBackForm, RevokeForm, StaffPhonesForm
 from .models import CallBack, OfficialWarning, Rating, RatingAppeal
 
@@ -62,6 +62,8 @@ def rating_detail(request, pk):
         "evaluation/office/rating.html",
         {
             "rating": rating,
+            # the level's name (满意), never the stored number
+            "level_name": rules.level_name(rating.level),
             "revoke_form": RevokeForm(),
             "appeal_form": AppealForm(),
             "revocation": getattr(rating, "revocation", None) if _has_revocation(rating) else None,
@@ -221,16 +223,14 @@ def _inline_svg(url, scale=4):
 
 @login_required
 def poster(request, unit_id):
-    """Printable A4 poster: the unit's QR code and one per official, with kiosk links."""
+    """Printable A4 poster: the unit's QR code and one per official. No kiosk link: kiosk
+    devices are issued by the office only and never shown to the unit's staff (issue 17)."""
     unit = unit_object_or_404(request.user, Unit.objects.all(), unit_field="pk", pk=unit_id)
     officials = list(OfficialPage.objects.live().filter(unit=unit).order_by("display_order", "id"))
     rows = [
         {
             "official": o,
             "svg": _inline_svg(_qr_url(request, unit, o), scale=3),
-            "kiosk": reverse(
-                "evaluation:kiosk", args=[services.kiosk_token_make(unit=unit, official=o)]
-            ),
         }
         for o in officials
     ]

@@ -27,6 +27,11 @@ def levels_for(scale: str) -> list[tuple[int, str]]:
     return LEVELS_FIVE if scale == "five" else LEVELS_THREE
 
 
+def level_name(level: int) -> str:
+    """The name of a stored level (满意), on either scale; the number if it has none."""
+    return dict(LEVELS_FIVE).get(level, str(level))
+
+
 # 差评 is 不满意 and below: the one threshold every count, filter and aggregate uses (through
 # is_bad / bad_levels here and Rating.objects.bad() / bad_rating_q() in models). A level below
 # the configured scale (a 1 kept from a five-level period) still counts as 差评.

@@ -143,7 +143,8 @@ def callback_queue(*, user, include_done=False):
         "rating", "rating__official", "rating__unit", "rating__contact"
     )
     if not include_done:
-        qs = qs.filter(recorded_at__isnull=True)
+        # a revoked rating leaves the queue (issue 17)
+        qs = qs.filter(recorded_at__isnull=True, rating__revocation__isnull=True)
     now = timezone.now()
     items = list(qs.order_by("due_at")[:500])
     for item in items:
@@ -196,7 +197,9 @@ def office_queue_counts(*, user, now=None) -> dict[str, int]:
     from .suspicious import suspicious_list
 
     now = now or timezone.now()
-    open_callbacks = CallBack.objects.filter(recorded_at__isnull=True)
+    open_callbacks = CallBack.objects.filter(
+        recorded_at__isnull=True, rating__revocation__isnull=True
+    )
     return {
         "callbacks": open_callbacks.count(),
         "callbacks_overdue": open_callbacks.filter(due_at__lt=now).count(),

@@ -42,6 +42,7 @@ def suspicious_list(*, now=None) -> list[dict]:
                     "official": row["official__title"],
                     "n": row["n"],
                     "key": row[key][:8],
+                    "full_key": row[key],
                 }
             )
     day_start = now - timedelta(days=1)
@@ -62,6 +63,7 @@ def suspicious_list(*, now=None) -> list[dict]:
                 "official": row["official__title"],
                 "n": row["good"],
                 "key": "",
+                "full_key": "",
             }
         )
     return flags

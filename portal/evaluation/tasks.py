@@ -35,3 +35,10 @@ def monthly_report_build_task(*, month: str | None = None):
     from .reports import monthly_report_build
 
     monthly_report_build(month=date_cls.fromisoformat(month) if month else None)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def sms_invitation_send_task(*, invitation_id: int):
+    from .sampling_send import sms_invitation_send
+
+    sms_invitation_send(invitation_id=invitation_id)

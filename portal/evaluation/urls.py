@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import office_views, report_views, views
+from . import office_views, report_views, sampling_views, views
 
 app_name = "evaluation"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("ticket/<str:code>/", views.ticket_rate, name="ticket"),
     path("kiosk/<str:token>/", views.kiosk, name="kiosk"),
     path("rankings/", report_views.ranking_public, name="ranking"),
+    # machine endpoints of the SMS sampling channel (signed; issue 17)
+    path("sms/inbound/", sampling_views.sms_inbound, name="sms_inbound"),
+    path("sampling/records/", sampling_views.window_records, name="window_records"),
     # back office
     path("office/evaluation/", office_views.dashboard, name="office_dashboard"),
     path("office/evaluation/ratings/<id:pk>/", office_views.rating_detail, name="office_rating"),

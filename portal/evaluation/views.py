@@ -8,7 +8,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +20,7 @@ from portal.core.netaddr import client_address
 from portal.core.origin import same_origin_only
 from portal.core.ratelimit import Limit, client_key, usages
 
-from . import selectors, services
+from . import kiosks, selectors, services
 from .choices import Channel
 from .forms import KioskForm, RatingForm
 from .models import RatingTicket
@@ -295,44 +294,49 @@ def ticket_rate(request, code):
 
 
 def kiosk(request, token):
-    """即时服务评价器: full-screen, touch-friendly, thanks and resets for the next person."""
+    """即时服务评价器: full-screen, touch-friendly; rates only the transaction the clerk opened
+    on this device (一次一评), then thanks and resets for the next person."""
     try:
-        data = services.kiosk_token_read(token)
+        device = kiosks.kiosk_device_for_token(token)
     except ValidationError as exc:
-        return render(request, "evaluation/refused.html", {"message": exc.messages[0]}, status=400)
-    unit = get_object_or_404(Unit, pk=data["u"])
-    if data.get("o") is None:
-        raise Http404
-    official = _official(data["o"])
-    context = {"official": official, "unit": unit, "reset": settings.KIOSK_RESET_SECONDS}
-    if request.method == "POST":
-        form = KioskForm(request.POST)
-        if _client_limited(request, rate=settings.KIOSK_RATE_LIMIT):
-            return render(
-                request,
-                "evaluation/kiosk.html",
-                {**context, "form": form, "notice": services.MSG_TOO_MANY},
-                status=429,
-            )
-        if form.is_valid():
-            try:
-                services.rating_submit(
-                    official=official,
-                    data=form.rating_data(),
-                    channel=Channel.KIOSK,
-                    # each kiosk rating is one person served: no voter identity at all
-                    voter=None,
-                    actor=request.user,
-                    kiosk_token=token,
-                    client_ip=client_address(request),
-                )
-            except ValidationError as exc:
-                return render(
-                    request,
-                    "evaluation/kiosk.html",
-                    {**context, "form": form, "notice": exc.messages[0]},
-                    status=400,
-                )
-            return render(request, "evaluation/kiosk_thanks.html", context)
+        return render(request, "evaluation/refused.html", {"message": exc.messages[0]}, status=403)
+    current = kiosks.kiosk_transaction_current(device=device)
+    context = {
+        "device": device,
+        "unit": device.unit,
+        "official": current.official if current else None,
+        "reset": settings.KIOSK_RESET_SECONDS,
+    }
+    if request.method != "POST":
+        if current is None:
+            return render(request, "evaluation/kiosk_waiting.html", context)
+        return render(request, "evaluation/kiosk.html", {**context, "form": KioskForm()})
+    form = KioskForm(request.POST)
+    if _client_limited(request, rate=settings.KIOSK_RATE_LIMIT):
+        return render(
+            request,
+            "evaluation/kiosk.html",
+            {**context, "form": form, "notice": services.MSG_TOO_MANY},
+            status=429,
+        )
+    if current is None:
+        return render(request, "evaluation/kiosk_waiting.html", context, status=409)
+    if not form.is_valid():
         return render(request, "evaluation/kiosk.html", {**context, "form": form}, status=400)
-    return render(request, "evaluation/kiosk.html", {**context, "form": KioskForm()})
+    try:
+        kiosks.kiosk_rate(
+            device=device,
+            data=form.rating_data(),
+            actor=request.user,
+            client_ip=client_address(request),
+        )
+    except ValidationError as exc:
+        if exc.code == "no-transaction":
+            return render(request, "evaluation/kiosk_waiting.html", context, status=409)
+        return render(
+            request,
+            "evaluation/kiosk.html",
+            {**context, "form": form, "notice": exc.messages[0]},
+            status=400,
+        )
+    return render(request, "evaluation/kiosk_thanks.html", context)

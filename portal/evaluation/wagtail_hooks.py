@@ -23,6 +23,34 @@ def _poster_url(unit_id) -> str:
     return reverse("evaluation:poster", args=[unit_id])
 
 
+@hooks.register("register_admin_viewset")
+def register_kiosk_viewset():
+    from .admin_kiosk import kiosk_viewset
+
+    return kiosk_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_sampling_viewset():
+    from .admin_sampling import sampling_viewset
+
+    return sampling_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_callback_viewset():
+    from .admin_callbacks import callback_viewset
+
+    return callback_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_suspicious_viewset():
+    from .admin_suspicious import suspicious_viewset
+
+    return suspicious_viewset
+
+
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
     return SubmenuMenuItem(
@@ -38,12 +66,44 @@ def register_evaluation_menu_item():
                     order=10,
                 ),
                 RoleMenuItem(
+                    _("回访工作台"),
+                    reverse("evaluation_callbacks:queue"),
+                    roles=OFFICE,
+                    name="evaluation-callbacks",
+                    icon_name="phone",
+                    order=15,
+                ),
+                RoleMenuItem(
+                    _("可疑评价核查"),
+                    reverse("evaluation_suspicious:list"),
+                    roles=OFFICE,
+                    name="evaluation-suspicious",
+                    icon_name="warning",
+                    order=17,
+                ),
+                RoleMenuItem(
                     _("评价券"),
                     reverse("evaluation:office_tickets"),
                     roles=OFFICE,
                     name="evaluation-tickets",
                     icon_name="tag",
                     order=20,
+                ),
+                RoleMenuItem(
+                    _("窗口评价器"),
+                    reverse("evaluation_kiosks:devices"),
+                    roles=OFFICE,
+                    name="evaluation-kiosks",
+                    icon_name="desktop",
+                    order=25,
+                ),
+                RoleMenuItem(
+                    _("办件导入与短信抽样"),
+                    reverse("evaluation_sampling:import"),
+                    roles=OFFICE,
+                    name="evaluation-sampling",
+                    icon_name="upload",
+                    order=27,
                 ),
                 RoleMenuItem(
                     _("工作人员手机号导入"),
@@ -114,6 +174,14 @@ def register_unit_evaluation_menu_item():
                     order=10,
                 ),
                 RoleMenuItem(
+                    _("开始办件评价"),
+                    reverse("evaluation_kiosks:open"),
+                    roles=DEPARTMENT,
+                    name="unit-kiosk-open",
+                    icon_name="desktop",
+                    order=15,
+                ),
+                RoleMenuItem(
                     _("本单位评价"),
                     reverse("evaluation:unit_ratings"),
                     roles=DEPARTMENT,
@@ -156,7 +224,7 @@ def add_evaluation_panels(request, panels):
                     (
                         _("可疑评价提示"),
                         counts["suspicious"],
-                        reverse("evaluation:office_warnings"),
+                        reverse("evaluation_suspicious:list"),
                     ),
                 ],
             )

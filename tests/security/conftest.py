@@ -41,6 +41,14 @@ def category(db):
     return cat
 
 
+def _kiosk_link(office, clerk, unit, official):
+    from portal.evaluation.kiosks import kiosk_device_issue, kiosk_transaction_open
+
+    device, token = kiosk_device_issue(actor=office, unit=unit, name="一号窗口")
+    kiosk_transaction_open(actor=clerk, device=device, official=official)
+    return token
+
+
 @pytest.fixture
 def world(db, make_unit, make_official, category, django_capture_on_commit_callbacks):
     from complaints.choices import CaseSource
@@ -56,7 +64,6 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
     from portal.evaluation.services import (
         RatingData,
         appeal_file,
-        kiosk_token_make,
         qr_token_make,
         rating_submit,
         ticket_issue,
@@ -155,6 +162,7 @@ def world(db, make_unit, make_official, category, django_capture_on_commit_callb
         "appeal": appeal,
         "callback": CallBack.objects.filter(rating=rating).first(),
         "qr_token": qr_token_make(unit=unit_a),
-        "kiosk_token": kiosk_token_make(unit=unit_a, official=official_a),
+        # a device link the office issued, with a transaction the clerk opened (issue 17)
+        "kiosk_token": _kiosk_link(office, dept_a, unit_a, official_a),
         "ticket": ticket_issue(user=dept_a, official=official_a),
     }

@@ -266,6 +266,9 @@ RULES = {
     ),
     # warnings, scores, rankings, month-end reports: the office acts, the leader reads
     "evaluation:ranking": public(lambda w: "/rankings/"),
+    # signed machine endpoints of the SMS sampling channel: unsigned is refused for everyone
+    "evaluation:sms_inbound": everyone(DENY, lambda w: "/sms/inbound/", "POST"),
+    "evaluation:window_records": everyone(DENY, lambda w: "/sampling/records/", "POST"),
     "evaluation:office_warnings": staff(
         lambda w: "/office/evaluation/warnings/", office=OK, leader=OK
     ),

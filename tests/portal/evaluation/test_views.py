@@ -169,14 +169,20 @@ def test_ticket_page_rates_once(client, official, make_user):
     assert Rating.objects.count() == 1
 
 
-def test_kiosk_thanks_and_resets_for_the_next_person(client, official):
-    token = services.kiosk_token_make(unit=official.unit, official=official)
+def test_kiosk_thanks_and_resets_for_the_next_person(client, official, office_user, make_user):
+    from portal.accounts import roles
+    from portal.evaluation import kiosks
+
+    device, token = kiosks.kiosk_device_issue(actor=office_user, unit=official.unit, name="窗口")
+    clerk = make_user(roles.DEPARTMENT, unit=official.unit)
+    kiosks.kiosk_transaction_open(actor=clerk, device=device, official=official)
     page = client.get(f"/kiosk/{token}/")
     assert "kiosk" in page.content.decode()
-    for _ in range(3):  # one device, one person after another
+    for _ in range(3):  # one device, one person after another, each opened by the clerk
         thanks = client.post(f"/kiosk/{token}/", {"level": "4"})
         html = thanks.content.decode()
         assert "感谢您的评价" in html and 'http-equiv="refresh"' in html
+        kiosks.kiosk_transaction_open(actor=clerk, device=device, official=official)
     refused = client.post(f"/kiosk/{token}/", {"level": "2", "reason": ""})
     assert "选择不满意时必须填写理由" in refused.content.decode()
     assert Rating.objects.filter(channel="kiosk").count() == 3
