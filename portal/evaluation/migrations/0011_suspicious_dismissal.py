@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cms', '0002_portalsettings_ranges_help'),
-        ('evaluation', '0009_kiosk_devices_sms_sampling'),
+        ('evaluation', '0010_kiosk_devices_sms_sampling'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

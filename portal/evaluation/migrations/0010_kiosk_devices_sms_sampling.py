@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cms', '0002_portalsettings_ranges_help'),
-        ('evaluation', '0008_seal_existing_office_records'),
+        ('evaluation', '0009_rating_sealed_later'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
