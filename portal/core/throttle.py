@@ -25,13 +25,14 @@ import unicodedata
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
 from .netaddr import client_address
 from .ratelimit import client_network, keyed, network_key
 
 SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
-MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
+MSG_TOO_MANY = _("登录尝试过于频繁，请稍后再试")
 
 
 def _usage(request, *, group: str, key: str, rate: str, increment: bool):
