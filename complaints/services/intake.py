@@ -9,7 +9,7 @@ receipt, attachments, audit event and first notice.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import is_monitor
@@ -77,6 +77,13 @@ def _validate(*, text, category, subject_kind, official, unit):
         errors["unit"] = ERR_UNIT
     if errors:
         raise ValidationError(errors)
+
+
+def _case_language() -> str:
+    """The active (request) language if the site offers it, else the site's language."""
+    language = (translation.get_language() or "").lower()
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
 
 
 def case_submit(
@@ -147,6 +154,8 @@ def case_submit(
             text_sha256=text_digest(text),
             anonymous=anonymous,
             receipt_hash=receipt_hash,
+            # the page language the complainant wrote in: their notices are written in it
+            language=_case_language(),
             monitor=monitor,
             report_month=report_month,
             open311_client=open311_client,

@@ -25,7 +25,7 @@ def test_the_500_page_is_in_the_request_language_and_needs_no_database():
     "view,status,words",
     [
         (defaults.bad_request, 400, ("请求有误", "Bad request")),
-        (defaults.permission_denied, 403, ("无权访问", "Forbidden")),
+        (defaults.permission_denied, 403, ("无权访问", "Access denied")),
         (defaults.page_not_found, 404, ("页面不存在", "Page not found")),
     ],
 )
