@@ -6,6 +6,7 @@ from captcha.fields import CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
@@ -16,6 +17,27 @@ from portal.core.phone import is_mobile, mobile_or_none
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label
 from .services.intake import ERR_MOBILE
+
+
+class DataLangSelect(forms.Select):
+    """Options that are data (unit names; a category without an English name) carry
+    lang="zh-Hans" on English pages, so that screen readers read them as Chinese (WCAG 3.1.2)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["lang"] = getattr(instance, "display_lang", "zh-Hans")
+        return option
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def _attachments_label():
+    return _("附件（JPEG、PNG、PDF，最多 %(n)s 个）") % {"n": settings.COMPLAINT_MAX_ATTACHMENTS}
 
 
 class LabelledCaptchaInput(CaptchaTextInput):
@@ -61,13 +83,15 @@ class SubjectMixin(forms.Form):
         ),
     )
     unit = forms.ModelChoiceField(
+        widget=DataLangSelect,
         label=_("被投诉单位"),
         queryset=Unit.objects.order_by("display_order", "id"),
         required=False,
         empty_label=_("请选择单位"),
         error_messages={"invalid_choice": _("请选择有效的单位")},
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
+        widget=DataLangSelect,
         label=_("投诉类别"),
         queryset=category_list(),
         empty_label=_("请选择类别"),
@@ -87,8 +111,7 @@ class SubjectMixin(forms.Form):
         },
     )
     attachments = MultipleFileField(
-        label=_("附件（JPEG、PNG、PDF，最多 %(n)s 个）")
-        % {"n": settings.COMPLAINT_MAX_ATTACHMENTS},
+        label=lazy(_attachments_label, str)(),
     )
 
     def clean(self):

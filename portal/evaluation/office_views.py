@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
@@ -284,7 +285,9 @@ def staff_phones(request):
     if request.method == "POST" and form.is_valid():
         unit = get_object_or_404(Unit, pk=form.cleaned_data["unit"])
         added = services.staff_phones_import(unit=unit, phones=form.cleaned_data["phones"].split())
-        messages.success(request, _("已导入 %(n)s 个号码") % {"n": added})
+        messages.success(
+            request, ngettext("已导入 %(n)s 个号码", "已导入 %(n)s 个号码", added) % {"n": added}
+        )
         return redirect("evaluation:office_staff_phones")
     return render(request, "evaluation/office/staff_phones.html", {"form": form})
 

@@ -461,6 +461,7 @@ def stats_page(request):
                 rows=[(d["unit"], d[key]) for d in departments if d[key] is not None],
                 title=title,
                 chart_id=f"chart-{key}",
+                label_lang="zh-Hans",
             ),
         }
         for key, title in DEPARTMENT_CHARTS
