@@ -44,7 +44,7 @@ from .voters import staff_phone_hash, staff_phone_hashes, voter_rate_key  # noqa
 
 MSG_TOO_MANY = _("提交过于频繁，请稍后再试")
 MSG_ALREADY = _("本月您已评价过该测评对象")
-MSG_OUTSIDE = _("您不在单位 %(radius)s 米范围内，扫码评价无效")
+MSG_OUTSIDE = _("您不在单位%(radius)s米范围内，扫码评价无效")
 MSG_NO_LOCATION = _("扫码评价需要开启定位")
 MSG_STAFF = _("本单位工作人员不能评价本单位人员")
 MSG_TOKEN_EXPIRED = _("二维码或评价券已过期")

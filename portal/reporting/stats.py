@@ -374,7 +374,11 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
         ),
     ]
     return [
-        (name, header, [[spreadsheet_safe(cell) for cell in row] for row in rows])
+        (
+            str(name),
+            [str(h) for h in header],
+            [[spreadsheet_safe(cell) for cell in row] for row in rows],
+        )
         for name, header, rows in tables
     ]
 

@@ -200,7 +200,7 @@ def test_more_than_the_allowed_number_of_attachments_is_refused(client, category
     files = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG"), "image/png") for i in range(3)]
     response = client.post("/complaints/new/", _form(category, attachments=files))
     assert response.status_code == 400
-    assert "at most 2 attachments" in response.content.decode()
+    assert "附件最多 2 个" in response.content.decode()
 
 
 def test_service_refuses_empty_text_and_inactive_category(category):

@@ -34,7 +34,7 @@ def client():
 def test_nul_in_a_query_value_or_key_is_a_bilingual_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
-    assert MSG_INVALID in response.content.decode()
+    assert str(MSG_INVALID) in response.content.decode()
     assert "非法字符" in str(MSG_INVALID)
 
 

@@ -28,4 +28,4 @@ class Command(BaseCommand):
                     count = api.reindex(name, progress=bar.update)
                 except Exception as exc:
                     raise CommandError(f"{name}: {exc.__class__.__name__}: {exc}") from exc
-            self.stdout.write(f"{name}：已索引 {count} 条")
+            self.stdout.write(f"{name}: {count} 条")
