@@ -33,20 +33,20 @@ def _hooked_context(hook_name: str, context: dict, *, request, page) -> dict:
 
 
 class UnitKind(models.TextChoices):
-    ENFORCEMENT = "enforcement", "执法类"
-    MANAGEMENT = "management", "综合管理类"
-    WINDOW = "window", "窗口单位"
+    ENFORCEMENT = "enforcement", _("执法类")
+    MANAGEMENT = "management", _("综合管理类")
+    WINDOW = "window", _("窗口单位")
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
 
 
 class OfficialRank(models.TextChoices):
-    HEAD = "head", "一把手"
-    DEPUTY = "deputy", "班子成员"
-    SECTION = "section", "内设机构负责人"
+    HEAD = "head", _("一把手")
+    DEPUTY = "deputy", _("班子成员")
+    SECTION = "section", _("内设机构负责人")
 
 
 @register_snippet

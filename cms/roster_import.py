@@ -41,9 +41,12 @@ ALIASES = {
     "order": "排序",
 }
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
-RANKS = {label: value for value, label in OfficialRank.choices} | {
-    v: v for v in OfficialRank.values
-}
+# the Chinese labels as offices write them (the choices' labels are translated on English pages)
+RANKS = {
+    "一把手": OfficialRank.HEAD,
+    "班子成员": OfficialRank.DEPUTY,
+    "内设机构负责人": OfficialRank.SECTION,
+} | {v: v for v in OfficialRank.values}
 
 
 @dataclass
@@ -82,7 +85,7 @@ def read_rows(path: Path) -> list[dict]:
         try:
             sheet = load_workbook(path, read_only=True, data_only=True).active
         except Exception as exc:
-            raise RosterFileError(f"无法读取 XLSX 文件 (cannot read XLSX): {exc}") from exc
+            raise RosterFileError(f"无法读取 XLSX 文件：{exc}") from exc
         raw = [list(r) for r in sheet.iter_rows(values_only=True)]
     elif suffix == ".csv":
         data = path.read_bytes()
@@ -93,16 +96,16 @@ def read_rows(path: Path) -> list[dict]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise RosterFileError("CSV 编码无法识别，请使用 UTF-8 或 GBK (unknown CSV encoding)")
+            raise RosterFileError("CSV 编码无法识别，请使用 UTF-8 或 GBK")
         raw = list(csv.reader(io.StringIO(text)))
     else:
-        raise RosterFileError("仅支持 .csv 或 .xlsx 文件 (only .csv or .xlsx files)")
+        raise RosterFileError("仅支持 .csv 或 .xlsx 文件")
     if not raw:
-        raise RosterFileError("文件为空 (the file is empty)")
+        raise RosterFileError("文件为空")
     headers = [ALIASES.get(str(h or "").strip(), str(h or "").strip()) for h in raw[0]]
     missing = [c for c, (_, required) in COLUMNS.items() if required and c not in headers]
     if missing:
-        raise RosterFileError("缺少必填列 (missing columns): " + "、".join(missing))
+        raise RosterFileError("缺少必填列：" + "、".join(missing))
     rows = []
     for values in raw[1:]:
         if all(v in (None, "") for v in values):
@@ -146,36 +149,36 @@ def validate(rows: list[dict | None], units: dict[str, Unit]):
 
         for column, (_, required) in COLUMNS.items():
             if required and not row.get(column):
-                err(column, "必填项为空 (required)")
+                err(column, "必填项为空")
         unit = units.get(row.get("单位", ""))
         if row.get("单位") and unit is None:
-            err("单位", f"单位“{row['单位']}”不存在，请先在后台添加 (unknown unit)")
+            err("单位", f"单位“{row['单位']}”不存在，请先在后台添加")
         gender = GENDERS.get(row.get("性别", ""))
         if row.get("性别") and gender is None:
-            err("性别", "应为“男”或“女” (must be 男 or 女)")
+            err("性别", "应为“男”或“女”")
         rank = RANKS.get(row.get("类别") or "内设机构负责人")
         if rank is None:
-            err("类别", "应为“一把手”“班子成员”或“内设机构负责人” (unknown rank)")
+            err("类别", "应为“一把手”“班子成员”或“内设机构负责人”")
         name = row.get("姓名", "")
         if len(name) > 50:
-            err("姓名", "不能超过50个字 (at most 50 characters)")
+            err("姓名", "不能超过50个字")
         if len(row.get("职务", "")) > 100:
-            err("职务", "不能超过100个字 (at most 100 characters)")
+            err("职务", "不能超过100个字")
         dates = {}
         for column in ("任职起始", "任职截止"):
             if row.get(column):
                 try:
                     dates[column] = _parse_date(row[column])
                 except ValueError:
-                    err(column, "日期格式应为 2024-01-31 (date must look like 2024-01-31)")
+                    err(column, "日期格式应为 2024-01-31")
         order = row.get("排序") or "0"
         if not order.isdigit():
-            err("排序", "应为非负整数 (must be a whole number)")
+            err("排序", "应为非负整数")
         key = row.get("编号") or f"{row.get('单位')}/{name}"
         if key in seen:
             err(
                 "编号" if row.get("编号") else "姓名",
-                f"与第{seen[key]}行重复 (duplicate of row {seen[key]})",
+                f"与第{seen[key]}行重复",
             )
         seen[key] = index
         if row_errors:
@@ -209,9 +212,7 @@ def roster_import(*, path: Path, dry_run: bool = False, progress=None) -> Import
         return report
     roster = OfficialIndexPage.objects.first()
     if roster is None:
-        raise RosterFileError(
-            "尚未建立测评对象名册页面，请先运行 migrate 和 seed_demo (no roster page)"
-        )
+        raise RosterFileError("尚未建立测评对象名册页面，请先运行 migrate 和 seed_demo")
     with transaction.atomic():
         for data in records:
             existing = official_find(data=data)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -306,5 +307,7 @@ def department_notice_read(request, pk):
 @require_POST
 def department_notices_read_all(request):
     n = notices.department_notice_read(user=request.user)
-    messages.success(request, _("已将 %(n)s 条通知标为已读") % {"n": n})
+    messages.success(
+        request, ngettext("已将 %(n)s 条通知标为已读", "已将 %(n)s 条通知标为已读", n) % {"n": n}
+    )
     return redirect("complaints:dept_notices")

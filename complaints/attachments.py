@@ -17,9 +17,9 @@ from portal.core.pdfclean import pdf_clean
 
 from .models import Attachment
 
-ERR_TOO_MANY = _("附件最多 %(n)s 个 (at most %(n)s attachments)")
-ERR_TOO_BIG = _("附件“%(name)s”超过 %(mb)s MB (file too large)")
-ERR_TYPE = _("附件“%(name)s”不是 JPEG、PNG 或 PDF 文件 (only JPEG, PNG or PDF by content)")
+ERR_TOO_MANY = _("附件最多 %(n)s 个")
+ERR_TOO_BIG = _("附件“%(name)s”超过 %(mb)s MB")
+ERR_TYPE = _("附件“%(name)s”不是 JPEG、PNG 或 PDF 文件")
 
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 

@@ -10,15 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseSource(models.TextChoices):
-    WEB = "web", "网上投诉"
-    MONITOR = "monitor", "监测员报告"
+    WEB = "web", _("网上投诉")
+    MONITOR = "monitor", _("监测员报告")
     OPEN311 = "open311", "Open311接口"
 
 
 class SubjectKind(models.TextChoices):
-    OFFICIAL = "official", "具体人员"
-    UNIT = "unit", "单位"
-    GENERAL = "general", "一般问题"
+    OFFICIAL = "official", _("具体人员")
+    UNIT = "unit", _("单位")
+    GENERAL = "general", _("一般问题")
 
 
 class CaseState(models.TextChoices):
@@ -36,20 +36,20 @@ class CaseState(models.TextChoices):
 
 
 class CaseAction(models.TextChoices):
-    ACCEPT = "accept", "受理"
-    REJECT = "reject", "不予受理"
-    MERGE = "merge", "并单"
-    ASSIGN = "assign", "交办"
-    SIGN = "sign", "签收"
-    START = "start", "开始办理"
-    TRANSFER_REQUEST = "transfer_request", "申请改派"
-    TRANSFER_REFUSE = "transfer_refuse", "驳回改派"
-    ANSWER = "answer", "答复"
-    RETURN = "return", "退回重办"
-    APPROVE = "approve", "审核通过"
-    REOPEN = "reopen", "重新办理"
-    CLOSE = "close", "办结"
-    RELAPSE_REOPEN = "relapse_reopen", "回头看反弹重办"
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    MERGE = "merge", _("并单")
+    ASSIGN = "assign", _("交办")
+    SIGN = "sign", _("签收")
+    START = "start", _("开始办理")
+    TRANSFER_REQUEST = "transfer_request", _("申请改派")
+    TRANSFER_REFUSE = "transfer_refuse", _("驳回改派")
+    ANSWER = "answer", _("答复")
+    RETURN = "return", _("退回重办")
+    APPROVE = "approve", _("审核通过")
+    REOPEN = "reopen", _("重新办理")
+    CLOSE = "close", _("办结")
+    RELAPSE_REOPEN = "relapse_reopen", _("回头看反弹重办")
 
 
 class ActorKind(models.TextChoices):
@@ -114,33 +114,33 @@ def open311_status(state: str) -> str:
 
 
 class CallbackResult(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    NOT_SATISFIED = "not_satisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    NOT_SATISFIED = "not_satisfied", _("不满意")
 
 
 class Finding(models.TextChoices):
-    TRUE = "true", "属实"
-    PARTLY = "partly", "部分属实"
-    FALSE = "false", "不属实"
+    TRUE = "true", _("属实")
+    PARTLY = "partly", _("部分属实")
+    FALSE = "false", _("不属实")
 
 
 class HandlingTier(models.TextChoices):
-    GENERAL = "general", "一般性问题"
-    EARLY_SIGN = "early_sign", "苗头性问题"
-    VIOLATION = "violation", "违纪违规问题"
+    GENERAL = "general", _("一般性问题")
+    EARLY_SIGN = "early_sign", _("苗头性问题")
+    VIOLATION = "violation", _("违纪违规问题")
 
 
 class HandlingAction(models.TextChoices):
-    NONE = "none", "无需处理"
-    SUPERVISION_NOTICE = "supervision_notice", "督办通知"
-    WARNING_LETTER = "warning_letter", "预警告知函"
-    ADMONISH = "admonish", "告诫"
-    TALK = "talk", "约谈"
-    CAUTION_TALK = "caution_talk", "诫勉谈话"
-    CASE_OPENED = "case_opened", "立案调查"
-    SANCTION = "sanction", "处分"
-    ACCOUNTABILITY = "accountability", "问责"
-    PUBLIC_NAMING = "public_naming", "通报曝光"
+    NONE = "none", _("无需处理")
+    SUPERVISION_NOTICE = "supervision_notice", _("督办通知")
+    WARNING_LETTER = "warning_letter", _("预警告知函")
+    ADMONISH = "admonish", _("告诫")
+    TALK = "talk", _("约谈")
+    CAUTION_TALK = "caution_talk", _("诫勉谈话")
+    CASE_OPENED = "case_opened", _("立案调查")
+    SANCTION = "sanction", _("处分")
+    ACCOUNTABILITY = "accountability", _("问责")
+    PUBLIC_NAMING = "public_naming", _("通报曝光")
 
 
 # the actions (HandlingMeasure.kind) that are measures taken, i.e. every action but "none"
@@ -148,20 +148,20 @@ MEASURE_KINDS = [(v, label) for v, label in HandlingAction.choices if v != Handl
 
 
 class FollowUpFinding(models.TextChoices):
-    HELD = "held", "整改到位"
-    RELAPSED = "relapsed", "问题反弹"
+    HELD = "held", _("整改到位")
+    RELAPSED = "relapsed", _("问题反弹")
 
 
 class SupervisionLevel(models.IntegerChoices):
-    OPEN = 0, "督办中"
-    UNIT_HEAD = 1, "已升级至单位主要负责人"
-    LEADER = 2, "已升级至效能办领导"
+    OPEN = 0, _("督办中")
+    UNIT_HEAD = 1, _("已升级至单位主要负责人")
+    LEADER = 2, _("已升级至效能办领导")
 
 
 class PublicationStatus(models.TextChoices):
-    PENDING = "pending", "待定"
-    READY = "ready", "可公开"
-    HELD = "held", "不公开"
+    PENDING = "pending", _("待定")
+    READY = "ready", _("可公开")
+    HELD = "held", _("不公开")
 
 
 # who may write in a case's thread: the people in the case (every actor but the system), with
@@ -177,14 +177,14 @@ MessageAuthor = models.TextChoices(
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已批准"
-    REFUSED = "refused", "不批准"
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不批准")
 
 
 class HolidayKind(models.TextChoices):
-    HOLIDAY = "holiday", "放假"
-    WORKDAY = "workday", "调休上班"
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
 
 
 class ReminderOutcome(models.TextChoices):

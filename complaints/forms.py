@@ -6,6 +6,7 @@ from captcha.fields import CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
@@ -16,6 +17,27 @@ from portal.core.phone import is_mobile, mobile_or_none
 from .choices import CallbackResult, SubjectKind
 from .selectors import category_list, official_from_label
 from .services.intake import ERR_MOBILE
+
+
+class DataLangSelect(forms.Select):
+    """Options that are data (unit names; a category without an English name) carry
+    lang="zh-Hans" on English pages, so that screen readers read them as Chinese (WCAG 3.1.2)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["lang"] = getattr(instance, "display_lang", "zh-Hans")
+        return option
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def _attachments_label():
+    return _("附件（JPEG、PNG、PDF，最多 %(n)s 个）") % {"n": settings.COMPLAINT_MAX_ATTACHMENTS}
 
 
 class LabelledCaptchaInput(CaptchaTextInput):
@@ -61,19 +83,21 @@ class SubjectMixin(forms.Form):
         ),
     )
     unit = forms.ModelChoiceField(
+        widget=DataLangSelect,
         label=_("被投诉单位"),
         queryset=Unit.objects.order_by("display_order", "id"),
         required=False,
         empty_label=_("请选择单位"),
-        error_messages={"invalid_choice": _("请选择有效的单位 (unknown unit)")},
+        error_messages={"invalid_choice": _("请选择有效的单位")},
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
+        widget=DataLangSelect,
         label=_("投诉类别"),
         queryset=category_list(),
         empty_label=_("请选择类别"),
         error_messages={
-            "required": _("请选择投诉类别 (category is required)"),
-            "invalid_choice": _("请选择有效的投诉类别 (unknown category)"),
+            "required": _("请选择投诉类别"),
+            "invalid_choice": _("请选择有效的投诉类别"),
         },
     )
     title = forms.CharField(label=_("标题（可选）"), required=False, max_length=100)
@@ -82,13 +106,12 @@ class SubjectMixin(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
         error_messages={
-            "required": _("请填写投诉内容 (text is required)"),
-            "max_length": _("投诉内容过长 (text too long)"),
+            "required": _("请填写投诉内容"),
+            "max_length": _("投诉内容过长"),
         },
     )
     attachments = MultipleFileField(
-        label=_("附件（JPEG、PNG、PDF，最多 %(n)s 个）")
-        % {"n": settings.COMPLAINT_MAX_ATTACHMENTS},
+        label=lazy(_attachments_label, str)(),
     )
 
     def clean(self):
@@ -100,11 +123,11 @@ class SubjectMixin(forms.Form):
             if official is None:
                 self.add_error(
                     "official_label",
-                    _("请从列表中选择被投诉人员 (choose the official from the list)"),
+                    _("请从列表中选择被投诉人员"),
                 )
             data["official"] = official
         elif kind == SubjectKind.UNIT and not data.get("unit"):
-            self.add_error("unit", _("请选择被投诉单位 (choose the unit)"))
+            self.add_error("unit", _("请选择被投诉单位"))
         if kind == SubjectKind.GENERAL:
             data["unit"] = None
         return data
@@ -130,17 +153,17 @@ class ComplaintForm(SubjectMixin):
     contact_email = forms.EmailField(
         label=_("电子邮箱"),
         required=False,
-        error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
+        error_messages={"invalid": _("电子邮箱格式不正确")},
     )
     notify_email = forms.EmailField(
         label=_("接收进展提醒的邮箱（可选，仅用于提示“有新进展”，加密保存）"),
         required=False,
-        error_messages={"invalid": _("电子邮箱格式不正确 (invalid e-mail)")},
+        error_messages={"invalid": _("电子邮箱格式不正确")},
     )
     captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,
-        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+        error_messages={"invalid": _("验证码错误")},
     )
 
     field_order = [
@@ -169,11 +192,9 @@ class ComplaintForm(SubjectMixin):
         data = super().clean()
         if data.get("anonymous") is False:
             if not data.get("contact_name"):
-                self.add_error("contact_name", _("实名投诉请填写姓名 (name required)"))
+                self.add_error("contact_name", _("实名投诉请填写姓名"))
             if not (data.get("contact_phone") or data.get("contact_email")):
-                self.add_error(
-                    "contact_phone", _("实名投诉请填写手机号或电子邮箱 (phone or e-mail required)")
-                )
+                self.add_error("contact_phone", _("实名投诉请填写手机号或电子邮箱"))
         return data
 
 
@@ -182,20 +203,20 @@ class TrackForm(forms.Form):
         label=_("受理编号"),
         max_length=30,
         widget=forms.TextInput(attrs={"placeholder": "TS20261122-0007", "autocomplete": "off"}),
-        error_messages={"required": _("请填写受理编号 (tracking number required)")},
+        error_messages={"required": _("请填写受理编号")},
     )
     code = forms.CharField(
         label=_("查询码（16位数字）"),
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": _("请填写查询码 (receipt code required)")},
+        error_messages={"required": _("请填写查询码")},
     )
     # asked for only when the number has had many attempts (receipts.case_track_open)
     captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,
         required=False,
-        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+        error_messages={"invalid": _("验证码错误")},
     )
 
     def __init__(self, *args, with_captcha=False, **kwargs):
@@ -215,7 +236,7 @@ class MessageForm(forms.Form):
         label=_("补充说明或留言"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
-        error_messages={"required": _("请填写留言内容 (text is required)")},
+        error_messages={"required": _("请填写留言内容")},
     )
     attachments = MultipleFileField(label=_("附件"))
 
@@ -225,7 +246,7 @@ class RetaliationForm(forms.Form):
         label=_("投诉后遭到打击报复？请说明情况（效能办直接办理，不转被投诉单位）"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=settings.COMPLAINT_TEXT_MAX_CHARS,
-        error_messages={"required": _("请填写情况说明 (text is required)")},
+        error_messages={"required": _("请填写情况说明")},
     )
 
 
@@ -234,7 +255,7 @@ class CallbackForm(forms.Form):
         label=_("您对办理结果是否满意"),
         choices=CallbackResult.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("请选择满意或不满意 (choose one)")},
+        error_messages={"required": _("请选择满意或不满意")},
     )
     comment = forms.CharField(
         label=_("意见（可选）"),
@@ -250,7 +271,7 @@ class RecoverForm(forms.Form):
     captcha = OneQueryCaptchaField(
         label=_("验证码"),
         widget=LabelledCaptchaInput,
-        error_messages={"invalid": _("验证码错误 (wrong captcha)")},
+        error_messages={"invalid": _("验证码错误")},
     )
 
 

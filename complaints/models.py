@@ -6,8 +6,6 @@ Contact fields hold Fernet tokens (portal.core.crypto), never plain text.
 
 from django.conf import settings
 from django.db import models
-from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.models import register_snippet
 
 from portal.core.storage import private_storage
 
@@ -25,39 +23,7 @@ from .choices import (
     ReminderOutcome,
     SubjectKind,
 )
-
-
-@register_snippet
-class Category(models.Model):
-    """A complaint category editors manage; also the Open311 service list."""
-
-    name = models.CharField("名称", max_length=50, unique=True)
-    code = models.SlugField("代码", max_length=40, unique=True, help_text="Open311 service_code")
-    description = models.CharField("说明", max_length=200, blank=True)
-    keywords = models.CharField("关键词", max_length=200, blank=True)
-    deadline_working_days = models.PositiveIntegerField(
-        "办理时限(工作日)", null=True, blank=True, help_text="留空则用全局设置"
-    )
-    display_order = models.PositiveIntegerField("排序", default=0)
-    active = models.BooleanField("启用", default=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("code"),
-        FieldPanel("description"),
-        FieldPanel("keywords"),
-        FieldPanel("deadline_working_days"),
-        FieldPanel("display_order"),
-        FieldPanel("active"),
-    ]
-
-    class Meta:
-        verbose_name = "投诉类别"
-        verbose_name_plural = "投诉类别"
-        ordering = ["display_order", "id"]
-
-    def __str__(self):
-        return self.name
+from .models_category import Category
 
 
 class HolidayQuerySet(models.QuerySet):
@@ -174,6 +140,8 @@ class Case(models.Model):
     contact_email_enc = models.TextField(blank=True)
     # anonymous opt-in: an e-mail used only for "there is an update" notices
     notify_email_enc = models.TextField(blank=True)
+    # the complainant's page language at intake: notices to them are written in it
+    language = models.CharField("语言", max_length=10, default=settings.LANGUAGE_CODE)
 
     # monitors' reports
     monitor = models.ForeignKey(

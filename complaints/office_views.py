@@ -39,7 +39,7 @@ from .services.inbound import KeyReused, inbound_receive
 from .services.monitor_reminders import monitor_reminder_send_one, monitor_report_status
 from .views import attachment_response
 
-ERR_UNKNOWN_ACTION = _("未知操作 (unknown action)")
+ERR_UNKNOWN_ACTION = _("未知操作")
 
 # who reads cases: the office and leaders every case, a department handler its unit's
 CASE_READERS = (Role.OFFICE, Role.LEADER, Role.DEPARTMENT)

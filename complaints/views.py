@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -46,8 +47,8 @@ def _post_rate_limited(setting, group):
     return ratelimit(key=client_key, rate=_rate(setting), method="POST", block=False, group=group)
 
 
-ERR_RATE = "提交过于频繁，请稍后再试 (too many requests, try later)"
-ERR_DB = "系统繁忙，投诉未能保存，请稍后重试 (the complaint could not be saved; please try again)"
+ERR_RATE = gettext_noop("提交过于频繁，请稍后再试")
+ERR_DB = gettext_noop("系统繁忙，投诉未能保存，请稍后重试")
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ The loader is the single place that decides what is public: only rows with is_pu
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from search import api as search_api
 from search.documents import DocType, Document
@@ -84,7 +85,7 @@ def register_documents():
             date_field="closed_at",
             load=load,
             count=count,
-            label="办理结果",
+            label=_("办理结果"),
             site_search=True,
         )
     )

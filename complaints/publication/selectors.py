@@ -7,6 +7,8 @@ masking pass shown in the office's preview (with the roster's names kept readabl
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.choices import CaseState, Finding
 from complaints.models import Case
@@ -20,12 +22,14 @@ from .search_documents import DOC_TYPE, FACETS
 from .services import OutcomeText, accountability_text
 
 FACET_TITLES = {
-    "department": "承办部门",
-    "category": "类别",
-    "finding": "核查结论",
-    "year": "年度",
-    "official": "被投诉人员",
+    "department": gettext_lazy("承办部门"),
+    "category": gettext_lazy("类别"),
+    "finding": gettext_lazy("核查结论"),
+    "year": gettext_lazy("年度"),
+    "official": gettext_lazy("被投诉人员"),
 }
+# facets whose values are data written in Chinese (names): shown with lang="zh-Hans"
+DATA_FACETS = {"department", "official"}
 
 
 def outcome_get_public(*, pk) -> PublishedOutcome:
@@ -48,10 +52,9 @@ def _labels(field: str, values: list[str]) -> dict[str, str]:
     if field == "finding":
         return {v: str(Finding(v).label) if v in Finding.values else v for v in values}
     if field == "year":
-        return {v: f"{v}年" for v in values}
+        return {v: _("%(year)s年") % {"year": v} for v in values}
     if field == "category":
-        rows = Category.objects.filter(code__in=values).values_list("code", "name")
-        return {str(k): name for k, name in rows}
+        return {c.code: c.display_name for c in Category.objects.filter(code__in=values)}
     model, snapshot = {
         "department": (Unit.objects, ("department_id", "department_name")),
         "official": (OfficialPage.objects, ("official_id", "official_name")),
@@ -90,6 +93,7 @@ def outcome_search(
             {
                 "field": field,
                 "title": FACET_TITLES[field],
+                "lang": "zh-Hans" if field in DATA_FACETS else "",
                 "selected": filters.get(field, ""),
                 "selected_label": labels.get(filters.get(field, ""), ""),
                 "values": [{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts],

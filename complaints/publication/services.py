@@ -24,12 +24,12 @@ from . import masking
 from .models import PublishedOutcome
 from .search_documents import DOC_TYPE
 
-ERR_NOT_CLOSED = _("只有办结的投诉件可以公开 (only closed cases can be published)")
-ERR_HELD = _("该投诉件已被决定不公开 (the office decided not to publish this case)")
-ERR_TITLE = _("请填写标题 (a title is required)")
-ERR_SUMMARY = _("请填写问题摘要 (a summary is required)")
-ERR_REASON = _("请填写撤回理由 (a reason is required)")
-ERR_NOT_PUBLISHED = _("该结果未公开 (not published)")
+ERR_NOT_CLOSED = _("只有办结的投诉件可以公开")
+ERR_HELD = _("该投诉件已被决定不公开")
+ERR_TITLE = _("请填写标题")
+ERR_SUMMARY = _("请填写问题摘要")
+ERR_REASON = _("请填写撤回理由")
+ERR_NOT_PUBLISHED = _("该结果未公开")
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def office_preview(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("已公开 (published)"))
+            messages.success(request, _("已公开"))
             return redirect("publication:office_preview", pk=case.pk)
     return render(
         request,
@@ -160,9 +160,9 @@ def office_unpublish(request, pk):
     form = UnpublishForm(request.POST)
     outcome = case.published_outcome if hasattr(case, "published_outcome") else None
     if outcome is None:
-        messages.error(request, _("该结果未公开 (not published)"))
+        messages.error(request, _("该结果未公开"))
     elif not form.is_valid():
-        messages.error(request, _("请填写撤回理由 (a reason is required)"))
+        messages.error(request, _("请填写撤回理由"))
     else:
         try:
             services.outcome_unpublish(
@@ -171,5 +171,5 @@ def office_unpublish(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("已撤回公开 (unpublished)"))
+            messages.success(request, _("已撤回公开"))
     return redirect("publication:office_preview", pk=case.pk)

@@ -55,7 +55,7 @@ def envelope(*, delivery: Delivery) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 
 
-ERR_ENDPOINT_INACTIVE = "接口已停用，待启用后投递 (endpoint switched off)"
+ERR_ENDPOINT_INACTIVE = "接口已停用，待启用后投递"
 
 
 def delivery_attempt(*, delivery: Delivery, timeout: float = 10) -> bool:

@@ -9,7 +9,7 @@ receipt, attachments, audit event and first notice.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import is_monitor
@@ -31,14 +31,14 @@ from .receipts import (
     tracking_number_next,
 )
 
-ERR_TEXT_EMPTY = _("请填写投诉内容 (text is required)")
-ERR_TEXT_LONG = _("投诉内容不能超过 %(n)s 字 (text too long)")
-ERR_CATEGORY = _("请选择有效的投诉类别 (unknown category)")
-ERR_OFFICIAL = _("请选择被投诉人员 (choose the official)")
-ERR_UNIT = _("请选择被投诉单位 (choose the unit)")
+ERR_TEXT_EMPTY = _("请填写投诉内容")
+ERR_TEXT_LONG = _("投诉内容不能超过 %(n)s 字")
+ERR_CATEGORY = _("请选择有效的投诉类别")
+ERR_OFFICIAL = _("请选择被投诉人员")
+ERR_UNIT = _("请选择被投诉单位")
 ERR_MOBILE = _("请输入11位手机号 (11-digit mobile number)")
-ERR_NAMED_CONTACT = _("实名投诉请填写姓名和手机号或电子邮箱 (name and phone or e-mail required)")
-ERR_MONTH = _("请选择报告月份 (month required)")
+ERR_NAMED_CONTACT = _("实名投诉请填写姓名和手机号或电子邮箱")
+ERR_MONTH = _("请选择报告月份")
 
 
 def complaint_text_error(text: str) -> ValidationError | None:
@@ -77,6 +77,13 @@ def _validate(*, text, category, subject_kind, official, unit):
         errors["unit"] = ERR_UNIT
     if errors:
         raise ValidationError(errors)
+
+
+def _case_language() -> str:
+    """The active (request) language if the site offers it, else the site's language."""
+    language = (translation.get_language() or "").lower()
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
 
 
 def case_submit(
@@ -147,6 +154,8 @@ def case_submit(
             text_sha256=text_digest(text),
             anonymous=anonymous,
             receipt_hash=receipt_hash,
+            # the page language the complainant wrote in: their notices are written in it
+            language=_case_language(),
             monitor=monitor,
             report_month=report_month,
             open311_client=open311_client,

@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts import roles
@@ -66,6 +66,13 @@ def case_notify(*, case: Case, event: str) -> int:
 
 
 def _notify_complainant(*, case, event) -> int:
+    """In the complainant's language (stored at intake), not that of the staff member whose
+    action triggered the notice."""
+    with translation.override(case.language or settings.LANGUAGE_CODE):
+        return _notify_complainant_in_language(case=case, event=event)
+
+
+def _notify_complainant_in_language(*, case, event) -> int:
     if case.monitor_id and event == "submitted":
         return 0
     state = CaseState(case.state).label

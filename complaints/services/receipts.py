@@ -38,10 +38,10 @@ from ..tasks.followups import receipt_recover_send_task
 from .counters import counter_next
 from .recovery import recover_token_read
 
-ERR_CODE = _("受理编号或查询码错误 (wrong tracking number or receipt code)")
+ERR_CODE = _("受理编号或查询码错误")
 ERR_LOCKED = _("您的查询失败次数过多，请 %(minutes)s 分钟后再试")
 ERR_CAPTCHA_NEEDED = _("该编号近期查询失败较多，请先填写验证码再查询")
-ERR_LINK = _("链接无效或已过期 (link invalid or expired)")
+ERR_LINK = _("链接无效或已过期")
 
 RECEIPT_DIGITS = 16
 TRACK_SALT = "complaints.track"

@@ -22,10 +22,10 @@ from .receipts import text_digest, tracking_number_next
 from .workflow.closing import case_reopen
 from .workflow.screening import case_accept
 
-ERR_CALLBACK_STATE = _("当前不在回访阶段 (no call-back is open)")
-ERR_CALLBACK_DONE = _("回访评价已提交，不能更改 (call-back already answered)")
-ERR_MESSAGE_CLOSED = _("该投诉件已办结或不予受理，不能再补充留言 (case is closed)")
-ERR_RETALIATION_NAMED = _("只有实名投诉人可以反映打击报复 (named complainants only)")
+ERR_CALLBACK_STATE = _("当前不在回访阶段")
+ERR_CALLBACK_DONE = _("回访评价已提交，不能更改")
+ERR_MESSAGE_CLOSED = _("该投诉件已办结或不予受理，不能再补充留言")
+ERR_RETALIATION_NAMED = _("只有实名投诉人可以反映打击报复")
 
 
 def message_post(*, case, author_kind: str, text: str, author=None, files=()) -> Message:

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts import roles
 from portal.audit.services import audit_append
 
-WRONG_TOKEN = _("动态验证码错误或已过期 (wrong or expired code)")
+WRONG_TOKEN = _("动态验证码错误或已过期")
 DEVICE_NAME = "TOTP"
 
 

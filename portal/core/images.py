@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ERR_IMAGE_BROKEN = _("附件“%(name)s”已损坏，无法读取 (file is damaged)")
+ERR_IMAGE_BROKEN = _("附件“%(name)s”已损坏，无法读取")
 ERR_IMAGE_TOO_LARGE = _("图片“%(name)s”尺寸过大（超过 %(limit)s 万像素），请缩小后再上传")
 
 

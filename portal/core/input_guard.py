@@ -11,8 +11,9 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
-MSG_INVALID = "请求中含有非法字符 (the request contains invalid characters)"
+MSG_INVALID = _("请求中含有非法字符")
 NUL = "\x00"
 
 
@@ -57,12 +58,12 @@ def refusal(path: str) -> HttpResponse:
             top = ET.Element("errors")
             error = ET.SubElement(top, "error")
             ET.SubElement(error, "code").text = "400"
-            ET.SubElement(error, "description").text = MSG_INVALID
+            ET.SubElement(error, "description").text = str(MSG_INVALID)
             body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
             return HttpResponse(body, status=400, content_type="text/xml; charset=utf-8")
-        body = json.dumps([{"code": 400, "description": MSG_INVALID}], ensure_ascii=False)
+        body = json.dumps([{"code": 400, "description": str(MSG_INVALID)}], ensure_ascii=False)
         return HttpResponse(body, status=400, content_type="application/json")
-    return HttpResponse(MSG_INVALID, status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(str(MSG_INVALID), status=400, content_type="text/plain; charset=utf-8")
 
 
 class InputGuardMiddleware:

@@ -25,12 +25,13 @@ import unicodedata
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
 from .netaddr import client_address
 from .ratelimit import Limit, client_network, keyed, network_key, usages
 
 SIGN_IN_PATHS = ("/admin/login/", "/_util/login/")
-MSG_TOO_MANY = "登录尝试过于频繁，请稍后再试 (too many sign-in attempts, try later)"
+MSG_TOO_MANY = _("登录尝试过于频繁，请稍后再试")
 
 
 def _username(request) -> str:

@@ -24,7 +24,7 @@ class RatingForm(forms.Form):
         label=_("总体评价"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择总体评价 (choose a level)"},
+        error_messages={"required": _("请选择总体评价")},
     )
     attitude = forms.TypedChoiceField(label=_("服务态度"), coerce=int, choices=SCORE_CHOICES)
     efficiency = forms.TypedChoiceField(label=_("办事效率"), coerce=int, choices=SCORE_CHOICES)
@@ -59,8 +59,8 @@ class RatingForm(forms.Form):
     captcha = OneQueryCaptchaField(
         label=_("验证码"),
         error_messages={
-            "invalid": "验证码错误 (wrong captcha)",
-            "required": "请填写验证码 (captcha required)",
+            "invalid": _("验证码错误"),
+            "required": _("请填写验证码"),
         },
     )
 
@@ -72,7 +72,7 @@ class RatingForm(forms.Form):
         if not settings.PHONE_VERIFICATION:
             del self.fields["phone_code"]
         for name in ("attitude", "efficiency", "style"):
-            self.fields[name].error_messages["required"] = "请为三项评分 (score all three)"
+            self.fields[name].error_messages["required"] = _("请为三项评分")
 
     def rating_data(self) -> RatingData:
         d = self.cleaned_data

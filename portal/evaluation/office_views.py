@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cms.models import OfficialPage, Unit
@@ -108,8 +110,8 @@ def rating_revoke(request, pk):
         lambda form: services.rating_revoke(
             rating=rating, actor=request.user, reason=form.cleaned_data["reason"]
         ),
-        done="已撤销 (revoked)",
-        invalid="请填写撤销理由 (a reason is required)",
+        done=_("已撤销"),
+        invalid=_("请填写撤销理由"),
         then=("evaluation:office_rating", pk),
     )
 
@@ -127,8 +129,8 @@ def rating_appeal(request, pk):
         lambda form: services.appeal_file(
             rating=rating, appellant=request.user, grounds=form.cleaned_data["grounds"]
         ),
-        done="申诉已提交 (appeal filed)",
-        invalid="请填写申诉理由 (grounds are required)",
+        done=_("申诉已提交"),
+        invalid=_("请填写申诉理由"),
         then=("evaluation:office_rating", pk),
     )
 
@@ -146,8 +148,8 @@ def appeal_decide(request, pk):
             revoke=form.cleaned_data["decision"] == "revoke",
             reason=form.cleaned_data["reason"],
         ),
-        done="复核已完成 (appeal decided)",
-        invalid="请填写复核意见 (a reason is required)",
+        done=_("复核已完成"),
+        invalid=_("请填写复核意见"),
         then=("evaluation:office_dashboard",),
     )
 
@@ -172,8 +174,8 @@ def callback_record(request, pk):
         request,
         CallBackForm,
         record,
-        done="回访结果已记录 (call-back recorded)",
-        invalid="请选择是否联系上 (choose whether the rater was reached)",
+        done=_("回访结果已记录"),
+        invalid=_("请选择是否联系上"),
         then=("evaluation:office_dashboard",),
     )
 
@@ -260,7 +262,7 @@ def tickets(request):
             # junk (abc, ², 20 digits) is an unknown official: 404, as another unit's
             official = get_object_or_404(officials, pk=id_or_none(request.POST["official"]))
         if official is None and not holds(user, Role.DEPARTMENT):
-            messages.error(request, "请选择测评对象 (choose an official)")
+            messages.error(request, _("请选择测评对象"))
         else:
             ticket = services.ticket_issue(user=user, official=official)
     # issued counts only, never which ticket was used (issue 14)
@@ -283,7 +285,9 @@ def staff_phones(request):
     if request.method == "POST" and form.is_valid():
         unit = get_object_or_404(Unit, pk=form.cleaned_data["unit"])
         added = services.staff_phones_import(unit=unit, phones=form.cleaned_data["phones"].split())
-        messages.success(request, f"已导入 {added} 个号码 (imported {added})")
+        messages.success(
+            request, ngettext("已导入 %(n)s 个号码", "已导入 %(n)s 个号码", added) % {"n": added}
+        )
         return redirect("evaluation:office_staff_phones")
     return render(request, "evaluation/office/staff_phones.html", {"form": form})
 
@@ -324,8 +328,8 @@ def unit_rating_page(request, ref):
             lambda form: services.appeal_file(
                 rating=rating, appellant=request.user, grounds=form.cleaned_data["grounds"]
             ),
-            done="申诉已提交",
-            invalid="请填写申诉理由",
+            done=_("申诉已提交"),
+            invalid=_("请填写申诉理由"),
             then=("evaluation:unit_rating", ref),
         )
     return render(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.models import Unit
@@ -83,9 +84,9 @@ def warning_action(request, pk):
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("evaluation:office_warnings")
-        messages.success(request, "处置已记录 (action recorded)")
+        messages.success(request, _("处置已记录"))
     else:
-        messages.error(request, "请检查填写内容 (please check the form)")
+        messages.error(request, _("请检查填写内容"))
     return redirect("evaluation:office_warnings")
 
 
@@ -104,7 +105,7 @@ def scores_page(request):
                 occurred_on=d["occurred_on"],
                 note=d["note"],
             )
-            messages.success(request, "已记录 (recorded)")
+            messages.success(request, _("已记录"))
             return redirect("evaluation:office_scores")
     return render(
         request,

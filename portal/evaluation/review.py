@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import roles
 from portal.accounts.guards import Role, require_role
@@ -17,9 +18,9 @@ from portal.audit.services import audit_append
 from .models import AppealStatus, CallBack, Rating, RatingAppeal, RatingRevocation
 from .rules import aggregates_cache_key
 
-MSG_ALREADY_REVOKED = "该评价已撤销 (rating already revoked)"
-MSG_CALLBACK_DONE = "回访结果已记录，不能更改 (call-back outcome already recorded)"
-MSG_APPEAL_DONE = "该申诉已处理 (appeal already decided)"
+MSG_ALREADY_REVOKED = _("该评价已撤销")
+MSG_CALLBACK_DONE = _("回访结果已记录，不能更改")
+MSG_APPEAL_DONE = _("该申诉已处理")
 
 
 # --- office actions ------------------------------------------------------------------------
@@ -30,7 +31,7 @@ def rating_revoke(*, rating: Rating, actor, reason: str, appeal=None) -> RatingR
     """撤销 by the efficiency office with a reason; the rating stays, it only stops counting."""
     require_role(actor, Role.OFFICE)
     if not reason.strip():
-        raise ValidationError("请填写撤销理由 (a reason is required)", code="reason")
+        raise ValidationError(_("请填写撤销理由"), code="reason")
     Rating.objects.select_for_update().filter(pk=rating.pk).first()
     if RatingRevocation.objects.filter(rating=rating).exists():
         raise ValidationError(MSG_ALREADY_REVOKED, code="revoked")
@@ -63,7 +64,7 @@ def appeal_file(*, rating: Rating, appellant, grounds: str) -> RatingAppeal:
     ):
         raise PermissionDenied
     if not grounds.strip():
-        raise ValidationError("请填写申诉理由 (grounds are required)", code="grounds")
+        raise ValidationError(_("请填写申诉理由"), code="grounds")
     appeal = RatingAppeal.objects.create(
         rating=rating, appellant=appellant, grounds=grounds.strip(), created_at=timezone.now()
     )

@@ -41,21 +41,21 @@ from .models import (
 )
 from .voters import staff_phone_hash, staff_phone_hashes, voter_rate_key  # noqa: F401
 
-MSG_TOO_MANY = "提交过于频繁，请稍后再试 (too many ratings, please try again later)"
-MSG_ALREADY = "本月您已评价过该测评对象 (you have already rated this official this month)"
-MSG_OUTSIDE = "您不在单位{radius}米范围内，扫码评价无效 (outside {radius} m of the unit)"
-MSG_NO_LOCATION = "扫码评价需要开启定位 (location is required for an on-site rating)"
-MSG_STAFF = "本单位工作人员不能评价本单位人员 (staff of the official's own unit cannot rate it)"
-MSG_TOKEN_EXPIRED = "二维码或评价券已过期 (expired token)"
-MSG_TOKEN_BAD = "二维码或评价券无效 (invalid token)"
-MSG_TOKEN_OTHER = "该二维码或评价券不属于此测评对象 (token is for another unit or official)"
+MSG_TOO_MANY = _("提交过于频繁，请稍后再试")
+MSG_ALREADY = _("本月您已评价过该测评对象")
+MSG_OUTSIDE = _("您不在单位%(radius)s米范围内，扫码评价无效")
+MSG_NO_LOCATION = _("扫码评价需要开启定位")
+MSG_STAFF = _("本单位工作人员不能评价本单位人员")
+MSG_TOKEN_EXPIRED = _("二维码或评价券已过期")
+MSG_TOKEN_BAD = _("二维码或评价券无效")
+MSG_TOKEN_OTHER = _("该二维码或评价券不属于此测评对象")
 # One refusal for a used ticket, an expired one and (through a ticket) an already-rated voter:
 # the clerk holds the codes and must not learn whether the citizen used one (issue 14).
-MSG_TICKET_UNUSABLE = "该评价券无法使用（可能已使用或已过期） (this ticket cannot be used)"
-MSG_REASON = "选择不满意时必须填写理由 (a reason is required for a dissatisfied rating)"
-MSG_LEVEL = "请选择总体评价 (choose an overall level)"
-MSG_SCORE = "请为三项评分 (score all three dimensions, 1–5)"
-MSG_PHONE_CODE = "短信验证码错误或已过期 (wrong or expired SMS code)"
+MSG_TICKET_UNUSABLE = _("该评价券无法使用（可能已使用或已过期）")
+MSG_REASON = _("选择不满意时必须填写理由")
+MSG_LEVEL = _("请选择总体评价")
+MSG_SCORE = _("请为三项评分")
+MSG_PHONE_CODE = _("短信验证码错误或已过期")
 MSG_PHONE_CODE_BURNED = (
     "验证码错误次数过多，已失效，请重新获取 "
     "(too many wrong SMS codes: the code is void, request a new one)"
@@ -63,8 +63,8 @@ MSG_PHONE_CODE_BURNED = (
 # while the cache is down each web process keeps its own codes (portal.core.cache), so a code
 # would mostly reach another process than the one checking it: no SMS is sent then
 MSG_PHONE_CODE_UNAVAILABLE = _("短信验证暂时无法使用，请稍后再试")
-MSG_PHONE = "请填写正确的手机号 (enter a valid mobile number)"
-MSG_NAMED = "实名评价需填写姓名和手机号 (name and mobile are required for a named rating)"
+MSG_PHONE = _("请填写正确的手机号")
+MSG_NAMED = _("实名评价需填写姓名和手机号")
 
 QR_SALT = "evaluation.qr"
 KIOSK_SALT = "evaluation.kiosk"
@@ -391,9 +391,9 @@ def _check_qr(*, official, token, latitude, longitude):
     except (TypeError, ValueError):
         _refuse(MSG_NO_LOCATION, "location")
     if unit.latitude is None or unit.longitude is None:
-        _refuse(MSG_OUTSIDE.format(radius=radius), "outside")
+        _refuse(MSG_OUTSIDE % {"radius": radius}, "outside")
     if rules.haversine_m(lat, lng, float(unit.latitude), float(unit.longitude)) > radius:
-        _refuse(MSG_OUTSIDE.format(radius=radius), "outside")
+        _refuse(MSG_OUTSIDE % {"radius": radius}, "outside")
 
 
 def _ticket_use(*, code, official, now) -> RatingTicket:

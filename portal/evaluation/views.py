@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +27,9 @@ from .forms import KioskForm, RatingForm
 from .models import RatingTicket
 
 DEVICE_COOKIE = "ev_device"
-MSG_CODE_SENT = "验证码已发送，请查收短信 (code sent by SMS)"
+MSG_CODE_SENT = _("验证码已发送，请查收短信")
 MSG_CAPTCHA_FIRST = _("请先填写图形验证码，再获取短信验证码")
-MSG_THANKS = "感谢您的评价！(Thank you for your rating!)"
+MSG_THANKS = _("感谢您的评价！")
 
 
 def _official(official_id) -> OfficialPage:

@@ -49,8 +49,12 @@ def _x(value: float, low: float, high: float) -> float:
     return PLOT_LEFT + max(0.0, min(1.0, share)) * (PLOT_RIGHT - PLOT_LEFT)
 
 
-def dot_chart_svg(*, rows: list[tuple[str, float | None]], title: str, chart_id: str) -> SafeString:
-    """One dot per (label, rate in %); None prints "—" and draws no dot."""
+def dot_chart_svg(
+    *, rows: list[tuple[str, float | None]], title: str, chart_id: str, label_lang: str = ""
+) -> SafeString:
+    """One dot per (label, rate in %); None prints "—" and draws no dot. `label_lang` marks
+    labels that are data (unit names, lang="zh-Hans") on pages in another language."""
+    lang_attr = f' lang="{escape(label_lang)}"' if label_lang else ""
     low, high = axis_range(v for _, v in rows)
     ticks = _ticks(low, high)
     axis_h = LINE_PX + 8
@@ -60,7 +64,7 @@ def dot_chart_svg(*, rows: list[tuple[str, float | None]], title: str, chart_id:
         for line in _wrap(label):
             y += LINE_PX
             parts.append(
-                f'<text x="{PLOT_LEFT}%" y="{y - 4}" font-size="{FONT_PX}" '
+                f'<text x="{PLOT_LEFT}%" y="{y - 4}" font-size="{FONT_PX}"{lang_attr} '
                 f'fill="#1f2328">{escape(line)}</text>'
             )
         mid = y + ROW_PX / 2

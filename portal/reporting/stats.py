@@ -43,6 +43,8 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cms.models import Unit
 from complaints.choices import (
@@ -67,40 +69,45 @@ SATISFIED = Q(revocation__isnull=True) & ~bad_rating_q()
 
 FIGURES = [
     # key, label, kind ("count" or "rate"), how it is counted
-    ("ratings", "网上测评（人次）", "count", "收到的全部测评，含已撤销"),
-    ("revoked", "撤销测评", "count", "经效能办核查撤销的测评"),
-    ("revocation_rate", "撤销率", "rate", "撤销测评 ÷ 网上测评"),
-    ("satisfaction", "满意率", "rate", "未撤销测评中非“不满意”的比例"),
-    ("monitoring", "监测信息（条）", "count", "监测员提交的监测信息"),
-    ("suggestions", "网民意见建议（条）", "count", "网民投诉与建议（网站、Open311），不含并单"),
-    ("replies", "部门回复（件）", "count", "承办部门已答复的网民意见建议"),
-    ("reply_rate", "回复率", "rate", "部门回复 ÷ 已交办部门的网民意见建议"),
+    ("ratings", _("网上测评（人次）"), "count", _("收到的全部测评，含已撤销")),
+    ("revoked", _("撤销测评"), "count", _("经效能办核查撤销的测评")),
+    ("revocation_rate", _("撤销率"), "rate", _("撤销测评 ÷ 网上测评")),
+    ("satisfaction", _("满意率"), "rate", _("未撤销测评中非“不满意”的比例")),
+    ("monitoring", _("监测信息（条）"), "count", _("监测员提交的监测信息")),
+    (
+        "suggestions",
+        _("网民意见建议（条）"),
+        "count",
+        _("网民投诉与建议（网站、Open311），不含并单"),
+    ),
+    ("replies", _("部门回复（件）"), "count", _("承办部门已答复的网民意见建议")),
+    ("reply_rate", _("回复率"), "rate", _("部门回复 ÷ 已交办部门的网民意见建议")),
     (
         "on_time_rate",
-        "按期答复率",
+        _("按期答复率"),
         "rate",
-        "在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数",
+        _("在办理期限内答复的件数 ÷（已答复 + 已超期未答复）的件数"),
     ),
-    ("closed", "办结（件）", "count", "已办结的投诉件，不含并单"),
-    ("solved", "问题解决（件）", "count", "办结时确认问题已解决的件数；办结不等于解决"),
-    ("solved_rate", "解决率", "rate", "问题解决 ÷ 办结"),
+    ("closed", _("办结（件）"), "count", _("已办结的投诉件，不含并单")),
+    ("solved", _("问题解决（件）"), "count", _("办结时确认问题已解决的件数；办结不等于解决")),
+    ("solved_rate", _("解决率"), "rate", _("问题解决 ÷ 办结")),
     (
         "callback_satisfaction",
-        "回访满意率",
+        _("回访满意率"),
         "rate",
-        "回访时投诉人表示满意的件数 ÷ 已回访的件数",
+        _("回访时投诉人表示满意的件数 ÷ 已回访的件数"),
     ),
-    ("rectifications", "涉及部门整改（件）", "count", "办结时核查属实或部分属实并有整改措施"),
-    ("case_leads", "案件线索（件）", "count", "办结时定性为违纪违规问题"),
-    ("investigations", "立案调查（件）", "count", "处理方式为立案调查或处分"),
-    ("disciplined", "处分干部（人）", "count", "处理方式为处分的被投诉人员（去重）"),
+    ("rectifications", _("涉及部门整改（件）"), "count", _("办结时核查属实或部分属实并有整改措施")),
+    ("case_leads", _("案件线索（件）"), "count", _("办结时定性为违纪违规问题")),
+    ("investigations", _("立案调查（件）"), "count", _("处理方式为立案调查或处分")),
+    ("disciplined", _("处分干部（人）"), "count", _("处理方式为处分的被投诉人员（去重）")),
     # one figure per measure kind (complaints HandlingMeasure, several per case)
     *[
         (
             f"measure_{kind}",
-            f"{label}（件）",
+            format_lazy(_("{label}（件）"), label=label),
             "count",
-            f"采取了“{label}”处理措施的投诉件（一件多次计一次）",
+            format_lazy(_("采取了“{label}”处理措施的投诉件（一件多次计一次）"), label=label),
         )
         for kind, label in MEASURE_KINDS
     ],
@@ -291,16 +298,18 @@ def stats_summary(*, year: int | None = None) -> dict:
         figures = {**nanfeng_figures(year=year), **measure_figures(year=year)}
         summary = {
             "year": year,
-            "figures": [
-                {"key": k, "label": label, "kind": kind, "note": note, "value": figures[k]}
-                for k, label, kind, note in FIGURES
-            ],
+            "values": [figures[k] for k, _label, _kind, _note in FIGURES],
             "trend": satisfaction_trend(today=today),
             "departments": department_figures(year=year),
             "computed_at": timezone.now(),
         }
         cache.set(key, summary, getattr(settings, "STATS_CACHE_SECONDS", 600))
-    return summary
+    # labels and notes in the request's language (the cache holds numbers only)
+    figures = [
+        {"key": k, "label": str(label), "kind": kind, "note": str(note), "value": value}
+        for (k, label, kind, note), value in zip(FIGURES, summary["values"], strict=True)
+    ]
+    return {**summary, "figures": figures}
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -344,28 +353,32 @@ def export_tables(summary: dict) -> list[tuple[str, list[str], list[list]]]:
         for d in summary["departments"]
     ]
     tables = [
-        ("总体指标", ["指标", "数值", "单位", "口径"], figures),
-        ("满意率趋势", ["月份", "有效测评", "满意", "撤销", "满意率(%)"], trend),
+        (_("总体指标"), [_("指标"), _("数值"), _("单位"), _("口径")], figures),
+        (_("满意率趋势"), [_("月份"), _("有效测评"), _("满意"), _("撤销"), _("满意率(%)")], trend),
         (
-            "各部门",
+            _("各部门"),
             [
-                "单位",
-                "测评",
-                "撤销",
-                "满意率(%)",
-                "交办件",
-                "已答复",
-                "办结",
-                "按期答复率(%)",
-                "回复率(%)",
-                "回访满意率(%)",
-                "解决率(%)",
+                _("单位"),
+                _("测评"),
+                _("撤销"),
+                _("满意率(%)"),
+                _("交办件"),
+                _("已答复"),
+                _("办结"),
+                _("按期答复率(%)"),
+                _("回复率(%)"),
+                _("回访满意率(%)"),
+                _("解决率(%)"),
             ],
             departments,
         ),
     ]
     return [
-        (name, header, [[spreadsheet_safe(cell) for cell in row] for row in rows])
+        (
+            str(name),
+            [str(h) for h in header],
+            [[spreadsheet_safe(cell) for cell in row] for row in rows],
+        )
         for name, header, rows in tables
     ]
 
@@ -420,11 +433,11 @@ def export_xlsx(request):
 
 DEPARTMENT_CHARTS = [
     # key, title
-    ("satisfaction", "各部门测评满意率"),
-    ("reply_rate", "各部门回复率（已答复 ÷ 交办件）"),
-    ("on_time_rate", "各部门按期答复率"),
-    ("callback_satisfaction", "各部门回访满意率"),
-    ("solved_rate", "各部门解决率（问题解决 ÷ 办结）"),
+    ("satisfaction", _("各部门测评满意率")),
+    ("reply_rate", _("各部门回复率（已答复 ÷ 交办件）")),
+    ("on_time_rate", _("各部门按期答复率")),
+    ("callback_satisfaction", _("各部门回访满意率")),
+    ("solved_rate", _("各部门解决率（问题解决 ÷ 办结）")),
 ]
 RATE_CHARTS = ["satisfaction", "reply_rate", "on_time_rate", "callback_satisfaction", "solved_rate"]
 
@@ -435,12 +448,12 @@ def stats_page(request):
     figures = {f["key"]: f for f in summary["figures"]}
     rates_chart = dot_chart_svg(
         rows=[(figures[k]["label"], figures[k]["value"]) for k in RATE_CHARTS],
-        title="满意、回复、按期、回访满意与解决",
+        title=_("满意、回复、按期、回访满意与解决"),
         chart_id="chart-rates",
     )
     trend_chart = dot_chart_svg(
         rows=[(t["month"], t["rate"]) for t in summary["trend"]],
-        title="各月满意率",
+        title=_("各月满意率"),
         chart_id="chart-trend",
     )
     departments = [d for d in summary["departments"] if d["ratings"] or d["cases"]]
@@ -452,6 +465,7 @@ def stats_page(request):
                 rows=[(d["unit"], d[key]) for d in departments if d[key] is not None],
                 title=title,
                 chart_id=f"chart-{key}",
+                label_lang="zh-Hans",
             ),
         }
         for key, title in DEPARTMENT_CHARTS

@@ -14,8 +14,5 @@
         try { localStorage.setItem("largeText", on ? "1" : "0"); } catch (e) {}
       });
     }
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
   });
 })();

@@ -88,7 +88,7 @@ def test_invalid_action_from_the_page_gives_a_message_not_a_500(client, setup):
     client.force_login(setup["office"])
     response = client.post(f"/office/cases/{case.pk}/act/", {"action": "close"}, follow=True)
     assert response.status_code == 200
-    assert "not allowed in this state" in response.content.decode()
+    assert "状态下不能" in response.content.decode()
 
 
 def test_inbox_filters_overdue(client, setup):
@@ -141,7 +141,7 @@ def test_office_bundles_typical_problems_into_a_weekly_batch(
         assert case.state == CaseState.ASSIGNED and case.department == unit
     # a general case has no unit to route to: refused with a message, nothing half-done
     response = client.post("/office/batch/", {"case": [general.pk]}, follow=True)
-    assert "no unit to route to" in response.content.decode()
+    assert "没有可交办的单位" in response.content.decode()
     general.refresh_from_db()
     assert general.state == CaseState.ACCEPTED and AssignmentBatch.objects.count() == 1
 

@@ -114,16 +114,16 @@ def test_named_contact_is_encrypted_at_rest_and_complainant_is_notified(
 def test_named_complaint_without_contact_is_refused_with_a_clear_message(client, category):
     response = client.post("/complaints/new/", _form(category, anonymous="0"))
     assert response.status_code == 400
-    assert "name required" in response.content.decode()
+    assert "实名投诉请填写姓名" in response.content.decode()
     assert not Case.objects.exists()
 
 
 @pytest.mark.parametrize(
     "field,value,message",
     [
-        ("text", "", "text is required"),
-        ("category", "999999", "unknown category"),
-        ("captcha_1", "WRONG", "wrong captcha"),
+        ("text", "", "请填写投诉内容"),
+        ("category", "999999", "请选择有效的投诉类别"),
+        ("captcha_1", "WRONG", "验证码错误"),
     ],
 )
 def test_bad_input_gets_a_message_not_a_500(client, category, field, value, message):
@@ -151,7 +151,7 @@ def test_unknown_official_is_refused(client, category, official):
         "/complaints/new/", _form(category, subject_kind="official", official_label="查无此人")
     )
     assert response.status_code == 400
-    assert "choose the official" in response.content.decode()
+    assert "请从列表中选择被投诉人员" in response.content.decode()
 
 
 def test_photo_is_stored_without_exif_or_gps(client, category):
@@ -183,7 +183,7 @@ def test_disguised_file_is_refused_by_content(client, category):
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is an exe", "image/jpeg")
     response = client.post("/complaints/new/", _form(category, attachments=[fake]))
     assert response.status_code == 400
-    assert "only JPEG, PNG or PDF" in response.content.decode()
+    assert "不是 JPEG、PNG 或 PDF 文件" in response.content.decode()
     assert not Case.objects.exists()
 
 
@@ -192,7 +192,7 @@ def test_oversized_file_is_refused(client, category, settings):
     photo = SimpleUploadedFile("a.jpg", image_bytes(size=(200, 200)), "image/jpeg")
     response = client.post("/complaints/new/", _form(category, attachments=[photo]))
     assert response.status_code == 400
-    assert "file too large" in response.content.decode()
+    assert "附件“a.jpg”超过" in response.content.decode()
 
 
 def test_more_than_the_allowed_number_of_attachments_is_refused(client, category, settings):
@@ -200,7 +200,7 @@ def test_more_than_the_allowed_number_of_attachments_is_refused(client, category
     files = [SimpleUploadedFile(f"{i}.png", image_bytes("PNG"), "image/png") for i in range(3)]
     response = client.post("/complaints/new/", _form(category, attachments=files))
     assert response.status_code == 400
-    assert "at most 2 attachments" in response.content.decode()
+    assert "附件最多 2 个" in response.content.decode()
 
 
 def test_service_refuses_empty_text_and_inactive_category(category):
@@ -220,7 +220,7 @@ def test_complaint_form_is_rate_limited_per_client(client, category, settings):
         assert client.post("/complaints/new/", _form(category)).status_code == 201
     response = client.post("/complaints/new/", _form(category))
     assert response.status_code == 400
-    assert "too many requests" in response.content.decode()
+    assert "提交过于频繁，请稍后再试" in response.content.decode()
     assert Case.objects.count() == 2
     # another client (another address) is not affected
     other = client.post("/complaints/new/", _form(category), REMOTE_ADDR="198.51.100.7")
@@ -241,7 +241,7 @@ def test_truncated_photo_is_refused_as_damaged(client, category):
     broken = SimpleUploadedFile("a.jpg", image_bytes()[:40], "image/jpeg")
     response = client.post("/complaints/new/", _form(category, attachments=[broken]))
     assert response.status_code == 400
-    assert "file is damaged" in response.content.decode()
+    assert "已损坏，无法读取" in response.content.decode()
 
 
 def test_decompression_bomb_is_refused_not_a_500(client, category, monkeypatch):
@@ -251,7 +251,7 @@ def test_decompression_bomb_is_refused_not_a_500(client, category, monkeypatch):
     big = SimpleUploadedFile("big.png", image_bytes("PNG", size=(200, 200)), "image/png")
     response = client.post("/complaints/new/", _form(category, attachments=[big]))
     assert response.status_code == 400
-    assert "file is damaged" in response.content.decode()
+    assert "已损坏，无法读取" in response.content.decode()
 
 
 def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(

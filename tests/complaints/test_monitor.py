@@ -60,7 +60,7 @@ def test_report_without_text_gets_a_message(client, monitor_user, category, unit
     client.force_login(monitor_user)
     response = _report(client, category, unit, text="")
     assert response.status_code == 400
-    assert "text is required" in response.content.decode()
+    assert "请填写投诉内容" in response.content.decode()
 
 
 def test_reminder_goes_once_to_monitors_without_a_report_from_the_reminder_day(

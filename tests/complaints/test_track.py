@@ -34,13 +34,13 @@ def test_wrong_code_is_refused_with_a_message(client, make_case):
     case, _ = make_case()
     response = _open(client, case.number, "1234567812345678")
     assert response.status_code == 400
-    assert "wrong tracking number or receipt code" in response.content.decode()
+    assert "受理编号或查询码错误" in response.content.decode()
 
 
 def test_unknown_number_gets_the_same_answer_as_a_wrong_code(client, make_case):
     response = _open(client, "TS20260101-9999", "1234567812345678")
     assert response.status_code == 400
-    assert "wrong tracking number or receipt code" in response.content.decode()
+    assert "受理编号或查询码错误" in response.content.decode()
 
 
 def test_client_locks_after_repeated_failures_even_for_the_right_code(client, make_case, settings):
@@ -76,7 +76,7 @@ def test_two_way_thread_between_complainant_and_office(client, make_case, office
     html = client.get(url).content.decode()
     assert "补充：经办人姓王。" in html and "已收到，正在核实。" in html
     empty = client.post(url + "message/", {"text": ""})
-    assert empty.status_code == 400 and "text is required" in empty.content.decode()
+    assert empty.status_code == 400 and "请填写留言内容" in empty.content.decode()
 
 
 def _to_callback(case, office_user, make_user, unit):

@@ -210,7 +210,7 @@ def test_invalid_transitions_are_refused_with_a_clear_message(
     with pytest.raises((InvalidTransition, PermissionDenied)) as info:
         action(case=case, actor=office_user)
     if info.type is InvalidTransition:
-        assert "not allowed in this state" in info.value.messages[0]
+        assert "状态下不能" in info.value.messages[0]
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
     assert _actions(case) == ["case.submit"]
 

@@ -78,5 +78,5 @@ def test_search_reindex_rebuilds_officials_and_news(make_official, site_pages, c
 def test_search_reindex_refuses_an_unknown_type(db):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="unknown document type"):
+    with pytest.raises(CommandError, match="未知的文档类型"):
         call_command("search_reindex", "nope")

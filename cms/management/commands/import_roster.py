@@ -9,16 +9,16 @@ from cms.roster_import import COLUMNS, RosterFileError, roster_import
 
 
 class Command(BaseCommand):
-    help = "导入测评对象名册 (CSV/XLSX). Columns: " + ", ".join(COLUMNS)
+    help = "导入测评对象名册（CSV/XLSX）。列：" + ", ".join(COLUMNS)
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入 (check only)")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
 
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"文件不存在 (no such file): {file}")
+            raise CommandError(f"文件不存在：{file}")
         try:
             with tqdm(desc="导入名册", unit="行") as bar:
                 report = roster_import(path=path, dry_run=dry_run, progress=bar)
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if report.errors:
             for error in report.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(report.errors)} 处错误，未导入任何数据 (nothing imported)")
+            raise CommandError(f"{len(report.errors)} 处错误，未导入任何数据")
         prefix = "[试运行 dry run] " if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(

@@ -25,14 +25,12 @@ from .deadlines import deadline_from_today
 from .state import ERR_REASON, case_state_change
 from .supervision import supervision_open_urgent
 
-ERR_DEPARTMENT = _("请选择承办部门 (choose the department)")
-ERR_TRANSFER_UNIT = _("申请改派必须写明应由哪个单位办理 (name the responsible unit)")
-ERR_TRANSFER_SAME = _("改派单位不能是本单位 (name another unit)")
-ERR_RETALIATION_ASSIGN = _(
-    "打击报复线索不得交给被投诉单位办理 (never to the department complained about)"
-)
-ERR_BATCH_EMPTY = _("请选择要批量交办的已受理投诉件 (choose accepted cases)")
-ERR_BATCH_ROUTE = _("投诉件 %(n)s 没有可交办的单位，请单独交办 (no unit to route to)")
+ERR_DEPARTMENT = _("请选择承办部门")
+ERR_TRANSFER_UNIT = _("申请改派必须写明应由哪个单位办理")
+ERR_TRANSFER_SAME = _("改派单位不能是本单位")
+ERR_RETALIATION_ASSIGN = _("打击报复线索不得交给被投诉单位办理")
+ERR_BATCH_EMPTY = _("请选择要批量交办的已受理投诉件")
+ERR_BATCH_ROUTE = _("投诉件 %(n)s 没有可交办的单位，请单独交办")
 
 
 def case_assign(

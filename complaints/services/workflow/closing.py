@@ -23,10 +23,10 @@ from .deadlines import deadline_from_today
 from .measures import measure_record
 from .state import ERR_REASON, InvalidTransition, case_state_change
 
-ERR_CLOSE = _("办结须记录问题是否解决、问题性质和处理方式 (solved, tier and action required)")
-ERR_RECTIFY_BY = _("预警告知函须写明整改期限 (a rectification deadline is required)")
-ERR_REOPEN_LIMIT = _("该投诉件已重新办理过，不能再次重办 (reopened once already)")
-ERR_PUBLICATION = _("只有办结的投诉件可以决定是否公开 (only closed cases)")
+ERR_CLOSE = _("办结须记录问题是否解决、问题性质和处理方式")
+ERR_RECTIFY_BY = _("预警告知函须写明整改期限")
+ERR_REOPEN_LIMIT = _("该投诉件已重新办理过，不能再次重办")
+ERR_PUBLICATION = _("只有办结的投诉件可以决定是否公开")
 
 
 def case_return(*, case: Case, actor, reason: str = "") -> Case:

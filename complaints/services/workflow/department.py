@@ -20,10 +20,10 @@ from ...models import Case, ExtensionRequest
 from ...workdays import add_working_days
 from .state import ERR_REASON, actor_kind_for, case_state_change
 
-ERR_ANSWER = _("请填写答复内容和核查结论 (answer and finding required)")
-ERR_EXTENSION_STATE = _("只有在办的投诉件可以申请延期 (only open department cases)")
-ERR_EXTENSION_DAYS = _("延期天数须在 1 到 %(n)s 个工作日之间 (1..%(n)s working days)")
-ERR_EXTENSION_DONE = _("该延期申请已处理 (already decided)")
+ERR_ANSWER = _("请填写答复内容和核查结论")
+ERR_EXTENSION_STATE = _("只有在办的投诉件可以申请延期")
+ERR_EXTENSION_DAYS = _("延期天数须在 1 到 %(n)s 个工作日之间")
+ERR_EXTENSION_DONE = _("该延期申请已处理")
 
 
 def case_sign(*, case: Case, actor=None, actor_kind: str | None = None, reason: str = "") -> Case:

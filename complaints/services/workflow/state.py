@@ -21,7 +21,7 @@ from ...choices import RESTORES, TRANSITIONS, ActorKind, CaseAction, CaseState
 from ...models import Case
 from ..followups import case_notify_enqueue
 
-ERR_REASON = _("请填写理由 (a reason is required)")
+ERR_REASON = _("请填写理由")
 
 
 class InvalidTransition(ValidationError):
@@ -91,7 +91,7 @@ def case_state_change(
             raise PermissionDenied
         if case.state not in sources:
             raise InvalidTransition(
-                _("“%(state)s”状态下不能“%(action)s” (not allowed in this state)"),
+                _("“%(state)s”状态下不能“%(action)s”"),
                 params={"state": CaseState(case.state).label, "action": CaseAction(action).label},
             )
         reason = (reason or "").strip()

@@ -7,7 +7,7 @@ from search import api
 
 
 class Command(BaseCommand):
-    help = "重建全文检索索引 (rebuild the search index)"
+    help = "重建全文检索索引"
 
     def add_arguments(self, parser):
         parser.add_argument("types", nargs="*", help="document types (default: all)")
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         names = types or sorted(api.registry)
         unknown = [n for n in names if n not in api.registry]
         if unknown:
-            raise CommandError(f"未知的文档类型 (unknown document type): {', '.join(unknown)}")
+            raise CommandError(f"未知的文档类型：{', '.join(unknown)}")
         for name in names:
             doc_type = api.registry[name]
             total = doc_type.count() if doc_type.count else None
@@ -28,4 +28,4 @@ class Command(BaseCommand):
                     count = api.reindex(name, progress=bar.update)
                 except Exception as exc:
                     raise CommandError(f"{name}: {exc.__class__.__name__}: {exc}") from exc
-            self.stdout.write(f"{name}: {count} 条 (documents) indexed")
+            self.stdout.write(f"{name}: {count} 条")

@@ -74,7 +74,7 @@ def test_a_wrong_code_does_not_enrol_or_open_the_admin(client, office_user):
     client.get("/admin/2fa/setup/")
     response = client.post("/admin/2fa/setup/", {"token": "000000"})
     assert response.status_code == 200
-    assert "wrong or expired code" in response.content.decode()
+    assert "动态验证码错误或已过期" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=office_user, confirmed=True).exists()
     assert client.get("/admin/").status_code == 302
 

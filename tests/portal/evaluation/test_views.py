@@ -55,7 +55,7 @@ def test_wrong_captcha_is_refused_and_the_form_keeps_what_was_typed(client, offi
     response = post(client, official, {**BAD, "captcha_1": "WRONG"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "验证码错误 (wrong captcha)" in html
+    assert "验证码错误" in html
     assert "办事拖拉，多次跑腿" in html
     assert re.search(r'value="2"[^>]*checked|checked[^>]*value="2"', html)
     assert not Rating.objects.exists()
@@ -63,7 +63,7 @@ def test_wrong_captcha_is_refused_and_the_form_keeps_what_was_typed(client, offi
 
 def test_bad_rating_without_reason_is_refused_with_a_bilingual_message(client, official):
     response = post(client, official, {**BAD, "reason": ""})
-    assert "选择不满意时必须填写理由 (a reason is required" in response.content.decode()
+    assert "选择不满意时必须填写理由" in response.content.decode()
     assert not Rating.objects.exists()
 
 
@@ -71,7 +71,7 @@ def test_second_rating_in_a_month_is_refused(client, official):
     post(client, official, GOOD)
     response = post(client, official, {**GOOD, "reason": "再评一次"})
     html = response.content.decode()
-    assert "本月您已评价过该测评对象 (you have already rated this official this month)" in html
+    assert "本月您已评价过该测评对象" in html
     assert "再评一次" in html
     assert Rating.objects.count() == 1
 
@@ -88,7 +88,7 @@ def test_too_many_ratings_from_one_client_are_refused(client, make_official, off
 def test_staff_account_of_the_unit_is_refused_on_the_web(client, official, make_user):
     client.force_login(make_user(roles.DEPARTMENT, unit=official.unit))
     response = post(client, official, GOOD)
-    assert "本单位工作人员不能评价本单位人员 (staff" in response.content.decode()
+    assert "本单位工作人员不能评价本单位人员" in response.content.decode()
 
 
 @override_settings(PHONE_VERIFICATION=True)
@@ -113,7 +113,7 @@ def test_phone_verification_sends_a_code_and_keys_the_voter_on_the_phone(client,
 @override_settings(PHONE_VERIFICATION=True)
 def test_wrong_sms_code_is_refused(client, official):
     response = post(client, official, {**GOOD, "phone": "13800138000", "phone_code": "123456"})
-    assert "短信验证码错误或已过期 (wrong or expired SMS code)" in response.content.decode()
+    assert "短信验证码错误或已过期" in response.content.decode()
 
 
 @override_settings(PHONE_VERIFICATION=True)
@@ -150,7 +150,7 @@ def test_unit_qr_lists_the_units_officials(client, official):
 def test_forged_qr_token_page_is_a_clear_refusal(client):
     response = client.get("/qr/not-a-token/")
     assert response.status_code == 400
-    assert "二维码或评价券无效 (invalid token)" in response.content.decode()
+    assert "二维码或评价券无效" in response.content.decode()
 
 
 def test_ticket_page_rates_once(client, official, make_user):
@@ -259,5 +259,5 @@ def test_too_many_ratings_from_one_voter_are_refused(client, make_official, offi
     post(client, official, GOOD)
     response = post(client, make_official(), {**GOOD, "reason": "第二位"})
     html = response.content.decode()
-    assert "提交过于频繁，请稍后再试 (too many ratings" in html and "第二位" in html
+    assert "提交过于频繁，请稍后再试" in html and "第二位" in html
     assert Rating.objects.count() == 1
