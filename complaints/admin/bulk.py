@@ -6,12 +6,15 @@ touched comes from the access selector: another unit's id is a 404, as on a case
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.bulk_action import BulkAction
 
 from portal.accounts.guards import Role, holds
+from portal.core.text import id_or_none
 
 from .. import selectors
 from ..choices import ActorKind, CaseAction, CaseState, actions_for
@@ -25,6 +28,13 @@ class CaseBulkAction(BulkAction):
     roles: tuple = ()
     template_name = "complaints/admin/bulk_confirm.html"
 
+    listing_url_name = "cases:index"
+
+    def __init__(self, request, model):
+        super().__init__(request, model)
+        if not get_valid_next_url_from_request(request):
+            self.next_url = reverse(self.listing_url_name)
+
     def dispatch(self, request, *args, **kwargs):
         if not holds(request.user, *self.roles):
             raise Http404
@@ -37,10 +47,12 @@ class CaseBulkAction(BulkAction):
         ids = self.request.GET.getlist("id")
         if "all" in ids:
             ids = list(self.get_all_objects_in_listing_query(None))
-        ids = [i for i in ids if str(i).isdigit()]
+        ids = {id_or_none(i) for i in ids}
+        if not ids or None in ids:
+            raise Http404  # no id, or one that is no id: nothing to act on
         visible = selectors.case_list_for_user(user=self.request.user)
         cases = list(visible.filter(pk__in=ids).order_by("number"))
-        if len(cases) != len(set(map(int, ids))):
+        if len(cases) != len(ids):
             raise Http404  # an id of another unit's case (or none) tells nothing
         ready = [c for c in cases if self.check_perm(c)]
         return ready, {"items_with_no_access": [c for c in cases if c not in ready]}
@@ -87,6 +99,7 @@ class BulkSignBulkAction(CaseBulkAction):
     action_type = "sign"
     aria_label = _("批量签收所选投诉件")
     roles = (Role.DEPARTMENT,)
+    listing_url_name = "cases:inbox"
     explanation = _("签收所选已交办的投诉件。")
 
     def check_perm(self, case):

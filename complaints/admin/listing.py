@@ -112,6 +112,9 @@ class DepartmentInboxView(_CaseListing):
     page_title = _("本单位收件箱")
     bulk_action_types = ("sign",)
 
+    def get_context_data(self, *args, **kwargs):
+        return {**super().get_context_data(*args, **kwargs), "show_notices": True}
+
     def get_base_queryset(self):
         return (
             super().get_base_queryset().filter(state__in=DEPARTMENT_STATES | {CaseState.ANSWERED})
