@@ -12,7 +12,7 @@ A rule per URL name says what each role gets. A URL added without a rule fails
     WDENY  Wagtail admin's own denial: 403, or a redirect to the sign-in page or the admin home
            with a "permission denied" message
     E405   405 (wrong method)
-    MOVED  301 (an old URL, moved for good; tests/complaints/test_old_urls.py checks where to)
+    MOVED  301 (an old URL, moved for good; tests/security/test_old_back_office_urls.py checks where to)
 
 The netizen role is the anonymous visitor: the portal has no netizen accounts (ratings and
 complaints are made without signing in; follow-up is by receipt code), so its column is the
