@@ -45,7 +45,8 @@ def test_admin_assets_are_served_before_the_second_factor(client, office_user, p
 @enforced
 def test_setup_page_renders_once_and_the_code_leads_to_the_page_asked_for(client, office_user):
     login = client.post(
-        "/admin/login/", {"username": "office-assets", "password": PASSWORD, "next": "/admin/cases/"}
+        "/admin/login/",
+        {"username": "office-assets", "password": PASSWORD, "next": "/admin/cases/"},
     )
     assert login.status_code == 302
     setup = client.get(login["Location"], follow=True)
