@@ -20,7 +20,6 @@ from portal.accounts.guards import Role, holds, require_role
 from .. import selectors
 from ..choices import (
     ActorKind,
-    CaseAction,
     CaseState,
     ExtensionStatus,
     MessageAuthor,
@@ -260,13 +259,3 @@ class ExtensionDecideView(WagtailAdminTemplateMixin, FormView):
         else:
             messages.success(self.request, _("延期申请已处理"))
         return redirect(case_url(self.case))
-
-
-__all__ = [
-    "CaseAction",
-    "CaseActionView",
-    "CaseMessageView",
-    "CaseView",
-    "ExtensionDecideView",
-    "action_view",
-]
