@@ -104,8 +104,34 @@ DEPARTMENT_STATES = frozenset({S.ASSIGNED, S.SIGNED, S.IN_PROGRESS, S.TRANSFER_R
 FINAL_STATES = frozenset({S.REJECTED, S.CLOSED, S.MERGED})
 
 
+# the actions on a case that do not move its state: in which states each may be taken and by
+# whom (their services check the same sets); with TRANSITIONS, what a case page offers now
+SIDE_ACTIONS: dict[str, tuple[frozenset, frozenset]] = {
+    "supervise": (DEPARTMENT_STATES, frozenset({K.OFFICE})),
+    "publish": (frozenset({S.CLOSED}), frozenset({K.OFFICE})),
+    "extension_request": (DEPARTMENT_STATES, frozenset({K.DEPARTMENT})),
+}
+
+
 def allowed_actions(state: str) -> list[str]:
     return [action for action, (sources, _, _) in TRANSITIONS.items() if state in sources]
+
+
+def action_actors(action: str) -> frozenset:
+    """Who may ever take `action` (in some state)."""
+    if action in TRANSITIONS:
+        return TRANSITIONS[action][2]
+    return SIDE_ACTIONS[action][1]
+
+
+def actions_for(*, state: str, kind: str | None) -> list[str]:
+    """Every action (state change or not) an actor of `kind` may take on a case in `state`:
+    the one answer to "which buttons does this case page show now"."""
+    if kind is None:
+        return []
+    moves = [a for a, (sources, _, who) in TRANSITIONS.items() if state in sources and kind in who]
+    side = [a for a, (states, who) in SIDE_ACTIONS.items() if state in states and kind in who]
+    return moves + side
 
 
 def open311_status(state: str) -> str:

@@ -1,5 +1,6 @@
-"""The office's handling forms on a case page (issue 20): 督办, 回头看 and measures. Each is a
-small form posting to its own view, which parses, calls one service and goes back to the
+"""The office's handling forms on a case page (issue 20): 回头看 and measures (督办 is a case
+action, complaints.admin.actions). Each is a small form posting to its own view (mounted in
+the admin by complaints.admin.viewsets), which parses, calls one service and goes back to the
 case page; the office only (anyone else gets a 404, as for the other office screens).
 `handling_context` is what the case page shows of them."""
 
@@ -15,7 +16,7 @@ from portal.accounts import roles
 from portal.accounts.guards import Role, role_required
 
 from . import selectors
-from .choices import DEPARTMENT_STATES, MEASURE_KINDS, CaseState, FollowUpFinding
+from .choices import MEASURE_KINDS, CaseState, FollowUpFinding
 from .models import FollowUp, HandlingMeasure
 from .services import workflow
 
@@ -71,9 +72,6 @@ def handling_context(*, case, office: bool) -> dict:
     }
     if office:
         context.update(
-            supervision_form=SupervisionForm(auto_id="sv-%s")
-            if case.state in DEPARTMENT_STATES
-            else None,
             followup_form=FollowUpScheduleForm(auto_id="fu-%s")
             if case.state == CaseState.CLOSED
             else None,
@@ -110,20 +108,6 @@ def _run(request, form, call) -> None:
 
 @office_only
 @require_POST
-def case_supervise(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    _run(
-        request,
-        SupervisionForm(request.POST),
-        lambda d: workflow.supervision_open(
-            case=case, actor=request.user, reason=d["reason"], deadline=d["deadline"]
-        ),
-    )
-    return redirect("complaints:office_case", pk=case.pk)
-
-
-@office_only
-@require_POST
 def followup_schedule(request, pk):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     _run(
@@ -133,7 +117,7 @@ def followup_schedule(request, pk):
             case=case, actor=request.user, due_on=d["due_on"], checker=d["checker"]
         ),
     )
-    return redirect("complaints:office_case", pk=case.pk)
+    return redirect("cases:case", pk=case.pk)
 
 
 @office_only
@@ -152,7 +136,7 @@ def followup_record(request, pk):
             evidence=d["evidence"],
         ),
     )
-    return redirect("complaints:office_case", pk=case.pk)
+    return redirect("cases:case", pk=case.pk)
 
 
 @office_only
@@ -164,7 +148,7 @@ def measure_add(request, pk):
         MeasureForm(request.POST),
         lambda d: workflow.measure_add(case=case, actor=request.user, **d),
     )
-    return redirect("complaints:office_case", pk=case.pk)
+    return redirect("cases:case", pk=case.pk)
 
 
 @office_only
@@ -176,7 +160,7 @@ def measure_rectified(request, pk):
         workflow.measure_rectified(measure=measure, actor=request.user)
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect("complaints:office_case", pk=case.pk)
+    return redirect("cases:case", pk=case.pk)
 
 
 @office_only
@@ -188,4 +172,4 @@ def measure_publish(request, pk):
         workflow.measure_notice_publish(measure=measure, actor=request.user)
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect("complaints:office_case", pk=case.pk)
+    return redirect("cases:case", pk=case.pk)

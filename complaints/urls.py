@@ -1,9 +1,17 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
-from . import admin_views, handling_views, office_views, views
+from . import admin_views, office_views, views
 from .open311 import api as open311
 
 app_name = "complaints"
+
+
+def _moved(pattern_name: str):
+    """301 to the page's new home in the admin, the query string kept (/dept/?state=assigned
+    is the inbox filtered the same way)."""
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+
 
 urlpatterns = [
     path("complaints/new/", views.complaint_new, name="new"),
@@ -63,44 +71,17 @@ urlpatterns = [
         name="open311_token",
     ),
     path("open311/v2/", open311.index, name="open311_index"),
-    # back office (issue 6)
-    path("office/", office_views.dashboard, name="office_dashboard"),
-    path("office/batch/", office_views.batch_assign, name="office_batch"),
-    path("office/cases/<id:pk>/", office_views.case_detail, name="office_case"),
-    path("office/cases/<id:pk>/act/", office_views.case_act, name="office_case_act"),
-    path("office/extensions/<id:pk>/", office_views.extension_decide, name="office_extension"),
-    # 督办, 回头看 and measures on the office case page (issue 20)
-    path("office/cases/<id:pk>/supervise/", handling_views.case_supervise, name="office_supervise"),
-    path(
-        "office/cases/<id:pk>/followups/",
-        handling_views.followup_schedule,
-        name="office_followup_schedule",
-    ),
-    path(
-        "office/followups/<id:pk>/record/",
-        handling_views.followup_record,
-        name="office_followup_record",
-    ),
-    path("office/cases/<id:pk>/measures/", handling_views.measure_add, name="office_measure_add"),
-    path(
-        "office/measures/<id:pk>/rectified/",
-        handling_views.measure_rectified,
-        name="office_measure_rectified",
-    ),
-    path(
-        "office/measures/<id:pk>/publish/",
-        handling_views.measure_publish,
-        name="office_measure_publish",
-    ),
+    # the back office moved into the Wagtail admin (issue 19, complaints.admin): the old pages
+    # answer with a permanent redirect, so links in e-mails and PDFs still work (the old
+    # POST-only action routes are gone: nothing links to them)
+    path("office/", _moved("cases:index"), name="office_dashboard"),
+    path("office/cases/<id:pk>/", _moved("cases:case"), name="office_case"),
     path("office/monitors/", office_views.monitor_reports, name="office_monitor_reports"),
     path("office/documents/<id:pk>.pdf", office_views.document_pdf, name="document_pdf"),
     path("office/files/<id:pk>/", office_views.attachment_download, name="staff_attachment"),
-    path("dept/", office_views.inbox, name="dept_inbox"),
-    path("dept/sign/", office_views.bulk_sign, name="dept_bulk_sign"),
+    path("dept/", _moved("cases:inbox"), name="dept_inbox"),
     path("dept/exchange/inbound/", office_views.exchange_inbound, name="exchange_inbound"),
-    path("dept/cases/<id:pk>/", office_views.case_detail, name="dept_case"),
-    path("dept/cases/<id:pk>/act/", office_views.case_act, name="dept_case_act"),
-    path("dept/cases/<id:pk>/extension/", office_views.extension_ask, name="dept_extension"),
+    path("dept/cases/<id:pk>/", _moved("cases:case"), name="dept_case"),
     # the office's integration screens (menu in the Wagtail admin) and department notices
     path("office/open311-clients/", admin_views.open311_clients, name="admin_open311_clients"),
     path("office/secret/", admin_views.secret_once, name="admin_secret_once"),

@@ -1,5 +1,6 @@
-"""Admin menu entries of the complaint desk: the case workbenches (the office's /office/, the
-department's inbox /dept/), the office's integration screens (Open311 clients,
+"""Admin menu entries of the complaint desk: the case workbench (complaints.admin: the office's
+listing /admin/cases/, the department's inbox /admin/cases/inbox/, case pages and one view per
+action, bulk actions), the office's integration screens (Open311 clients,
 document-exchange endpoints, delivery log, staff work mobiles) and the department's notices,
 whose label carries the unit's unread count; the dashboard panels of the queues that need a
 person now (counts from complaints.selectors)."""
@@ -12,6 +13,8 @@ from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
 from portal.accounts.admin_menu import CountsPanel, RoleMenuItem
 from portal.accounts.guards import Role, holds
+
+from .admin.bulk import BatchAssignBulkAction, BulkSignBulkAction
 
 
 class OfficeMenuItem(MenuItem):
@@ -99,6 +102,18 @@ def register_department_notices_menu_item():
 
 
 @hooks.register("register_admin_viewset")
+def register_case_viewset():
+    from .admin.viewsets import case_viewset
+
+    return case_viewset
+
+
+# Wagtail's bulk-action registry takes the classes themselves
+hooks.register("register_bulk_action", BatchAssignBulkAction)
+hooks.register("register_bulk_action", BulkSignBulkAction)
+
+
+@hooks.register("register_admin_viewset")
 def register_holiday_viewset():
     from .holiday_views import holiday_viewset
 
@@ -110,6 +125,14 @@ def register_holiday_viewset():
 _CASE_READERS = (Role.OFFICE, Role.LEADER)
 
 
+def queue_url(name: str, **filters) -> str:
+    """A case listing filtered to one queue (the filters of complaints.admin.filters)."""
+    from urllib.parse import urlencode
+
+    url = reverse(name)
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
 @hooks.register("register_admin_menu_item")
 def register_case_workbench_menu_item():
     return SubmenuMenuItem(
@@ -117,16 +140,32 @@ def register_case_workbench_menu_item():
         Menu(
             items=[
                 RoleMenuItem(
-                    _("投诉工作台"),
-                    reverse("complaints:office_dashboard"),
+                    _("全部投诉件"),
+                    reverse("cases:index"),
                     roles=_CASE_READERS,
-                    name="case-dashboard",
+                    name="case-list",
                     icon_name="clipboard-list",
                     order=10,
                 ),
                 RoleMenuItem(
+                    _("待受理（甄别）"),
+                    queue_url("cases:index", state="submitted"),
+                    roles=(Role.OFFICE,),
+                    name="case-screening",
+                    icon_name="form",
+                    order=12,
+                ),
+                RoleMenuItem(
+                    _("已受理待交办"),
+                    queue_url("cases:index", state="accepted"),
+                    roles=(Role.OFFICE,),
+                    name="case-to-assign",
+                    icon_name="form",
+                    order=14,
+                ),
+                RoleMenuItem(
                     _("本单位收件箱"),
-                    reverse("complaints:dept_inbox"),
+                    reverse("cases:inbox"),
                     roles=(Role.DEPARTMENT,),
                     name="dept-inbox",
                     icon_name="clipboard-list",
@@ -134,7 +173,7 @@ def register_case_workbench_menu_item():
                 ),
                 RoleMenuItem(
                     _("待签收"),
-                    reverse("complaints:dept_inbox") + "?state=assigned",
+                    queue_url("cases:inbox", state="assigned"),
                     roles=(Role.DEPARTMENT,),
                     name="dept-to-sign",
                     icon_name="form",
@@ -142,7 +181,7 @@ def register_case_workbench_menu_item():
                 ),
                 RoleMenuItem(
                     _("已超期"),
-                    reverse("complaints:dept_inbox") + "?due=overdue",
+                    queue_url("cases:inbox", due="overdue"),
                     roles=(Role.DEPARTMENT,),
                     name="dept-overdue",
                     icon_name="warning",
@@ -169,7 +208,6 @@ def add_case_queue_panels(request, panels):
     from . import selectors
 
     user = request.user
-    office = reverse("complaints:office_dashboard")
     counts = selectors.office_queue_counts(user=user)
     if counts:
         panels.append(
@@ -178,27 +216,46 @@ def add_case_queue_panels(request, panels):
                 heading=_("投诉待办"),
                 order=10,
                 rows=[
-                    (_("待受理（甄别）"), counts["screening"], office),
-                    (_("已超期"), counts["overdue"], office),
-                    (_("督办中"), counts["supervised"], office),
-                    (_("待回访"), counts["callbacks"], office),
-                    (_("打击报复线索"), counts["retaliation"], office),
+                    (
+                        _("待受理（甄别）"),
+                        counts["screening"],
+                        queue_url("cases:index", state="submitted"),
+                    ),
+                    (_("已超期"), counts["overdue"], queue_url("cases:index", due="overdue")),
+                    (_("督办中"), counts["supervised"], queue_url("cases:index", supervised="1")),
+                    (
+                        _("待回访"),
+                        counts["callbacks"],
+                        queue_url("cases:index", callback_due="1"),
+                    ),
+                    (
+                        _("打击报复线索"),
+                        counts["retaliation"],
+                        queue_url("cases:index", retaliation="1"),
+                    ),
                 ],
             )
         )
     counts = selectors.department_queue_counts(user=user)
     if counts:
-        inbox = reverse("complaints:dept_inbox")
         panels.append(
             CountsPanel(
                 name="dept-queues",
                 heading=_("本单位投诉"),
                 order=10,
                 rows=[
-                    (_("待签收"), counts["to_sign"], inbox + "?state=assigned"),
-                    (_("已签收待办理"), counts["signed"], inbox + "?state=signed"),
-                    (_("办理中"), counts["in_progress"], inbox + "?state=in_progress"),
-                    (_("已超期"), counts["overdue"], inbox + "?due=overdue"),
+                    (_("待签收"), counts["to_sign"], queue_url("cases:inbox", state="assigned")),
+                    (
+                        _("已签收待办理"),
+                        counts["signed"],
+                        queue_url("cases:inbox", state="signed"),
+                    ),
+                    (
+                        _("办理中"),
+                        counts["in_progress"],
+                        queue_url("cases:inbox", state="in_progress"),
+                    ),
+                    (_("已超期"), counts["overdue"], queue_url("cases:inbox", due="overdue")),
                     (_("未读通知"), counts["notices_unread"], reverse("complaints:dept_notices")),
                 ],
             )

@@ -33,14 +33,21 @@ def _context_for(browser, live_server, user):
 
 
 def _act(page, action, **fields):
-    page.select_option("#a-action", action)
+    """Open the action's own form on the case page (complaints.admin), fill it, submit it."""
+    box = page.locator(f'details[data-case-action="{action}"]')
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
     for selector, value in fields.items():
         if selector.startswith("select:"):
-            page.select_option(selector[7:], label=value)
+            box.locator(selector[7:]).select_option(label=value)
         else:
-            page.fill(selector, value)
-    page.get_by_role("button", name="执行").click()
-    page.wait_for_selector(".message.success")
+            box.locator(selector).fill(value)
+    box.locator('button[type="submit"]').click()
+    page.wait_for_selector(".messages .success")
+
+
+def _state(page) -> str:
+    return page.locator("[data-case-summary] strong").first.inner_text()
 
 
 def test_office_assigns_department_answers_complainant_calls_back(
@@ -56,33 +63,36 @@ def test_office_assigns_department_answers_complainant_calls_back(
     base = live_server.url
 
     office_ctx, office_page = _context_for(browser, live_server, office)
-    office_page.goto(f"{base}/office/")
-    assert case.number in office_page.content()
-    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    # from the admin's dashboard, without typing a URL: the screening queue, then the case
+    office_page.goto(f"{base}/admin/")
+    office_page.locator('[data-portal-panel="case-queues"] a').first.click()
+    office_page.get_by_role("link", name=case.number).click()
     _act(office_page, "accept")
-    _act(office_page, "assign", **{"select:#a-dept": "县行政审批局"})
-    assert "已交办" in office_page.locator("h1").inner_text()
-    # reload: base.html's message list (ul role=status) is not ours to check here
-    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    _act(office_page, "assign", **{"select:#id_assign_department": "县行政审批局"})
+    assert _state(office_page) == "已交办"
     axe_check(office_page)
 
     dept_ctx, dept_page = _context_for(browser, live_server, handler)
-    dept_page.goto(f"{base}/dept/")
-    dept_page.check(f'input[name="case"][value="{case.pk}"]')
+    dept_page.goto(f"{base}/admin/cases/inbox/")
+    dept_page.check(f'input[data-bulk-action-checkbox][data-object-id="{case.pk}"]')
+    dept_page.locator('[data-bulk-action="sign"]').click()
     dept_page.get_by_role("button", name="批量签收").click()
-    dept_page.wait_for_selector(".message.success")
-    dept_page.goto(f"{base}/dept/cases/{case.pk}/")
-    assert "已签收" in dept_page.locator("h1").inner_text()
+    dept_page.wait_for_selector(".messages .success")
+    dept_page.goto(f"{base}/admin/cases/{case.pk}/")
+    assert _state(dept_page) == "已签收"
     _act(
         dept_page,
         "answer",
-        **{"#a-answer": "已于次日办结变更登记，并对经办人批评教育。", "select:#a-finding": "属实"},
+        **{
+            "#id_answer_answer": "已于次日办结变更登记，并对经办人批评教育。",
+            "select:#id_answer_finding": "属实",
+        },
     )
     screenshot(dept_page, "dept-case-answered")
 
-    office_page.goto(f"{base}/office/cases/{case.pk}/")
+    office_page.goto(f"{base}/admin/cases/{case.pk}/")
     _act(office_page, "approve")
-    assert "待回访" in office_page.locator("h1").inner_text()
+    assert _state(office_page) == "待回访"
 
     phone = phone_page
     phone.goto(f"{base}/complaints/track/")

@@ -20,7 +20,7 @@ from tests.factories import RatingFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_PREFIXES = ("office/", "dept/")
+STAFF_PREFIXES = ("office/", "dept/", "admin/cases/")
 
 
 def _plain_routes(patterns=None, prefix=""):
@@ -37,7 +37,14 @@ def _plain_routes(patterns=None, prefix=""):
 
 
 def staff_landing_routes():
-    return sorted({r for r in _plain_routes() if r.lstrip("/").startswith(STAFF_PREFIXES)})
+    return sorted(
+        {
+            r
+            for r in _plain_routes()
+            # a listing's results/ is its AJAX fragment, not a page of its own
+            if r.lstrip("/").startswith(STAFF_PREFIXES) and not r.endswith("/results/")
+        }
+    )
 
 
 @pytest.fixture
@@ -86,7 +93,12 @@ def menu_urls(client, user) -> set[str]:
 
 def test_the_walk_finds_the_staff_pages():
     routes = staff_landing_routes()
-    for expected in ("/office/", "/dept/", "/office/evaluation/", "/office/evaluation/scores/"):
+    for expected in (
+        "/admin/cases/",
+        "/admin/cases/inbox/",
+        "/office/evaluation/",
+        "/office/evaluation/scores/",
+    ):
         assert expected in routes
 
 
@@ -111,7 +123,8 @@ def test_menu_entries_are_hidden_from_roles_that_may_not_open_them(client, accou
         menu = menu_urls(client, accounts[role])
         assert "/office/open311-clients/" not in menu
         assert "/office/evaluation/" not in menu
-    assert "/dept/" not in menu_urls(client, accounts["office"])
+    assert "/admin/cases/inbox/" not in menu_urls(client, accounts["office"])
+    assert "/admin/cases/" not in menu_urls(client, accounts["department"])
     dept_menu = menu_urls(client, accounts["department"])
     unit_id = accounts["department"].unit_id
     assert f"/office/evaluation/poster/{unit_id}/" in dept_menu
@@ -132,6 +145,13 @@ def panel_rows(html: str, name: str) -> dict[str, int | None]:
         count = re.search(r"<strong data-count>(\d+)</strong>", row)
         rows.setdefault(href, []).append(int(count.group(1)) if count else None)
     return rows
+
+
+def listed(client, url) -> int:
+    """How many cases a listing shows."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return len(re.findall(r'id="case_\d+_title"', response.content.decode()))
 
 
 @pytest.fixture
@@ -172,7 +192,17 @@ def test_office_panel_counts_are_the_databases(client, accounts, cases):
         Case.objects.filter(state=CaseState.CALLBACK).count(),
         Case.objects.filter(retaliation=True).count(),
     ]
-    assert rows["/office/"] == expected == [2, 1, 1, 1, 1]
+    links = [
+        "/admin/cases/?state=submitted",
+        "/admin/cases/?due=overdue",
+        "/admin/cases/?supervised=1",
+        "/admin/cases/?callback_due=1",
+        "/admin/cases/?retaliation=1",
+    ]
+    assert [rows[u][0] for u in links] == expected == [2, 1, 1, 1, 1]
+    # each link is the listing filtered to exactly the cases counted
+    for url, n in zip(links, expected, strict=True):
+        assert listed(client, url) == n, url
 
 
 def test_department_panel_counts_only_its_own_units_cases(client, make_user, cases):
@@ -181,15 +211,25 @@ def test_department_panel_counts_only_its_own_units_cases(client, make_user, cas
     client.force_login(a)
     rows = panel_rows(client.get("/admin/").content.decode(), "dept-queues")
     # unit B's overdue, signed case and its second assigned case are not counted for A
-    assert rows["/dept/?state=assigned"] == [1]
-    assert rows["/dept/?state=signed"] == [0]
-    assert rows["/dept/?due=overdue"] == [0]
+    assert rows["/admin/cases/inbox/?state=assigned"] == [1]
+    assert rows["/admin/cases/inbox/?state=signed"] == [0]
+    assert rows["/admin/cases/inbox/?due=overdue"] == [0]
     client.force_login(b)
     rows = panel_rows(client.get("/admin/").content.decode(), "dept-queues")
     own = Case.objects.filter(department=cases["b"])
-    assert rows["/dept/?state=assigned"] == [own.filter(state=CaseState.ASSIGNED).count()] == [1]
-    assert rows["/dept/?state=signed"] == [own.filter(state=CaseState.SIGNED).count()] == [1]
-    assert rows["/dept/?due=overdue"] == [1]
+    assert (
+        rows["/admin/cases/inbox/?state=assigned"]
+        == [own.filter(state=CaseState.ASSIGNED).count()]
+        == [1]
+    )
+    assert (
+        rows["/admin/cases/inbox/?state=signed"]
+        == [own.filter(state=CaseState.SIGNED).count()]
+        == [1]
+    )
+    assert rows["/admin/cases/inbox/?due=overdue"] == [1]
+    for url in ("/admin/cases/inbox/?state=assigned", "/admin/cases/inbox/?due=overdue"):
+        assert listed(client, url) == rows[url][0], url
     # the other roles' panels are not shown to a department
     html = client.get("/admin/").content.decode()
     assert 'data-portal-panel="case-queues"' not in html

@@ -156,7 +156,7 @@ def test_the_unit_sees_its_notices_with_an_unread_count_and_marks_them_read(
     first = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
     second = _assign(make_case, office_user, dept_a, django_capture_on_commit_callbacks)
     client.force_login(handler_a)
-    inbox = client.get("/dept/").content.decode()
+    inbox = client.get("/admin/cases/inbox/").content.decode()
     assert "部门通知" in inbox and "2 条未读" in inbox
     page = client.get("/dept/notices/").content.decode()
     assert first.number in page and second.number in page and "2 条未读" in page
@@ -168,12 +168,12 @@ def test_the_unit_sees_its_notices_with_an_unread_count_and_marks_them_read(
     assert notice.read_at is not None and notice.read_by == handler_a
     # read for the unit: the other handler of the unit sees one unread too
     client.force_login(quiet_handler_a)
-    assert "1 条未读" in client.get("/dept/").content.decode()
+    assert "1 条未读" in client.get("/admin/cases/inbox/").content.decode()
     unread = client.get("/dept/notices/?unread=1").content.decode()
     assert second.number in unread and first.number not in unread
     client.post("/dept/notices/read/")
     assert not DepartmentNotice.objects.filter(unit=dept_a, read_at__isnull=True).exists()
-    assert "条未读" not in client.get("/dept/").content.decode()
+    assert "条未读" not in client.get("/admin/cases/inbox/").content.decode()
 
 
 def test_the_admin_menu_label_carries_the_unread_count(
@@ -207,7 +207,7 @@ def test_another_department_can_neither_see_nor_mark_the_notice(
     page = client.get("/dept/notices/")
     assert page.status_code == 200
     assert case.number not in page.content.decode() and "暂无通知" in page.content.decode()
-    assert "条未读" not in client.get("/dept/").content.decode()
+    assert "条未读" not in client.get("/admin/cases/inbox/").content.decode()
     assert client.post(f"/dept/notices/{notice.pk}/read/").status_code == 404
     client.post("/dept/notices/read/")  # "mark all" touches only its own unit
     notice.refresh_from_db()

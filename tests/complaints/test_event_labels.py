@@ -39,8 +39,8 @@ def test_staff_case_pages_name_every_event(client, assigned, lang):
     case = assigned["case"]
     client.cookies["django_language"] = lang
     for user, url in (
-        (assigned["office"], f"/office/cases/{case.pk}/"),
-        (assigned["handler"], f"/dept/cases/{case.pk}/"),
+        (assigned["office"], f"/admin/cases/{case.pk}/"),
+        (assigned["handler"], f"/admin/cases/{case.pk}/"),
     ):
         client.force_login(user)
         response = client.get(url)

@@ -80,7 +80,7 @@ def _tracking(client, case, receipt):
 def _schedule(office, case, office_user, due_on=None):
     due_on = due_on or timezone.localdate()
     office.post(
-        f"/office/cases/{case.pk}/followups/",
+        f"/admin/cases/{case.pk}/followups/",
         {"due_on": due_on.isoformat(), "checker": office_user.pk},
     )
     return case.follow_ups.get()
@@ -91,13 +91,13 @@ def test_a_relapsed_follow_up_reopens_the_case_to_its_department(
 ):
     case, receipt = make_case()
     case = _closed(case, office_user, dept, handler)
-    page = office.get(f"/office/cases/{case.pk}/").content.decode()
-    assert f"/office/cases/{case.pk}/followups/" in page
+    page = office.get(f"/admin/cases/{case.pk}/").content.decode()
+    assert f"/admin/cases/{case.pk}/followups/" in page
     followup = _schedule(office, case, office_user)
     assert followup.checker == office_user and not followup.finding
 
     response = office.post(
-        f"/office/followups/{followup.pk}/record/",
+        f"/admin/cases/followups/{followup.pk}/record/",
         {
             "finding": "relapsed",
             "note": "占道经营又出现了",
@@ -123,11 +123,11 @@ def test_a_held_follow_up_keeps_the_case_closed(office, make_case, office_user, 
     case, _ = make_case()
     case = _closed(case, office_user, dept, handler)
     followup = _schedule(office, case, office_user)
-    office.post(f"/office/followups/{followup.pk}/record/", {"finding": "held"})
+    office.post(f"/admin/cases/followups/{followup.pk}/record/", {"finding": "held"})
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.follow_ups.get().finding == "held"
     # recorded once: a second finding is refused
-    office.post(f"/office/followups/{followup.pk}/record/", {"finding": "relapsed"})
+    office.post(f"/admin/cases/followups/{followup.pk}/record/", {"finding": "relapsed"})
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.follow_ups.get().finding == "held"
 
@@ -175,7 +175,7 @@ def test_bad_handling_input_is_refused_without_500(
 ):
     case, _ = make_case()
     case = _closed(case, office_user, dept, handler)
-    response = office.post(f"/office/cases/{case.pk}/{url}", data, follow=True)
+    response = office.post(f"/admin/cases/{case.pk}/{url}", data, follow=True)
     assert response.status_code == 200
     assert not FollowUp.objects.filter(case=case).exists()
     assert not HandlingMeasure.objects.filter(case=case).exists()
@@ -187,13 +187,13 @@ def test_a_checker_must_be_office_staff_and_only_the_office_schedules(
     case, _ = make_case()
     case = _closed(case, office_user, dept, handler)
     office.post(
-        f"/office/cases/{case.pk}/followups/",
+        f"/admin/cases/{case.pk}/followups/",
         {"due_on": "2027-01-05", "checker": handler.pk},
     )
     assert not case.follow_ups.exists()
     client.force_login(handler)
     response = client.post(
-        f"/office/cases/{case.pk}/followups/", {"due_on": "2027-01-05", "checker": handler.pk}
+        f"/admin/cases/{case.pk}/followups/", {"due_on": "2027-01-05", "checker": handler.pk}
     )
     assert response.status_code == 404 and not case.follow_ups.exists()
 
@@ -217,9 +217,9 @@ def test_several_measures_per_case_on_the_case_page_and_the_published_result(
     )
     letter = case.handling_measures.get()
     assert letter.kind == HandlingAction.WARNING_LETTER and letter.rectify_by == case.rectify_by
-    office.post(f"/office/cases/{case.pk}/measures/", {"kind": "talk", "note": "约谈局长"})
+    office.post(f"/admin/cases/{case.pk}/measures/", {"kind": "talk", "note": "约谈局长"})
     office.post(
-        f"/office/cases/{case.pk}/measures/",
+        f"/admin/cases/{case.pk}/measures/",
         {
             "kind": "public_naming",
             "notice_title": "关于县城市管理局占道经营问题的通报",
@@ -228,7 +228,7 @@ def test_several_measures_per_case_on_the_case_page_and_the_published_result(
     )
     kinds = list(case.handling_measures.values_list("kind", flat=True))
     assert kinds == ["warning_letter", "talk", "public_naming"]
-    page = office.get(f"/office/cases/{case.pk}/").content.decode()
+    page = office.get(f"/admin/cases/{case.pk}/").content.decode()
     for label in ("预警告知函", "约谈", "通报曝光"):
         assert label in page
     naming = case.handling_measures.get(kind="public_naming")
@@ -236,7 +236,7 @@ def test_several_measures_per_case_on_the_case_page_and_the_published_result(
     assert client.get(f"/results/notices/{naming.pk}/").status_code == 404
     assert client.get(f"/results/notices/{letter.pk}/").status_code == 404
     assert client.get("/results/notices/99999999999/").status_code == 404
-    office.post(f"/office/measures/{naming.pk}/publish/")
+    office.post(f"/admin/cases/measures/{naming.pk}/publish/")
     notice = client.get(f"/results/notices/{naming.pk}/")
     assert notice.status_code == 200
     html = notice.content.decode()
@@ -271,7 +271,7 @@ def test_a_warning_letter_past_its_rectification_deadline_is_chased_once(
     notice = DepartmentNotice.objects.get(case=case, event="rectify_overdue")
     assert notice.unit_id == dept.pk and rectify_by.isoformat() in notice.text
     assert AuditEvent.objects.filter(chain=case.audit_chain, action="case.measure_chase").exists()
-    page = office.get(f"/office/cases/{case.pk}/").content.decode()
+    page = office.get(f"/admin/cases/{case.pk}/").content.decode()
     assert "已超期催办" in page
 
 
@@ -287,7 +287,7 @@ def test_a_rectified_warning_letter_is_not_chased(office, make_case, office_user
         rectify_by=rectify_by,
     )
     letter = case.handling_measures.get()
-    office.post(f"/office/measures/{letter.pk}/rectified/")
+    office.post(f"/admin/cases/measures/{letter.pk}/rectified/")
     letter.refresh_from_db()
     assert letter.rectified_on == timezone.localdate()
     assert case_deadline_sweep(today=rectify_by + timedelta(days=1))["rectify_chased"] == 0
@@ -352,9 +352,8 @@ def test_the_follow_up_date_given_at_closing_is_a_scheduled_check(
     case = _answered(case, office_user, dept, handler)
     due_on = timezone.localdate() + timedelta(days=30)
     office.post(
-        f"/office/cases/{case.pk}/act/",
+        f"/admin/cases/{case.pk}/close/",
         {
-            "action": "close",
             "solved": "1",
             "handling_tier": "general",
             "handling_action": "talk",
@@ -363,5 +362,5 @@ def test_the_follow_up_date_given_at_closing_is_a_scheduled_check(
     )
     followup = FollowUp.objects.get(case=case)
     assert followup.due_on == due_on and followup.checker == office_user
-    page = office.get(f"/office/cases/{case.pk}/").content.decode()
-    assert f"/office/followups/{followup.pk}/record/" in page
+    page = office.get(f"/admin/cases/{case.pk}/").content.decode()
+    assert f"/admin/cases/followups/{followup.pk}/record/" in page

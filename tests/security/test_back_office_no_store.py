@@ -17,7 +17,7 @@ def _no_store(response):
 
 def test_office_case_page_with_decrypted_phone_is_no_store(client, world):
     client.force_login(world["users"]["office"])
-    response = client.get(reverse("complaints:office_case", args=[world["case"].pk]))
+    response = client.get(reverse("cases:case", args=[world["case"].pk]))
     assert response.status_code == 200
     assert "13512345678" in response.content.decode()  # the decrypted contact is on the page
     assert _no_store(response)
@@ -25,7 +25,7 @@ def test_office_case_page_with_decrypted_phone_is_no_store(client, world):
 
 def test_department_case_page_is_no_store(client, world):
     client.force_login(world["users"]["dept_a"])
-    response = client.get(reverse("complaints:dept_case", args=[world["case"].pk]))
+    response = client.get(reverse("cases:case", args=[world["case"].pk]))
     assert response.status_code == 200
     assert _no_store(response)
 
@@ -34,8 +34,9 @@ def test_department_case_page_is_no_store(client, world):
     ("role", "url"),
     [
         ("office", "/admin/"),
-        ("office", "/office/"),
-        ("dept_a", "/dept/"),
+        ("office", "/admin/cases/"),
+        ("office", "/admin/cases/results/"),
+        ("dept_a", "/admin/cases/inbox/"),
         ("office", "/office/evaluation/"),
         ("office", "/office/evaluation/reports/"),
         ("office", "/office/results/"),
@@ -50,7 +51,9 @@ def test_every_back_office_page_is_no_store(client, world, role, url):
     assert _no_store(response), (url, response.status_code, response.get("Cache-Control"))
 
 
-@pytest.mark.parametrize("url", ["/admin/login/", "/office/", "/dept/", "/admin/pages/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/login/", "/office/", "/dept/", "/admin/pages/", "/admin/cases/"]
+)
 def test_back_office_answers_to_anonymous_visitors_are_no_store_too(client, world, url):
     response = client.get(url)
     assert _no_store(response), (url, response.status_code)

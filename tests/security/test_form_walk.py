@@ -22,8 +22,8 @@ STARTS = [
     "/complaints/new/",
     "/complaints/track/",
     "/complaints/monitor/",
-    "/office/",
-    "/dept/",
+    "/admin/cases/",
+    "/admin/cases/inbox/",
     "/office/evaluation/",
     "/office/evaluation/tickets/",
     "/office/evaluation/unit/ratings/",
@@ -36,6 +36,7 @@ HOSTILE = ["-1", "9" * 20, "2026-02-30", "２０２６", "²", "x" * 5000, "abc"
 MAX_PAGES = 140
 SKIP = ("logout", "delete", "/static/", "/media/", "/private-media/", ".pdf", ".xlsx", ".csv")
 SKIP_PREFIXES = ("/admin/", "/cms-admin/", "/django-admin/", "/_util/")
+OURS_IN_ADMIN = ("/admin/cases/",)  # the case workbench (issue 19): its forms are ours
 
 
 class _Page(HTMLParser):
@@ -71,7 +72,7 @@ def _ours(url: str) -> str | None:
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     if not path.startswith("/") or any(s in path for s in SKIP):
         return None
-    if path.startswith(SKIP_PREFIXES):
+    if path.startswith(SKIP_PREFIXES) and not path.startswith(OURS_IN_ADMIN):
         return None
     return path
 

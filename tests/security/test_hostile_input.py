@@ -422,7 +422,7 @@ def test_published_text_with_payloads_is_escaped_in_pages_feeds_and_pdf(world, m
             assert el.tag.split("}")[-1] not in ("script", "img", "svg"), url
     staff = Client()
     staff.force_login(office)
-    for url in (f"/office/cases/{case.pk}/", "/office/", f"/office/results/{case.pk}/"):
+    for url in (f"/admin/cases/{case.pk}/", "/admin/cases/", f"/office/results/{case.pk}/"):
         response = staff.get(url)
         assert response.status_code == 200, url
         assert_no_raw_script(response.content.decode())

@@ -45,7 +45,8 @@ def test_admin_assets_are_served_before_the_second_factor(client, office_user, p
 @enforced
 def test_setup_page_renders_once_and_the_code_leads_to_the_page_asked_for(client, office_user):
     login = client.post(
-        "/admin/login/", {"username": "office-assets", "password": PASSWORD, "next": "/office/"}
+        "/admin/login/",
+        {"username": "office-assets", "password": PASSWORD, "next": "/admin/cases/"},
     )
     assert login.status_code == 302
     setup = client.get(login["Location"], follow=True)
@@ -57,15 +58,15 @@ def test_setup_page_renders_once_and_the_code_leads_to_the_page_asked_for(client
     # the sprite request did not open a second enrolment page (one pending device, one render)
     assert TOTPDevice.objects.filter(user=office_user).count() == 1
     device = TOTPDevice.objects.get(user=office_user)
-    done = client.post("/admin/2fa/setup/", {"token": _code(device), "next": "/office/"})
-    assert done.status_code == 302 and done["Location"] == "/office/"
-    assert client.get("/office/").status_code == 200
+    done = client.post("/admin/2fa/setup/", {"token": _code(device), "next": "/admin/cases/"})
+    assert done.status_code == 302 and done["Location"] == "/admin/cases/"
+    assert client.get("/admin/cases/").status_code == 200
 
 
 @enforced
 def test_real_pages_still_need_the_second_factor(client, office_user):
     client.force_login(office_user)
-    for path in ("/admin/", "/admin/pages/", "/office/", "/admin/sprite-not/"):
+    for path in ("/admin/", "/admin/pages/", "/admin/cases/", "/admin/sprite-not/"):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/admin/2fa/"), path
