@@ -12,7 +12,6 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # letters and digits nobody confuses on a phone screen or in flite's voice
 CLEAR_CHARS = "ACDEFHJKMNPRTUVWXY34679"
 
