@@ -34,7 +34,7 @@ test: venv browser-deps
 # to run the real deploy/nginx.conf in front of gunicorn (tests/faults/test_behind_nginx.py,
 # bench/load_bench.py --through-nginx; each starts its own unprivileged nginx on free ports,
 # never the system service).
-SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils nginx-light
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei poppler-utils nginx-light flite
 browser-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

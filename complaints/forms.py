@@ -64,6 +64,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SubjectMixin(forms.Form):
+    # marked * in the template: required whenever the script shows them (see clean())
+    required_when_shown = ("official_label", "unit")
+
     subject_kind = forms.ChoiceField(
         label=_("投诉对象"),
         choices=SubjectKind.choices,
@@ -134,6 +137,8 @@ class SubjectMixin(forms.Form):
 
 
 class ComplaintForm(SubjectMixin):
+    required_when_shown = ("official_label", "unit", "contact_name")
+
     anonymous = forms.TypedChoiceField(
         label=_("投诉方式"),
         coerce=lambda v: v == "1",

@@ -15,6 +15,7 @@ def _moved(pattern_name: str):
 
 urlpatterns = [
     path("complaints/new/", views.complaint_new, name="new"),
+    path("complaints/receipt/", views.receipt, name="receipt"),
     path("complaints/officials.json", views.official_search, name="official_search"),
     path("complaints/track/", views.track, name="track"),
     # the follow-up pages: token in an HttpOnly cookie, never in the URL (issue 14)

@@ -20,7 +20,7 @@ from portal.core.files import private_file_response
 from portal.core.netaddr import client_address
 from portal.core.ratelimit import client_bucket, client_key
 
-from . import selectors
+from . import receipt_page, selectors
 from .choices import FINAL_STATES, CaseState, MessageAuthor
 from .forms import (
     CallbackForm,
@@ -114,13 +114,10 @@ def complaint_new(request):
                 form.add_error(None, _(ERR_DB))
                 return render(request, "complaints/new.html", {"form": form}, status=503)
             else:
-                # the code is shown in this response only; it is not kept anywhere
-                return render(
-                    request,
-                    "complaints/receipt.html",
-                    {"case": case, "receipt": receipt},
-                    status=201,
-                )
+                # Post/Redirect/Get: the receipt page shows the code once (receipt_page.py)
+                response = redirect("complaints:receipt")
+                receipt_page.receipt_keep(response, receipt=receipt)
+                return response
     status = 400 if request.method == "POST" else 200
     return render(request, "complaints/new.html", {"form": form}, status=status)
 
@@ -380,9 +377,24 @@ def recover_open(request, token):
             {"token": token, "error": exc.messages[0]},
             status=400,
         )
-    return render(
-        request, "complaints/receipt.html", {"case": case, "receipt": receipt, "reissued": True}
+    response = redirect("complaints:receipt")
+    receipt_page.receipt_keep(response, receipt=receipt, reissued=True)
+    return response
+
+
+@never_cache
+@require_GET
+def receipt(request):
+    """The receipt after a complaint or a recovery: the code on the first view only."""
+    response = receipt_page.receipt_show(
+        request,
+        lambda receipt, reissued, code_shown: render(
+            request,
+            "complaints/receipt.html",
+            {"receipt": receipt, "reissued": reissued, "code_shown": code_shown},
+        ),
     )
+    return response or redirect("complaints:track")
 
 
 @require_http_methods(["GET", "POST"])

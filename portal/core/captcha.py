@@ -1,5 +1,6 @@
 """django-simple-captcha checked in one query: shared by the rating and complaint forms."""
 
+import secrets
 import sqlite3
 
 from captcha.conf import settings as captcha_settings
@@ -10,6 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# letters and digits nobody confuses on a phone screen or in flite's voice
+CLEAR_CHARS = "ACDEFHJKMNPRTUVWXY34679"
+
+
+def clear_char_challenge():
+    """settings.CAPTCHA_CHALLENGE_FUNCT: (shown, answer); the answer is checked case-blind."""
+    text = "".join(secrets.choice(CLEAR_CHARS) for _ in range(captcha_settings.CAPTCHA_LENGTH))
+    return text, text
 
 
 def _captcha_connection():

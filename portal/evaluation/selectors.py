@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from portal.accounts import roles
 from portal.accounts.guards import Role, require_role
-from portal.core.dates import months_back
+from portal.core.dates import month_start, months_back
 from portal.core.pagecache import value_under
 
-from . import rules
+from . import rules, voters
 from .models import (
     AppealStatus,
     CallBack,
@@ -30,6 +30,20 @@ from .models import (
 from .rules import aggregates_cache_key
 
 TREND_MONTHS = 12
+
+
+def voter_month_full(*, official, voter: str) -> bool:
+    """Has this voter (services.voter_identity) used up this month's ratings of `official`?
+    Read before the captcha is asked for, so nobody solves one only to hear "already rated";
+    rating_submit's unique constraint stays the rule that holds under races."""
+    month = month_start(timezone.localdate())
+    limit = max(settings.RATINGS_PER_VOTER_PER_OFFICIAL_PER_MONTH, 1)
+    keys = [
+        voters.voter_key(identity=voter, official_id=official.pk, month=month, slot=n)
+        for n in range(1, limit + 1)
+    ]
+    taken = Rating.objects.filter(official_id=official.pk, month=month, voter_key__in=keys)
+    return taken.count() >= limit
 
 
 def closed_days_end():

@@ -123,9 +123,11 @@ def phone_code_burned(*, phone: str) -> bool:
     return (cache.get(_code_failures_key(phone)) or 0) >= settings.PHONE_CODE_MAX_FAILURES
 
 
-def phone_code_check(*, phone: str, code: str) -> bool:
-    """True once for the right code (it is consumed). After PHONE_CODE_MAX_FAILURES wrong
-    guesses for the phone, from any address, the code is deleted: a new one must be sent."""
+def phone_code_check(*, phone: str, code: str, consume: bool = True) -> bool:
+    """True once for the right code (it is consumed, unless `consume` is False: the view's
+    check before the captcha, which the submission's own check then consumes). After
+    PHONE_CODE_MAX_FAILURES wrong guesses for the phone, from any address, the code is
+    deleted: a new one must be sent."""
     expected = cache.get(_code_key(phone))
     if not expected:
         return False
@@ -140,7 +142,8 @@ def phone_code_check(*, phone: str, code: str) -> bool:
         if failures >= settings.PHONE_CODE_MAX_FAILURES:
             cache.delete(_code_key(phone))
         return False
-    cache.delete_many([_code_key(phone), _code_failures_key(phone)])
+    if consume:
+        cache.delete_many([_code_key(phone), _code_failures_key(phone)])
     return True
 
 

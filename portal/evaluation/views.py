@@ -85,7 +85,12 @@ def _submit(request, *, official, form, channel, **extra):
     rate = settings.RATING_RATE_LIMIT
     if formlimits.form_refused(request, group="evaluation.rate.client", rate=rate):
         return None, services.MSG_TOO_MANY
+    if channel != Channel.TICKET:  # through a ticket "already rated" is the ticket's refusal
+        refusal = _already_before_captcha(request, official=official)
+        if refusal:
+            return None, refusal
     valid = form.is_valid()
+    form.checked = True
     # without phone verification the voter is known now: its cross-official limit is counted
     # with the client's in one round trip (portal.core.ratelimit.usages)
     voter = None
@@ -125,6 +130,36 @@ def _submit(request, *, official, form, channel, **extra):
     except ValidationError as exc:
         return None, exc.messages[0]
     return rating, None
+
+
+def _shown(request, form):
+    """The form to show again after a refusal: the checked form with its errors, or, when the
+    refusal came before the form was checked, what was typed without checking it (rendering a
+    bound form checks it, which would spend the person's captcha for nothing)."""
+    if getattr(form, "checked", False):
+        return form
+    return RatingForm(initial=request.POST.dict())
+
+
+def _already_before_captcha(request, *, official) -> str | None:
+    """The monthly limit, checked before the captcha wherever the voter is known without it:
+    the device (cookie and address) without phone verification; with it, a phone whose code is
+    right (checked, not consumed; a wrong code counts as a wrong guess and is refused here,
+    so the check tells nothing to someone who does not hold the code)."""
+    if settings.PHONE_VERIFICATION:
+        phone, code = request.POST.get("phone", ""), request.POST.get("phone_code", "")
+        if not code.strip():
+            return None  # the form's own check answers
+        if not services.phone_code_check(phone=phone, code=code, consume=False):
+            if services.phone_code_burned(phone=phone):
+                return services.MSG_PHONE_CODE_BURNED
+            return services.MSG_PHONE_CODE
+        voter = services.voter_identity(verified_phone=phone)
+    else:
+        voter = services.voter_identity(device=_device(request), client_ip=client_address(request))
+    if selectors.voter_month_full(official=official, voter=voter):
+        return services.MSG_ALREADY
+    return None
 
 
 def _captcha_solved(request, form) -> bool:
@@ -177,13 +212,13 @@ def rate(request, official_id):
         return _official(official_id).specific.serve(request)
     rating, refusal = _submit(request, official=official, form=form, channel=Channel.WEB)
     if rating is None:
-        request._evaluation_form = form
+        request._evaluation_form = _shown(request, form)
         request._evaluation_notice = (refusal, False) if refusal else None
         response = _official(official_id).serve(request)
         response.status_code = 400
         return _with_device_cookie(request, response)
     messages.success(request, MSG_THANKS)
-    return _with_device_cookie(request, redirect(official.url + "#rating"))
+    return _with_device_cookie(request, redirect(official.url + "#messages"))
 
 
 def profile_context(*, request, page) -> dict:
@@ -246,7 +281,7 @@ def qr_rate(request, token, official_id=None):
         return _page(
             request,
             "evaluation/rate_page.html",
-            {**context, "form": form, "notice": refusal},
+            {**context, "form": _shown(request, form), "notice": refusal},
             status=400,
         )
     return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})
@@ -288,7 +323,7 @@ def ticket_rate(request, code):
         return _page(
             request,
             "evaluation/rate_page.html",
-            {**context, "form": form, "notice": refusal},
+            {**context, "form": _shown(request, form), "notice": refusal},
             status=400,
         )
     return _page(request, "evaluation/rate_page.html", {**context, "form": RatingForm()})

@@ -7,6 +7,7 @@ by its own variable (DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, ELASTICSEARCH_U
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -276,6 +277,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# what a citizen reads: 2026年12月2日 08:31 / 2 Dec 2026 08:31 (|date:"DATETIME_FORMAT")
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
@@ -301,8 +304,17 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 
 # --- captcha --------------------------------------------------------------------------------
-CAPTCHA_LENGTH = 4
+# readable (issue 21): 5 characters from an alphabet without look-alikes (no 0/O, 1/I/L,
+# 2/Z, 5/S, 8/B), a 150×50 image with large letters, little rotation, dots but no arcs; a
+# refresh button wherever it appears, and an audio version when flite is installed
+CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10
+CAPTCHA_CHALLENGE_FUNCT = "portal.core.captcha.clear_char_challenge"
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-12, 12)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -59,7 +59,9 @@
     return [
       "受理编号: " + get("[data-receipt-number]"),
       "查询码: " + get("[data-receipt-code]"),
-      "提交时间: " + get("[data-receipt-time]"),
+      // the signed time as signed (ISO), the form the proof check asks for
+      "提交时间: " + ((box.querySelector("[data-receipt-time]") || {}).getAttribute ?
+        box.querySelector("[data-receipt-time]").getAttribute("datetime") : ""),
       "内容摘要(SHA-256): " + get("[data-receipt-digest]"),
       "签名: " + get("[data-receipt-signature]"),
       "查询地址: " + window.location.origin + "/complaints/track/"

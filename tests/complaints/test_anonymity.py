@@ -59,8 +59,8 @@ def test_anonymous_complaint_leaves_no_ip_or_user_agent_in_tables_or_logs(client
         },
         **meta,
     )
-    assert response.status_code == 201
-    receipt = response.context["receipt"]
+    assert response.status_code == 302
+    receipt = client.get(response["Location"], **meta).context["receipt"]
     # follow it up, add a message, fail once: all of it anonymous too
     client.post("/complaints/track/", {"number": receipt.number, "code": "0" * 16}, **meta)
     tracked = client.post(

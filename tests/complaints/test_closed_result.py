@@ -43,7 +43,7 @@ def test_the_closed_case_page_shows_solved_tier_action_and_rectification_date(
     assert "已向该单位发出预警告知函。" in page
     assert "<dd data-solved>未解决</dd>" in page
     assert "苗头性问题" in page and "<dd>预警告知函</dd>" in page
-    assert "2027-01-15" in page
+    assert "2027年1月15日" in page  # local date format (issue 21)
 
 
 def test_the_published_result_shows_tier_action_and_rectification_date(
@@ -68,4 +68,5 @@ def test_the_published_result_shows_tier_action_and_rectification_date(
     assert "<dd>未解决</dd>" in html
     assert "<dd data-tier>苗头性问题</dd>" in html
     assert "<dd data-action>预警告知函</dd>" in html
-    assert f"<dd data-rectify-by>{case.rectify_by:%Y-%m-%d}</dd>" in html
+    d = case.rectify_by
+    assert f"<dd data-rectify-by>{d.year}年{d.month}月{d.day}日</dd>" in html

@@ -38,5 +38,5 @@ def test_an_image_above_the_pixel_limit_is_refused_before_decoding(client, categ
 
 def test_an_image_within_the_limit_is_accepted(client, category, settings):
     settings.MAX_IMAGE_PIXELS = 4_000_000
-    assert _post(client, category, _png(1500, 1500)).status_code == 201
+    assert _post(client, category, _png(1500, 1500)).status_code == 302
     assert Attachment.objects.count() == 1

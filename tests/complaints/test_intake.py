@@ -39,7 +39,8 @@ def test_default_categories_come_from_the_data_migration():
 
 def test_anonymous_submission_gives_number_and_sixteen_digit_code_shown_once(client, category):
     response = client.post("/complaints/new/", _form(category))
-    assert response.status_code == 201
+    assert response.status_code == 302 and response["Location"] == "/complaints/receipt/"
+    response = client.get(response["Location"])
     html = response.content.decode()
     case = Case.objects.get()
     assert re.fullmatch(r"TS\d{8}-\d{4}", case.number)
@@ -102,7 +103,7 @@ def test_named_contact_is_encrypted_at_rest_and_complainant_is_notified(
                 contact_email="liming@example.com",
             ),
         )
-    assert response.status_code == 201
+    assert response.status_code == 302
     case = Case.objects.get()
     row = Case.objects.filter(pk=case.pk).values().get()
     assert "13800138000" not in str(row) and "liming@example.com" not in str(row)
@@ -140,7 +141,7 @@ def test_subject_official_is_resolved_from_the_autocomplete_label(client, catego
         "/complaints/new/",
         _form(category, subject_kind="official", official_label=found[0]["label"]),
     )
-    assert response.status_code == 201
+    assert response.status_code == 302
     case = Case.objects.get()
     assert case.official_id == official.pk and case.unit_id == official.unit_id
     assert case.subject_kind == SubjectKind.OFFICIAL
@@ -158,7 +159,7 @@ def test_photo_is_stored_without_exif_or_gps(client, category):
     photo = SimpleUploadedFile("IMG_张三.jpg", image_bytes(exif_gps=True), "image/jpeg")
     assert b"SecretCam" in image_bytes(exif_gps=True)
     response = client.post("/complaints/new/", _form(category, attachments=[photo]))
-    assert response.status_code == 201
+    assert response.status_code == 302
     att = Case.objects.get().attachments.get()
     data = att.file.read()
     assert att.content_type == "image/jpeg"
@@ -174,7 +175,7 @@ def test_pdf_and_png_are_accepted_by_content(client, category):
         SimpleUploadedFile("b.bin", image_bytes("PNG"), "application/octet-stream"),
     ]
     response = client.post("/complaints/new/", _form(category, attachments=files))
-    assert response.status_code == 201
+    assert response.status_code == 302
     types = sorted(Case.objects.get().attachments.values_list("content_type", flat=True))
     assert types == ["application/pdf", "image/png"]
 
@@ -217,14 +218,14 @@ def test_service_refuses_empty_text_and_inactive_category(category):
 def test_complaint_form_is_rate_limited_per_client(client, category, settings):
     settings.COMPLAINT_RATE_LIMIT = "2/h"
     for _ in range(2):
-        assert client.post("/complaints/new/", _form(category)).status_code == 201
+        assert client.post("/complaints/new/", _form(category)).status_code == 302
     response = client.post("/complaints/new/", _form(category))
     assert response.status_code == 400
     assert "提交过于频繁，请稍后再试" in response.content.decode()
     assert Case.objects.count() == 2
     # another client (another address) is not affected
     other = client.post("/complaints/new/", _form(category), REMOTE_ADDR="198.51.100.7")
-    assert other.status_code == 201
+    assert other.status_code == 302
 
 
 def test_wrong_codes_are_throttled_per_client(client, make_case, settings):
@@ -272,7 +273,7 @@ def test_a_real_captcha_is_checked_once_and_a_wrong_answer_keeps_nothing(
     accepted = client.post(
         "/complaints/new/", _form(category, captcha_0=right.hashkey, captcha_1=" ABCD ")
     )
-    assert accepted.status_code == 201 and Case.objects.count() == 1
+    assert accepted.status_code == 302 and Case.objects.count() == 1
     replay = client.post(
         "/complaints/new/", _form(category, captcha_0=right.hashkey, captcha_1="abcd")
     )
@@ -311,5 +312,5 @@ def test_a_complaint_with_a_phone_that_is_not_a_mobile_is_refused(client, catego
     response = client.post(
         "/complaints/new/", _form(category, anonymous="0", contact_name="李明", contact_phone=typed)
     )
-    assert response.status_code != 201 and not Case.objects.exists()
+    assert response.status_code != 302 and not Case.objects.exists()
     assert "请输入11位手机号" in response.content.decode()

@@ -71,7 +71,7 @@ def test_pdf_author_creator_and_xmp_never_reach_private_storage(client, category
     assert _holds(original, "张三")
     assert b"ZHANGSAN-PC" in original
     response = _post(client, category, original)
-    assert response.status_code == 201
+    assert response.status_code == 302
     att = Case.objects.get().attachments.get()
     with att.file.open("rb") as fh:
         stored = fh.read()
@@ -172,7 +172,7 @@ def _with_exif_image(pdf):
 
 def _stored(client, category, original) -> bytes:
     response = _post(client, category, original)
-    assert response.status_code == 201, response.content.decode()
+    assert response.status_code == 302, response.content.decode()
     att = Case.objects.get().attachments.get()
     with att.file.open("rb") as fh:
         return fh.read()

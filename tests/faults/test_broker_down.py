@@ -114,7 +114,7 @@ def test_a_complaint_posted_while_the_broker_is_down_is_accepted(settings, app_b
         },
     )
     assert Case.objects.count() == 1
-    assert response.status_code == 201
+    assert response.status_code == 302
     # the notice waits in the outbox for the relay
     waiting = OutboxMessage.objects.get(task_name="complaints.tasks.case_notify_task")
     assert waiting.sent_at is None and waiting.kwargs["event"]

@@ -60,7 +60,7 @@ def test_a_refused_write_keeps_nothing_and_a_retry_is_stored_once(refusing_datab
     assert Case.objects.count() == 0
     refusing_database()
     retried = _post(category)
-    assert retried.status_code == 201
+    assert retried.status_code == 302
     assert Case.objects.count() == 1
     with capsys.disabled():
         print(

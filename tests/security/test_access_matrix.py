@@ -382,6 +382,8 @@ RULES = {
     ),
     # complaints: public desk (the receipt/track token is the capability, not a role)
     "complaints:new": public(lambda w: "/complaints/new/"),
+    # the receipt after a POST: without its encrypted cookie it sends everyone to the form
+    "complaints:receipt": public(lambda w: "/complaints/receipt/"),
     "complaints:official_search": public(lambda w: "/complaints/officials.json?q=李"),
     "complaints:track": public(lambda w: "/complaints/track/"),
     "complaints:track_case": public(lambda w: f"/complaints/track/{w['track_token']}/"),

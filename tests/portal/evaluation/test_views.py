@@ -25,7 +25,7 @@ def test_profile_shows_the_rating_form_and_aggregates(client, official):
     response = client.get(official.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'action="/rate/{official.pk}/"' in html
+    assert f'action="/rate/{official.pk}/#rating-form"' in html
     for text in ("服务态度", "办事效率", "工作作风", "满意率", "已撤销评价 0 条", "验证码"):
         assert text in html
 
@@ -249,7 +249,7 @@ def test_aggregates_show_a_rating_the_next_day_not_at_once(
 @pytest.mark.urls("portal.urls")
 def test_the_real_site_routes_serve_the_profile_form_and_accept_a_rating(client, official):
     html = client.get(official.url).content.decode()
-    assert f'action="/rate/{official.pk}/"' in html
+    assert f'action="/rate/{official.pk}/#rating-form"' in html
     assert post(client, official, GOOD).status_code == 302
     assert Rating.objects.count() == 1
 
