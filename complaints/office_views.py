@@ -6,13 +6,15 @@ a case goes through selectors.case_get_for_user (another department's case is a 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.guards import Role, role_required, unit_object_or_404
+from portal.accounts.roles import is_monitor
+from portal.accounts.services import staff_mobile_set
 from portal.core.text import id_or_none
 
 from . import selectors
@@ -79,13 +81,30 @@ def attachment_download(request, pk):
     return attachment_response(att)
 
 
+def _monitor_mobile_set(request, monitor):
+    name = monitor.display_name or monitor.get_username()
+    try:
+        staff_mobile_set(user=monitor, mobile=request.POST["mobile"], actor=request.user)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, _("%(u)s：%(m)s") % {"u": name, "m": msg})
+    else:
+        messages.success(request, _("已保存 %(u)s 的手机号") % {"u": name})
+    return redirect("complaints:office_monitor_reports")
+
+
 @role_required(Role.OFFICE, hide=True)
 @require_http_methods(["GET", "POST"])
 def monitor_reports(request):
     """本月监测报告提交情况: every monitor, reported or not this month; POST monitor=<id> is the
-    one-click reminder to that monitor."""
+    one-click reminder to that monitor; POST monitor=<id>&mobile=<number> records (or clears)
+    the monitor's mobile for SMS reminders."""
     if request.method == "POST":
         monitor = get_object_or_404(get_user_model(), pk=id_or_none(request.POST.get("monitor")))
+        if "mobile" in request.POST:
+            if not is_monitor(monitor):  # not a way to set any account's number
+                raise Http404
+            return _monitor_mobile_set(request, monitor)
         try:
             reminder = monitor_reminder_send_one(monitor=monitor, actor=request.user)
         except ValidationError as exc:

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts import twofactor
 from portal.core.origin import same_origin_only
+from portal.reporting import proof_views
 
 from . import health, metrics_view
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # domain apps: each owns its URL module (ratings, complaints, results/search, Open311)
     path("", include("portal.evaluation.urls")),
+    # under the tracking cookie's path: the receipt holder's inclusion proof (issue 22)
+    path("complaints/track/case/proof.json", proof_views.track_proof, name="transparency_proof"),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
     path(

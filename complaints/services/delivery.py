@@ -1,7 +1,11 @@
 """Sending one assignment document to a department's own system (电子公文交换).
 
 Owns the envelope (signed JSON, HMAC-SHA256 with the endpoint's secret, an idempotency key,
-the PDF; the complainant's contact never leaves the portal) and one delivery attempt. Run by
+the PDF, the complaint's own attachments embedded (base64, already stripped of metadata at
+intake; embedded rather than linked, so the department's system needs no way back into the
+portal's private storage and the signature covers the files too) and the office's notes for
+the department (the assignment's instructions and each 督办 reason); the complainant's contact
+never leaves the portal) and one delivery attempt. Run by
 document_deliver_task, which retries with back-off while the receiver is down; queues nothing.
 """
 
@@ -32,6 +36,43 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def _attachments(case) -> list[dict]:
+    """The complaint's own files (not the thread's, not the department's evidence)."""
+    rows = []
+    for att in case.attachments.filter(message__isnull=True, evidence=False).order_by("pk"):
+        with att.file.open("rb") as fh:
+            data = fh.read()
+        rows.append(
+            {
+                "name": f"{case.number}-{att.pk}.{att.file.name.rsplit('.', 1)[-1]}",
+                "content_type": att.content_type,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "data_base64": base64.b64encode(data).decode(),
+            }
+        )
+    return rows
+
+
+def _office_notes(doc) -> list[dict]:
+    """What the office wrote for the department: the assignment's instructions (the lines of
+    the document after its standard first line) and the reason of each supervision."""
+    notes = []
+    instructions = doc.body.partition("\n")[2].strip()
+    if instructions:
+        notes.append({"kind": "assignment", "text": instructions})
+    for supervision in doc.case.supervisions.order_by("opened_at", "pk"):
+        notes.append(
+            {
+                "kind": "supervision",
+                "text": supervision.reason,
+                "deadline": supervision.deadline.isoformat(),
+                "at": timezone.localtime(supervision.opened_at).isoformat(timespec="seconds"),
+            }
+        )
+    return notes
+
+
 def envelope(*, delivery: Delivery) -> bytes:
     doc = delivery.document
     case = doc.case
@@ -51,6 +92,8 @@ def envelope(*, delivery: Delivery) -> bytes:
             "submitted_at": timezone.localtime(case.submitted_at).isoformat(timespec="seconds"),
         },
         "pdf_base64": base64.b64encode(document_pdf(doc)).decode(),
+        "attachments": _attachments(case),
+        "office_notes": _office_notes(doc),
     }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 

@@ -42,6 +42,8 @@ def case_notify(*, case: Case, event: str) -> int:
     sent = 0
     if event.startswith("state:") or event in ("submitted", "message"):
         sent += _notify_complainant(case=case, event=event)
+    if event in MERGED_NOTICE_EVENTS:
+        sent += _notify_merged(case=case)
     if event in ("state:assigned", "due_soon", "supervise", "state:in_progress"):
         sent += _notify_department(case=case, event=event)
     if event == "follow_up":
@@ -61,6 +63,49 @@ def case_notify(*, case: Case, event: str) -> int:
             None,
             settings.OFFICE_NOTIFY_EMAILS,
         )
+        sent += 1
+    return sent
+
+
+# the main case's answer reaches every complainant merged into it (并单: each keeps a receipt)
+MERGED_NOTICE_EVENTS = ("state:callback", "state:closed")
+
+
+def _notify_merged(*, case) -> int:
+    """Each complainant whose case was merged into `case`, in their own channel."""
+    sent = 0
+    for merged in case.merged_cases.filter(state=CaseState.MERGED):
+        text = _(
+            "您反映的问题（受理编号 %(n)s）已并入投诉件 %(m)s 一并办理，该件已%(s)s。"
+            "请凭您自己的受理编号和查询码查看答复。"
+        ) % {"n": merged.number, "m": case.number, "s": CaseState(case.state).label}
+        sent += _send_complainant(case=merged, text=text)
+    return sent
+
+
+def _send_complainant(*, case, text) -> int:
+    """A named complainant's text by e-mail and SMS; an anonymous one who opted in gets only
+    "there is an update" (no content)."""
+    if case.anonymous:
+        email = crypto.decrypt(case.notify_email_enc)
+        if not email:
+            return 0
+        send_mail(
+            _("您关注的投诉有新进展"),
+            _("您关注的投诉 %(n)s 有新进展，请凭受理编号和查询码登录 %(u)s 查看。")
+            % {"n": case.number, "u": _site() + TRACK_PATH},
+            None,
+            [email],
+        )
+        return 1
+    sent = 0
+    email = crypto.decrypt(case.contact_email_enc)
+    phone = crypto.decrypt(case.contact_phone_enc)
+    if email:
+        send_mail(_("投诉办理进展 %(n)s") % {"n": case.number}, text, None, [email])
+        sent += 1
+    if phone:
+        send_sms(phone=phone, text=text)
         sent += 1
     return sent
 

@@ -96,18 +96,19 @@ ERR_MOBILE_NOT_STAFF = _("只能为工作人员账号登记工作手机号")
 
 
 def staff_mobile_set(*, user, mobile: str, actor):
-    """The office records (or clears) a staff member's work mobile for SMS notices.
-    Complainants have no accounts; this is never their number."""
+    """The office records (or clears) a staff member's or a monitor's work mobile for SMS
+    notices (a monitor's monthly reminder). Complainants have no accounts; this is never their
+    number."""
     from portal.audit.services import audit_append
 
-    from .roles import is_office
+    from .roles import is_monitor, is_office
 
     if not is_office(actor):
         raise PermissionDenied
     mobile = phone_normalise(mobile)
     if mobile and not is_mobile(mobile):
         raise ValidationError(ERR_MOBILE, code="mobile")
-    if not user.is_staff:
+    if not (user.is_staff or is_monitor(user)):
         raise ValidationError(ERR_MOBILE_NOT_STAFF, code="not_staff")
 
     def masked(m):

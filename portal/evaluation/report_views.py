@@ -17,7 +17,7 @@ from portal.core.dates import previous_month
 from portal.core.files import private_file_response
 from portal.core.text import year_or_none
 
-from . import scores, suspicious
+from . import report_svg, scores, suspicious
 from .choices import ViolationKind, WarningActionKind
 from .models import MonthlyReport, OfficialWarning, WarningAction
 from .reports import LeaderReport, monthly_report_build, monthly_report_rebuild
@@ -161,12 +161,15 @@ def report_detail(request, year, month):
         messages.success(request, "报告已重新生成")
         return redirect("evaluation:office_report", year=year, month=month)
     report = get_object_or_404(MonthlyReport, month=first)
+    data = LeaderReport.from_dict(report.data)
     return render(
         request,
         "evaluation/office/report.html",
         {
             "report": report,
-            "data": LeaderReport.from_dict(report.data),
+            "data": data,
+            "trend_svg": report_svg.trend_svg(data),
+            "units_svg": report_svg.units_svg(data),
             "files": {f.fmt: f for f in report.files.all()},
             "is_office": holds(request.user, Role.OFFICE),
         },

@@ -11,7 +11,7 @@ A day's digest = sha256 over the lines
 
 Since issue 22 the same values are also published per day as a signed JSON document listing
 every chain head (/transparency/<day>.json, portal.reporting.published); the digests are
-unchanged. Inclusion proofs per receipt are not done yet.
+unchanged. Inclusion proofs per receipt: portal.reporting.proofs.
 """
 
 import hashlib

@@ -232,3 +232,49 @@ def test_idempotency_keys_belong_to_their_endpoint(
         unit_a,
     )
     assert reused.status_code == 409
+
+
+def test_the_envelope_carries_the_complaints_attachments_and_the_offices_notes(
+    make_case, office_user, dept, django_capture_on_commit_callbacks
+):
+    """Issue 20: the department's system gets the complainant's files (embedded, as stored:
+    metadata already stripped) and what the office wrote for it; the signature covers them."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.services.delivery import envelope
+    from complaints.services.workflow import case_sign, supervision_open
+    from portal.accounts import roles
+    from tests.complaints.conftest import image_bytes
+    from tests.factories import StaffUserFactory
+
+    photo = SimpleUploadedFile("现场.jpg", image_bytes(exif_gps=True), "image/jpeg")
+    case, _ = make_case(files=[photo])
+    case = case_accept(case=case, actor=office_user)
+    endpoint_create(actor=None, unit=dept, url="http://127.0.0.1:9/inbox")  # nobody listens
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_assign(
+            case=case, actor=office_user, department=dept, reason="请重点核查窗口值班记录"
+        )
+    handler = StaffUserFactory(role=roles.DEPARTMENT, unit=dept)
+    case = case_sign(case=case, actor=handler)
+    supervision_open(
+        case=case, actor=office_user, reason="群众多次反映，请加快办理", deadline=case.deadline
+    )
+    payload = json.loads(envelope(delivery=Delivery.objects.get(document__case=case)))
+
+    att = case.attachments.get()
+    with att.file.open("rb") as fh:
+        stored = fh.read()
+    [sent] = payload["attachments"]
+    data = base64.b64decode(sent["data_base64"])
+    assert data == stored and sent["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert sent["content_type"] == "image/jpeg" and sent["name"].startswith(case.number)
+    assert b"GPS" not in data and "现场" not in sent["name"]  # stripped at intake, no file name
+    notes = {n["kind"]: n["text"] for n in payload["office_notes"]}
+    assert notes == {
+        "assignment": "请重点核查窗口值班记录",
+        "supervision": "群众多次反映，请加快办理",
+    }
+    assert "contact" not in json.dumps(payload)

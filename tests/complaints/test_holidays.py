@@ -223,3 +223,34 @@ def test_the_merged_calendar_is_read_once_and_again_only_after_a_change(
     with django_assert_num_queries(1):
         assert add_working_days(date(2027, 2, 5), 1) == date(2027, 2, 15)
         assert add_working_days(date(2027, 2, 19), 1) == date(2027, 2, 20)
+
+
+def test_spring_festival_loaded_by_csv_moves_a_supervised_deadline_too(
+    tmp_path, make_case, office_user, dept, handler
+):
+    """督办 by hand with a deadline in February 2027: the supervision's own deadline (the one
+    the escalation sweep reads) moves with the case's, audited, and the department is told."""
+    from complaints.models_handling import Supervision
+    from complaints.services.workflow import case_sign, supervision_open
+
+    case, _ = make_case()
+    case = case_accept(case=case, actor=office_user)
+    case = case_assign(case=case, actor=office_user, department=dept)
+    case = case_sign(case=case, actor=handler)
+    supervision = supervision_open(
+        case=case, actor=office_user, reason="群众反映强烈", deadline=date(2027, 2, 15)
+    )
+
+    _load(_csv(tmp_path, SPRING_2027))
+
+    supervision.refresh_from_db()
+    case.refresh_from_db()
+    assert supervision.deadline == date(2027, 2, 22) == case.deadline
+    event = AuditEvent.objects.get(
+        chain=case.audit_chain, action="case.supervision_deadline_recompute"
+    )
+    assert event.before == {"supervision_deadline": "2027-02-15"}
+    assert event.after["supervision_deadline"] == "2027-02-22"
+    notice = DepartmentNotice.objects.get(case=case, event="supervision_deadline")
+    assert "督办期限" in notice.text and "2027-02-22" in notice.text
+    assert Supervision.objects.filter(case=case).count() == 1

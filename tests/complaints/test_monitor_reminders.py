@@ -151,3 +151,41 @@ def test_a_failed_sms_is_not_counted_unless_the_email_went(make_user, settings):
     assert MonitorReminder.objects.get(monitor=sms_only).outcome == "failed"
     assert MonitorReminder.objects.get(monitor=both).channels == "email"
     assert [m.to for m in mail.outbox] == [["both@example.com"]]
+
+
+def test_the_office_enters_a_monitors_mobile_on_the_monitor_page_audited(
+    client, make_user, office_user
+):
+    from portal.audit.models import AuditEvent
+
+    monitor = _monitor(make_user)
+    client.force_login(office_user)
+    page = client.get(URL).content.decode()
+    assert f'id="mobile-{monitor.pk}"' in page
+    response = client.post(URL, {"monitor": monitor.pk, "mobile": "138 0013 8000"}, follow=True)
+    assert response.status_code == 200 and "已保存" in response.content.decode()
+    monitor.refresh_from_db()
+    assert monitor.mobile == "13800138000"
+    event = AuditEvent.objects.get(chain=f"user:{monitor.pk}", action="user.mobile_set")
+    assert event.actor_id == office_user.pk and event.after == {"mobile": "138****8000"}
+    # a bad number is refused with a message and the stored one kept
+    response = client.post(URL, {"monitor": monitor.pk, "mobile": "12345"}, follow=True)
+    assert response.status_code == 200 and "手机号" in response.content.decode()
+    monitor.refresh_from_db()
+    assert monitor.mobile == "13800138000"
+    # and the SMS reminder now reaches the monitor
+    assert f'data-monitor="{monitor.pk}"' in response.content.decode()
+
+
+def test_the_monitor_page_sets_no_other_accounts_number(client, make_user, office_user):
+    handler = make_user(roles.DEPARTMENT)
+    client.force_login(office_user)
+    response = client.post(URL, {"monitor": handler.pk, "mobile": "13800138000"})
+    assert response.status_code == 404
+    handler.refresh_from_db()
+    assert handler.mobile == ""
+    client.force_login(make_user(roles.DEPARTMENT))
+    monitor = _monitor(make_user)
+    assert client.post(URL, {"monitor": monitor.pk, "mobile": "13800138000"}).status_code == 404
+    monitor.refresh_from_db()
+    assert monitor.mobile == ""

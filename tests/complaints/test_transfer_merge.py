@@ -168,3 +168,41 @@ def test_the_main_case_lists_its_duplicates_and_each_complainant_follows_its_ans
         assert case.number in page  # their own receipt, their own page
         # no callback form on the merged case: the main complainant answers the call-back
         assert "提交评价" not in page
+
+
+def test_merged_complainants_are_told_when_the_main_case_is_answered(
+    make_case, office_user, handler_a, dept_a, django_capture_on_commit_callbacks
+):
+    """Each merged complainant hears of the main case's answer in their own channel: a named
+    one by SMS and e-mail with both numbers, an anonymous one who opted in only "an update"."""
+    from django.core import mail
+
+    from portal.core import sms
+
+    main, _ = make_case()
+    named, _ = make_case(
+        anonymous=False,
+        contact_name="王芳",
+        contact_phone="13800138000",
+        contact_email="wf@example.com",
+    )
+    anonymous, _ = make_case(notify_email="anon@example.com")
+    main = case_accept(case=main, actor=office_user)
+    case_merge(case=named, actor=office_user, merge_into=main, reason="同一事项")
+    case_merge(case=anonymous, actor=office_user, merge_into=main, reason="同一事项")
+    main = case_assign(case=main, actor=office_user, department=dept_a)
+    main = case_sign(case=main, actor=handler_a)
+    main = case_start(case=main, actor=handler_a)
+    main = case_answer(case=main, actor=handler_a, answer="已整改。", finding="true")
+    sms.outbox.clear()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_approve(case=main, actor=office_user)
+    texts = [m["text"] for m in sms.outbox if m["phone"] == "13800138000"]
+    assert len(texts) == 1 and named.number in texts[0] and main.number in texts[0]
+    assert "待回访" in texts[0]
+    to_named = [m for m in mail.outbox if m.to == ["wf@example.com"]]
+    assert len(to_named) == 1 and main.number in to_named[0].body
+    to_anonymous = [m for m in mail.outbox if m.to == ["anon@example.com"]]
+    assert len(to_anonymous) == 1
+    assert anonymous.number in to_anonymous[0].body and main.number not in to_anonymous[0].body

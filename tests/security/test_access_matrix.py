@@ -399,6 +399,8 @@ RULES = {
     "complaints:track_current_retaliation": everyone(
         HIDE, lambda w: "/complaints/track/case/retaliation/", "POST"
     ),
+    # without the tracking cookie there is no case: a 404 for every role
+    "transparency_proof": everyone(HIDE, lambda w: "/complaints/track/case/proof.json"),
     "complaints:track_current_attachment": everyone(
         HIDE, lambda w: f"/complaints/track/case/files/{w['attachment'].pk}/"
     ),

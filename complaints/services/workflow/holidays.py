@@ -39,6 +39,7 @@ ERR_CSV_NAME = _("第 %(line)s 行：节日名称不能为空")
 ERR_CSV_LONG = _("第 %(line)s 行：名称不能超过 50 字，通知不能超过 200 字")
 ERR_CSV_DUPLICATE = _("第 %(line)s 行：日期 %(value)s 与第 %(first)s 行重复")
 NOTICE_DEADLINE = _("节假日安排调整：投诉件 %(n)s 的办理期限由 %(old)s 改为 %(new)s。")
+NOTICE_SUPERVISION_DEADLINE = _("节假日安排调整：投诉件 %(n)s 的督办期限由 %(old)s 改为 %(new)s。")
 
 HEADER = ("date", "日期")
 
@@ -188,11 +189,69 @@ def case_deadlines_recompute(*, old: dict, new: dict, actor=None) -> int:
                 % {"n": case.number, "old": before.isoformat(), "new": deadline.isoformat()},
             )
         moved += 1
+    supervision_deadlines_recompute(old=old, new=new, anchor=anchor, actor=actor)
     return moved
 
 
-# the events that set a deadline by counting working days from their own day
-DEADLINE_SETTERS = ("case.assign", "case.reopen", "case.relapse_reopen", "case.extension_decide")
+def supervision_deadlines_recompute(*, old: dict, new: dict, anchor: date, actor=None) -> int:
+    """The supervised deadline (督办期限) of each live case's current supervision moves with
+    the calendar like the case's deadline: the same number of working days from the later of
+    its opening day and the day before the first changed day (a date set on a day off is left
+    alone). An audit event on the case's chain and a department notice each."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from ...models_handling import Supervision
+
+    newer = Supervision.objects.filter(case_id=OuterRef("case_id"), pk__gt=OuterRef("pk"))
+    rows = (
+        Supervision.objects.select_for_update()
+        .select_related("case")
+        .filter(case__state__in=DEPARTMENT_STATES, deadline__gt=anchor)
+        .exclude(Exists(newer))
+    )
+    moved = 0
+    for supervision in rows:
+        if not is_working_day(supervision.deadline, overrides=old):
+            continue
+        start = max(anchor, timezone.localdate(supervision.opened_at))
+        n = working_days_between(start, supervision.deadline, overrides=old)
+        deadline = add_working_days(start, n, overrides=new)
+        if deadline == supervision.deadline:
+            continue
+        before, case = supervision.deadline, supervision.case
+        supervision.deadline = deadline
+        supervision.save(update_fields=["deadline"])
+        audit_append(
+            chain=case.audit_chain,
+            action="case.supervision_deadline_recompute",
+            obj=case,
+            actor=actor,
+            actor_label="" if actor else ActorKind.SYSTEM.value,
+            before={"supervision_deadline": before.isoformat()},
+            after={"supervision_deadline": deadline.isoformat(), "reason": "holidays"},
+        )
+        if case.department_id:
+            department_notice_post(
+                unit_id=case.department_id,
+                case=case,
+                event="supervision_deadline",
+                text=gettext(NOTICE_SUPERVISION_DEADLINE)
+                % {"n": case.number, "old": before.isoformat(), "new": deadline.isoformat()},
+            )
+        moved += 1
+    return moved
+
+
+# the events that set a deadline by counting working days from their own day (a supervision
+# sets the case's deadline to its own: counted from its opening day, as its recompute is)
+DEADLINE_SETTERS = (
+    "case.assign",
+    "case.reopen",
+    "case.relapse_reopen",
+    "case.extension_decide",
+    "case.supervision_open",
+)
 
 
 def _deadline_set_on(case) -> date | None:

@@ -174,3 +174,17 @@ def test_pdf_first_page_is_the_summary_rendered_to_png(month_seeded):
     assert "本月主要数据" in text and "73.5%" in text and "本月新增预警" in text
     assert "打击报复线索 1 件" in text
     assert "测评对象不满意情况" not in text  # page two
+
+
+@urls
+def test_the_report_page_draws_the_pdfs_charts_as_inline_svg(client, month_seeded, make_user):
+    """Issue 22: the HTML report has the PDF's two charts (monthly trend, units), drawn by the
+    server as SVG, with no script; the figures in them are the table's figures."""
+    report = month_seeded["report"]
+    client.force_login(make_user(roles.LEADER))
+    html = client.get(f"/office/evaluation/reports/{report.month:%Y-%m}/").content.decode()
+    trend = html.split('data-chart="trend"', 1)[1].split("</svg>", 1)[0]
+    units = html.split('data-chart="units"', 1)[1].split("</svg>", 1)[0]
+    assert "73.5" in trend and "<rect" in trend and "纵轴自" in trend
+    assert "县发展和改革委员会" in units and "%" in units and "<rect" in units
+    assert "<script" not in html.split('data-chart="trend"', 1)[1].split("</figure>", 1)[0]

@@ -1,0 +1,255 @@
+"""Issue 22: per-receipt inclusion proofs. A complainant downloads, from the tracking page, the
+chain segment from their case to a published day's head; a rating's proof runs from the rating
+(and its revocation) to the head. `verify_published DATE --proof` and the standalone
+deploy/verify_transparency.py check it; a forged record or a raw-SQL edit makes them fail."""
+
+import copy
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from complaints.services.workflow import case_accept
+from portal.accounts import roles
+from portal.audit.services import audit_append
+from portal.evaluation.choices import Channel
+from portal.evaluation.review import rating_revoke
+from portal.evaluation.services import RatingData, rating_submit
+from portal.reporting import proof_check
+from portal.reporting.proofs import ProofUnavailable, case_proof, proof_verify, rating_proof
+from portal.reporting.transparency import audit_head_publish, stored_document
+from tests.factories import CaseFactory, StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = Path(__file__).resolve().parents[3] / "deploy" / "verify_transparency.py"
+
+
+def raw(sql, params=()):
+    """SQL as an attacker with the database owner's rights sends it (triggers off on PG)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def rate(official, voter, level=4, reason=""):
+    return rating_submit(
+        official=official,
+        channel=Channel.WEB,
+        voter=voter,
+        data=RatingData(level=level, attitude=level, efficiency=level, style=level, reason=reason),
+    )
+
+
+@pytest.fixture
+def office(db):
+    return StaffUserFactory(role=roles.OFFICE, username="office-proof", password="pw-2026-x")
+
+
+@pytest.fixture
+def world(official, office):
+    case, receipt = CaseFactory()
+    case_accept(case=case, actor=office)
+    bad = rate(official, "v-proof-1", level=2, reason="推诿扯皮")
+    rate(official, "v-proof-2", level=4)
+    revocation = rating_revoke(rating=bad, actor=office, reason="恶意评价")
+    day = audit_head_publish()
+    return {"case": case, "receipt": receipt, "bad": bad, "rev": revocation, "day": day}
+
+
+def revocation_seal(proof):
+    return next(s for s in proof["seals"] if s["kind"] == "revocation")
+
+
+def document(world):
+    return stored_document(world["day"].day)
+
+
+def test_a_case_proof_verifies_against_the_published_day(world):
+    proof = case_proof(case=world["case"])
+    assert proof["record"]["number"] == world["case"].number
+    assert [link["payload"]["action"] for link in proof["segments"][0]["links"]][:1] == [
+        "case.submit"
+    ]
+    assert proof_check.proof_problems(proof, document(world)) == []
+    assert proof_verify(proof=proof) == []
+
+
+def test_a_rating_proof_with_its_revocation_verifies(world):
+    proof = rating_proof(rating=world["bad"])
+    # a 差评 opens a call-back at once; both records are sealed in the office chain
+    assert sorted(s["kind"] for s in proof["seals"]) == ["callback", "revocation"]
+    assert proof_verify(proof=proof) == []
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda p: p["segments"][0]["links"][0]["payload"].update(action="case.reject"),
+        lambda p: p["record"].update(text_sha256="0" * 64),
+        lambda p: p["segments"][0]["links"].pop(),  # stops short of the published head
+        lambda p: p.update(day_digest="f" * 64),
+    ],
+)
+def test_a_forged_case_proof_fails(world, forge):
+    proof = case_proof(case=world["case"])
+    forge(proof)
+    assert proof_check.proof_problems(proof, document(world))
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda p: p["record"]["payload"].update(level=5),
+        lambda p: (
+            p["record"]["payload"].update(level=5),
+            p["segments"][0]["links"][0]["payload"].update(level=5),
+        ),
+        lambda p: revocation_seal(p)["values"].update(reason="经核查属实"),
+    ],
+)
+def test_a_forged_rating_proof_fails(world, forge):
+    proof = rating_proof(rating=world["bad"])
+    forge(proof)
+    assert proof_check.proof_problems(proof, document(world))
+
+
+def test_a_record_after_the_last_published_day_has_no_proof_yet(world, official):
+    later = rate(official, "v-proof-3")
+    with pytest.raises(ProofUnavailable):
+        rating_proof(rating=later)
+    case, _ = CaseFactory()
+    with pytest.raises(ProofUnavailable):
+        case_proof(case=case)
+
+
+def test_the_tracking_page_links_the_proof_and_only_its_receipt_gets_it(client, world):
+    case, receipt = world["case"], world["receipt"]
+    assert client.get("/complaints/track/case/proof.json").status_code == 404  # no receipt
+    client.post("/complaints/track/", {"number": case.number, "code": receipt.code})
+    page = client.get("/complaints/track/case/").content.decode()
+    assert "下载收录证明" in page and "/complaints/track/case/proof.json" in page
+    response = client.get("/complaints/track/case/proof.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    proof = json.loads(response.content)
+    assert proof["record"]["id"] == case.pk
+    assert proof_verify(proof=proof) == []
+
+
+def test_verify_published_checks_a_proof_file(world, tmp_path):
+    good = tmp_path / "proof.json"
+    good.write_text(json.dumps(case_proof(case=world["case"])), encoding="utf-8")
+    day = world["day"].day.isoformat()
+    call_command("verify_published", day, "--proof", str(good), verbosity=0)
+    forged = rating_proof(rating=world["bad"])
+    revocation_seal(forged)["values"]["reason"] = "另一理由"
+    bad = tmp_path / "forged.json"
+    bad.write_text(json.dumps(forged), encoding="utf-8")
+    with pytest.raises(CommandError, match="proof: revocation"):
+        call_command("verify_published", day, "--proof", str(bad), verbosity=0)
+
+
+def run_script(day_file, proof_file):
+    return subprocess.run(
+        [sys.executable, "-I", str(SCRIPT), str(day_file), "--proof", str(proof_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _files(tmp_path, world, proof):
+    day_file, proof_file = tmp_path / "day.json", tmp_path / "proof.json"
+    day_file.write_text(json.dumps(document(world)), encoding="utf-8")
+    proof_file.write_text(json.dumps(proof), encoding="utf-8")
+    return day_file, proof_file
+
+
+def test_the_standalone_verifier_passes_untouched_proofs(world, tmp_path):
+    for proof in (case_proof(case=world["case"]), rating_proof(rating=world["bad"])):
+        result = run_script(*_files(tmp_path, world, proof))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "inclusion proof leads" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "edit, make_proof, reason",
+    [
+        (
+            lambda w: raw(
+                "UPDATE evaluation_rating SET level = 5, reason = '' WHERE id = %s", [w["bad"].pk]
+            ),
+            lambda w: rating_proof(rating=w["bad"]),
+            "does not hash",
+        ),
+        (
+            lambda w: raw(
+                "UPDATE evaluation_ratingrevocation SET reason = '经核查属实' WHERE id = %s",
+                [w["rev"].pk],
+            ),
+            lambda w: rating_proof(rating=w["bad"]),
+            "revocation id=",
+        ),
+        (
+            lambda w: raw(
+                "UPDATE audit_auditevent SET action = 'case.reject' WHERE chain = %s AND seq = 2",
+                [w["case"].audit_chain],
+            ),
+            lambda w: case_proof(case=w["case"]),
+            "does not hash",
+        ),
+    ],
+    ids=["rating", "revocation", "case-event"],
+)
+def test_the_standalone_verifier_fails_after_a_raw_sql_edit(
+    world, tmp_path, edit, make_proof, reason
+):
+    edit(world)
+    proof = make_proof(world)  # the server builds it from the database as it is now
+    result = run_script(*_files(tmp_path, world, proof))
+    assert result.returncode == 1 and reason in result.stdout, result.stdout
+
+
+def test_even_a_rewritten_chain_does_not_lead_to_the_published_head(world, tmp_path):
+    """An attacker who edits a case event and recomputes every hash after it still cannot
+    reach the head people downloaded."""
+    proof = case_proof(case=world["case"])
+    links = proof["segments"][0]["links"]
+    links[1]["payload"]["action"] = "case.reject"
+    prev = proof["segments"][0]["prev_hash"]
+    for link in links:
+        link["hash"] = prev = proof_check.link_hash(prev, link["payload"])
+    result = run_script(*_files(tmp_path, world, proof))
+    assert result.returncode == 1 and "published head" in result.stdout
+
+
+def test_the_standalone_copy_agrees_with_the_module(world):
+    namespace = {}
+    exec(compile(SCRIPT.read_text(encoding="utf-8"), str(SCRIPT), "exec"), namespace)
+    proof = rating_proof(rating=world["bad"])
+    broken = copy.deepcopy(proof)
+    revocation_seal(broken)["values"]["reason"] = "x"
+    for candidate in (proof, broken):
+        assert namespace["proof_problems"](candidate, document(world)) == (
+            proof_check.proof_problems(candidate, document(world))
+        )
+
+
+def test_a_later_day_still_proves_an_older_rating_from_its_first_day(world, official):
+    audit_append(chain="case:999", action="x", object_type="case", object_id="999")
+    audit_head_publish(now=timezone.now() + timedelta(days=1))
+    proof = rating_proof(rating=world["bad"])
+    assert proof["day"] == world["day"].day.isoformat()
+    assert proof_verify(proof=proof) == []
