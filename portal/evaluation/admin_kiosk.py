@@ -44,8 +44,7 @@ class DeviceListView(RoleAdminView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             devices=KioskDevice.objects.select_related("unit").order_by("-created_at")[:500],
-            form=kwargs.get("form") or DeviceIssueForm(),
-            **kwargs,
+            **{**kwargs, "form": kwargs.get("form") or DeviceIssueForm()},
         )
 
     def post(self, request):
@@ -91,9 +90,8 @@ class TransactionOpenView(RoleAdminView):
         unit_id = self.request.user.unit_id
         devices = KioskDevice.objects.filter(unit_id=unit_id, withdrawn_at__isnull=True)
         return super().get_context_data(
-            form=TransactionOpenForm(unit_id=unit_id),
             devices=[(d, kiosks.kiosk_transaction_current(device=d)) for d in devices],
-            **kwargs,
+            **{**kwargs, "form": kwargs.get("form") or TransactionOpenForm(unit_id=unit_id)},
         )
 
     def post(self, request):

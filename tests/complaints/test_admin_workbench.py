@@ -158,7 +158,7 @@ def test_a_service_refusal_comes_back_on_the_form(client, case_in, office_user):
     client.force_login(office_user)
     response = client.post(f"/admin/cases/{case.pk}/reject/", {"reason": ""})
     assert response.status_code == 200
-    assert "a reason is required" in response.content.decode()
+    assert "请填写理由" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
 
 

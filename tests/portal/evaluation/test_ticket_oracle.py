@@ -48,6 +48,7 @@ def _normalised(response, code):
     html = response.content.decode().replace(code, "CODE")
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", html)
     html = re.sub(r"captcha/image/[^\"/]+/", "captcha/image/X/", html)
+    html = re.sub(r"captcha/audio/[^\"/]+\.wav", "captcha/audio/X.wav", html)
     html = re.sub(r'(name="captcha_0"[^>]*value=")[^"]*"', r"\1X\"", html)
     html = re.sub(r'(value="[^"]*"[^>]*name="captcha_0")', "CAPTCHA0", html)
     return response.status_code, html
