@@ -54,7 +54,9 @@ def test_department_satisfaction_chart_equals_the_database_and_the_table(client,
         expected = f"{100 * satisfied / active.count():.1f}%"
         assert texts[texts.index(unit.name) + 1] == expected  # the value beside the name
         table = html.split('data-table="departments"', 1)[1]
-        row = table.split(f'<th scope="row" lang="zh-Hans">{unit.name}</th>', 1)[1].split("</tr>", 1)[0]
+        row = table.split(f'<th scope="row" lang="zh-Hans">{unit.name}</th>', 1)[1].split(
+            "</tr>", 1
+        )[0]
         assert f"<td>{expected}</td>" in row
 
 
