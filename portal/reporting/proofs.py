@@ -154,6 +154,10 @@ def _rating_seals(rating, document):
 def rating_proof(*, rating, day=None) -> dict:
     """The proof of a rating: its official's rating chain from the rating to the first day
     published after it (or `day`), and its revocation, appeal and call-back seals."""
+    # read again: the caller's copy may predate the sealer (portal/evaluation/sealing.py)
+    rating = apps.get_model("evaluation", "Rating").objects.get(pk=rating.pk)
+    if rating.seq is None:
+        raise ProofUnavailable  # not chained yet, so in no published head
     for document in _documents_from(day, earliest_after=None if day else rating.created_at):
         head = _head(document, official=rating.official_id)
         if head is None or head["length"] < rating.seq:
