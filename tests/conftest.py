@@ -2,10 +2,49 @@
 (tests/factories.py)."""
 
 import pytest
+from django.test import TransactionTestCase
 
 from cms.models import Gender, UnitKind
 from cms.services import site_structure_ensure
 from tests.factories import OfficialFactory, UnitFactory
+
+_SNAPSHOT = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The rows the data migrations wrote (groups and their permissions, categories, the
+    holiday calendar, the site tree) are kept as they stood once the test database was
+    ready. A transactional test ends with a flush that empties every table; the snapshot is
+    loaded back at once, so a test that runs after it — in any order, on any xdist worker —
+    finds the database as migrations left it, as Django's own ordering otherwise ensures."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            _SNAPSHOT[alias] = connections[alias].creation.serialize_db_to_string()
+    yield
+
+
+def _flush_and_restore(self):
+    from django.core.management import call_command
+    from django.db import connections
+
+    for db_name in self._databases_names(include_mirrors=False):
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=db_name,
+            reset_sequences=False,
+            allow_cascade=self.available_apps is not None,
+            inhibit_post_migrate=db_name in _SNAPSHOT,
+        )
+        if db_name in _SNAPSHOT:
+            connections[db_name].creation.deserialize_db_from_string(_SNAPSHOT[db_name])
+
+
+TransactionTestCase._fixture_teardown = _flush_and_restore
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,8 @@ def _kind_for(model) -> SealedKind:
     raise LookupError(f"{model._meta.label} is not a sealed kind")
 
 
-def _normalise(value):
+def value_normalise(value):
+    """A value as it enters a content hash: datetimes in UTC ISO form, dates in ISO form."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
@@ -53,7 +54,7 @@ def _normalise(value):
 
 
 def content_hash(kind: SealedKind, pk, values: dict) -> str:
-    payload = {"kind": kind.name, "id": pk, **{f: _normalise(values[f]) for f in kind.fields}}
+    payload = {"kind": kind.name, "id": pk, **{f: value_normalise(values[f]) for f in kind.fields}}
     return hashlib.sha256(canonical(payload).encode()).hexdigest()
 
 

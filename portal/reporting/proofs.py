@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.hashing import GENESIS
 from portal.audit.models import AuditEvent, DailyHeadDigest
-from portal.audit.seals import _normalise, kinds
+from portal.audit.seals import kinds, value_normalise
 from portal.audit.services import roundtrip
 
 from .proof_check import PROOF_FORMAT, proof_problems
@@ -142,7 +142,7 @@ def _rating_seals(rating, document):
         {
             "kind": name,
             "id": pk,
-            "values": roundtrip({f: _normalise(v) for f, v in values.items()}),
+            "values": roundtrip({f: value_normalise(v) for f, v in values.items()}),
             "segment": 1,
             "link": seq - first,
         }

@@ -42,9 +42,9 @@ def refusing_database():
     accept_again()
 
 
-def _post(category):
+def _post(category, **headers):
     client = Client(raise_request_exception=False)
-    return client.post("/complaints/new/", {**FORM, "category": str(category.pk)})
+    return client.post("/complaints/new/", {**FORM, "category": str(category.pk)}, **headers)
 
 
 def _category():
@@ -69,6 +69,8 @@ def test_a_refused_write_keeps_nothing_and_a_retry_is_stored_once(refusing_datab
         )
 
 
-def test_a_refused_write_shows_a_clear_bilingual_message(refusing_database):
-    body = _post(_category()).content.decode()
-    assert "稍后" in body and "try again" in body
+def test_a_refused_write_shows_a_clear_message_in_the_persons_language(refusing_database):
+    chinese = _post(_category()).content.decode()
+    assert "投诉未能保存，请稍后重试" in chinese and "try again" not in chinese
+    english = _post(_category(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "try again" in english and "请稍后重试" not in english
