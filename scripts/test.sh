@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PY=$BIN/python
 export PYTHONDONTWRITEBYTECODE=1
-# pytest-xdist for the SQLite half: one worker per core (CI has 2), whole files per worker so
+# pytest-xdist for both halves: one worker per core (CI has 2), whole files per worker so
 # module fixtures are built once; TEST_WORKERS=0 runs it in one process
 WORKERS=${TEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}
 XDIST=()
@@ -48,10 +48,10 @@ then
   else
     echo "=== Redis not reachable: PostgreSQL half runs with local-memory cache, eager Celery ==="
   fi
-  # one process here: on PostgreSQL the transactional tests' flush removes the data-migration
-  # rows other tests read, and only pytest-django's own ordering (transactional last) keeps
-  # them apart, which xdist's scheduling does not preserve
-  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly -m "not browser" "$@" || fail "suite on PostgreSQL"
+  # xdist here too: each worker has its own test database (test_portal_gw0, …) and Redis db,
+  # and a transactional test's flush loads the migrations' rows back (tests/conftest.py)
+  DATABASE_URL=$PG_URL $PY -m pytest -q -p no:randomly -m "not browser" "${XDIST[@]}" "$@" \
+    || fail "suite on PostgreSQL"
 else
   echo "=== SKIPPED: the PostgreSQL half of the suite (no server at $PG_URL) ==="
 fi

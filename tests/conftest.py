@@ -1,6 +1,8 @@
 """Shared fixtures: the site structure, units and officials made through the real services
 (tests/factories.py)."""
 
+import hashlib
+
 import pytest
 from django.test import TransactionTestCase
 
@@ -8,21 +10,66 @@ from cms.models import Gender, UnitKind
 from cms.services import site_structure_ensure
 from tests.factories import OfficialFactory, UnitFactory
 
-_SNAPSHOT = {}
+_SNAPSHOT = {}  # database alias -> [(table, snapshot table, columns)]
+
+
+def _snapshot_take(connection):
+    """Copy every non-empty Django table into a twin table (snap_<hash>) in the same database,
+    with SQL only: no model code, no signals, values exactly as stored."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        generated = set()
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND is_generated = 'ALWAYS'"
+            )
+            generated = set(cur.fetchall())
+        taken = []
+        for table in sorted(
+            connection.introspection.django_table_names(only_existing=True, include_views=False)
+        ):
+            twin = "snap_" + hashlib.sha1(table.encode()).hexdigest()[:16]
+            cur.execute(f"DROP TABLE IF EXISTS {qn(twin)}")
+            cur.execute(f"CREATE TABLE {qn(twin)} AS SELECT * FROM {qn(table)}")
+            cur.execute(f"SELECT COUNT(*) FROM {qn(twin)}")
+            if not cur.fetchone()[0]:
+                cur.execute(f"DROP TABLE {qn(twin)}")
+                continue
+            columns = [
+                c.name
+                for c in connection.introspection.get_table_description(cur, table)
+                if (table, c.name) not in generated
+            ]
+            taken.append((table, twin, ", ".join(qn(c) for c in columns)))
+    return taken
+
+
+def _snapshot_load(connection, taken):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    qn = connection.ops.quote_name
+    # foreign keys are deferred to the commit on both backends, so the order does not matter
+    with transaction.atomic(using=connection.alias), connection.cursor() as cur:
+        for table, twin, columns in taken:
+            cur.execute(f"INSERT INTO {qn(table)} ({columns}) SELECT {columns} FROM {qn(twin)}")
+    ContentType.objects.clear_cache()  # a test may have cached a type the flush removed
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The rows the data migrations wrote (groups and their permissions, categories, the
     holiday calendar, the site tree) are kept as they stood once the test database was
-    ready. A transactional test ends with a flush that empties every table; the snapshot is
-    loaded back at once, so a test that runs after it — in any order, on any xdist worker —
-    finds the database as migrations left it, as Django's own ordering otherwise ensures."""
+    ready. A transactional test ends with a flush that empties every table; the copy is
+    loaded back at once, so a test that runs after it, in any order and on any xdist worker,
+    finds the database as the migrations left it, which Django's own test ordering (the
+    transactional tests last) otherwise ensures."""
     from django.db import connections
 
     with django_db_blocker.unblock():
         for alias in connections:
-            _SNAPSHOT[alias] = connections[alias].creation.serialize_db_to_string()
+            _SNAPSHOT[alias] = _snapshot_take(connections[alias])
     yield
 
 
@@ -41,7 +88,7 @@ def _flush_and_restore(self):
             inhibit_post_migrate=db_name in _SNAPSHOT,
         )
         if db_name in _SNAPSHOT:
-            connections[db_name].creation.deserialize_db_from_string(_SNAPSHOT[db_name])
+            _snapshot_load(connections[db_name], _SNAPSHOT[db_name])
 
 
 TransactionTestCase._fixture_teardown = _flush_and_restore
