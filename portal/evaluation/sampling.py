@@ -301,5 +301,7 @@ def _reply_apply(*, phone: str, text: str) -> str:
     except ValidationError:
         return "refused"  # a rule of rating_submit (its own savepoint rolled back)
     invitation.answered_at = day_start(now)  # the day only: not joinable to the rating
-    invitation.save(update_fields=["answered_at"])
+    # the phone's key has done its job: kept, it would link this person's invitations
+    invitation.phone_hash = ""
+    invitation.save(update_fields=["answered_at", "phone_hash"])
     return "rated"

@@ -187,6 +187,19 @@ def test_attack_the_answered_invitation_points_at_its_rating_by_time(
     assert timezone.localtime(invitation.answered_at).time() == time(0)
     received = SmsInbound.objects.get().received_at
     assert timezone.localtime(received).time() == time(0)
+    # nor a stable key of the phone left on the answered invitation
+    assert invitation.phone_hash == ""
+
+
+@override_settings(SMS_INBOUND_SECRET=SECRET)
+def test_attack_the_records_of_one_phone_are_not_linked_in_clear(
+    client, official, django_capture_on_commit_callbacks
+):
+    _import(official, [PHONE, PHONE], django_capture_on_commit_callbacks)
+    for record in ServiceRecord.objects.all():
+        assert PHONE not in record.phone_encrypted and PHONE[-8:] not in record.phone_encrypted
+    encrypted = set(ServiceRecord.objects.values_list("phone_encrypted", flat=True))
+    assert len(encrypted) == 2  # no deterministic ciphertext to group a person's records by
 
 
 # --- raw SQL on the chained kinds that were not sealed ------------------------------------
@@ -260,6 +273,15 @@ def test_attack_an_sms_invitation_inserted_in_the_database(
     broken(f"sms invitations of unit {official.unit_id}: 1 more than the audited imports")
 
 
+def test_attack_an_sms_record_or_invitation_deleted_in_the_database(
+    official, django_capture_on_commit_callbacks
+):
+    _import(official, [PHONE], django_capture_on_commit_callbacks)
+    call_command("verify_audit", verbosity=0)
+    raw("DELETE FROM evaluation_smsinvitation")
+    broken(f"sms invitations of unit {official.unit_id}: 1 fewer than the audited imports")
+
+
 def test_attack_rule_settings_changed_in_the_database(site_pages):
     from wagtail.models import Site
 
@@ -270,3 +292,18 @@ def test_attack_rule_settings_changed_in_the_database(site_pages):
     raw("UPDATE cms_portalsettings SET warning_iii_month = 999")
     pk = PortalSettings.objects.get().pk
     broken(f"rules id={pk} has no audit-chain entry")
+
+
+def test_attack_sealed_rule_settings_deleted_in_the_database(site_pages, office_user):
+    """Deleting the office's row puts the defaults back (a lowered threshold undone)."""
+    from wagtail.models import Site
+
+    from cms.models import PortalSettings
+    from cms.services import portal_rules_change
+
+    row = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    row.warning_iii_month = 5
+    portal_rules_change(row=row, actor=office_user, reason="县效能办会议纪要")
+    call_command("verify_audit", verbosity=0)
+    raw("DELETE FROM cms_portalsettings")
+    broken(f"rules id={row.pk} is in the audit chain but was removed")
