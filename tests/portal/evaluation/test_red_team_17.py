@@ -307,3 +307,27 @@ def test_attack_sealed_rule_settings_deleted_in_the_database(site_pages, office_
     call_command("verify_audit", verbosity=0)
     raw("DELETE FROM cms_portalsettings")
     broken(f"rules id={row.pk} is in the audit chain but was removed")
+
+
+def test_devices_and_dismissals_from_before_their_seals_are_sealed_by_the_migration(
+    office_user, device, dismissed
+):
+    """evaluation migration 0012 seals the kiosk devices and dismissals a deployment holds."""
+    import importlib
+
+    from django.apps import apps
+
+    from portal.audit.models import AuditEvent
+
+    # as a deployment before the seals held them: no audit entry names them (a test database
+    # holds nothing else in the trail, so the whole trail goes)
+    raw("DELETE FROM audit_auditevent")
+    raw("DELETE FROM audit_chainhead")
+    broken("kiosk-device id=")
+    migration = importlib.import_module(
+        "portal.evaluation.migrations.0012_seal_kiosk_devices_dismissals"
+    )
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # re-run: nothing sealed twice
+    assert AuditEvent.objects.filter(action="seal_existing").count() == 2
+    call_command("verify_audit", verbosity=0)
