@@ -218,3 +218,4 @@ def test_the_demo_command_runs_the_loop_once_per_reply(official):
     assert "2 rating(s)" in out.getvalue() and "'replayed': True" in out.getvalue()
     assert Rating.objects.filter(channel="sms").count() == 2
     assert len(sms.outbox) == 2
+    call_command("verify_audit", verbosity=0)  # records and invitations match their imports
