@@ -75,17 +75,19 @@ def _notify_merged(*, case) -> int:
     """Each complainant whose case was merged into `case`, in their own channel."""
     sent = 0
     for merged in case.merged_cases.filter(state=CaseState.MERGED):
-        text = _(
-            "您反映的问题（受理编号 %(n)s）已并入投诉件 %(m)s 一并办理，该件已%(s)s。"
-            "请凭您自己的受理编号和查询码查看答复。"
-        ) % {"n": merged.number, "m": case.number, "s": CaseState(case.state).label}
-        sent += _send_complainant(case=merged, text=text)
+        with translation.override(merged.language or settings.LANGUAGE_CODE):
+            text = _(
+                "您反映的问题（受理编号 %(n)s）已并入投诉件 %(m)s 一并办理，该件已%(s)s。"
+                "请凭您自己的受理编号和查询码查看答复。"
+            ) % {"n": merged.number, "m": case.number, "s": CaseState(case.state).label}
+            sent += _send_complainant(case=merged, text=text)
     return sent
 
 
 def _send_complainant(*, case, text) -> int:
-    """A named complainant's text by e-mail and SMS; an anonymous one who opted in gets only
-    "there is an update" (no content)."""
+    """The one send block of a complainant's notice: a named complainant's text by e-mail and
+    SMS; an anonymous one who opted in gets only "there is an update" (no content, no status,
+    nothing else about the case)."""
     if case.anonymous:
         email = crypto.decrypt(case.notify_email_enc)
         if not email:
@@ -120,20 +122,8 @@ def _notify_complainant(*, case, event) -> int:
 def _notify_complainant_in_language(*, case, event) -> int:
     if case.monitor_id and event == "submitted":
         return 0
-    state = CaseState(case.state).label
-    if case.anonymous:
-        email = crypto.decrypt(case.notify_email_enc)
-        if not email or event == "submitted":
-            return 0
-        # only that something happened: no content, no status, nothing else about the case
-        send_mail(
-            _("您关注的投诉有新进展"),
-            _("您关注的投诉 %(n)s 有新进展，请凭受理编号和查询码登录 %(u)s 查看。")
-            % {"n": case.number, "u": _site() + TRACK_PATH},
-            None,
-            [email],
-        )
-        return 1
+    if case.anonymous and event == "submitted":
+        return 0  # the anonymous complainant holds the receipt already
     if event == "submitted":
         text = _("您的投诉已收到，受理编号 %(n)s。请妥善保管查询码。") % {"n": case.number}
     elif event == "message":
@@ -141,18 +131,9 @@ def _notify_complainant_in_language(*, case, event) -> int:
     else:
         text = _("您的投诉 %(n)s 状态更新为：%(s)s。请凭受理编号和查询码查看。") % {
             "n": case.number,
-            "s": state,
+            "s": CaseState(case.state).label,
         }
-    sent = 0
-    email = crypto.decrypt(case.contact_email_enc)
-    phone = crypto.decrypt(case.contact_phone_enc)
-    if email:
-        send_mail(_("投诉办理进展 %(n)s") % {"n": case.number}, text, None, [email])
-        sent += 1
-    if phone:
-        send_sms(phone=phone, text=text)
-        sent += 1
-    return sent
+    return _send_complainant(case=case, text=text)
 
 
 def _notify_department(*, case, event) -> int:

@@ -73,6 +73,12 @@ class RecordImportView(RoleAdminView):
                     )
                     % result,
                 )
+                if result["no_official"]:
+                    # a rating is of a named official: such a record is never invited
+                    messages.warning(
+                        request,
+                        _("其中 %(no_official)s 条办件未填工作人员，不参与短信抽样") % result,
+                    )
                 return redirect(reverse("evaluation_sampling:import"))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 

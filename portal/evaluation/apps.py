@@ -14,6 +14,7 @@ class EvaluationConfig(AppConfig):
         from .models import RatingContact, ServiceRecord, WindowSystemEndpoint
 
         register("ratings")(verify.verify_rating_chains)
+        register("sms sampling")(verify.verify_sms_sampling)
         verify.seals_register()
         # the append-only contacts are rewritten through their one narrow path
         crypto.register(RatingContact, "phone_encrypted", writer=RatingContact.tokens_rewrite)

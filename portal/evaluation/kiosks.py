@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import roles
 from portal.accounts.guards import Role, require_role
+from portal.audit.seals import record_seal
 from portal.audit.services import audit_append
 
 from .choices import Channel
@@ -30,6 +31,7 @@ MSG_NO_TRANSACTION = _("当前没有待评价的办件：请在工作人员为�
 MSG_DEVICE_NAME = _("请填写评价器名称")
 MSG_ALREADY_WITHDRAWN = _("该评价器已停用")
 MSG_OTHER_UNIT = _("该测评对象不属于评价器所在单位")
+MSG_TOO_MANY_TRANSACTIONS = _("该评价器一小时内开始的办件过多，请稍后再试")
 
 
 def _token_hash(token: str) -> str:
@@ -61,7 +63,13 @@ def kiosk_device_issue(*, actor, unit, name: str) -> tuple[KioskDevice, str]:
         action="kiosk_device_issue",
         obj=device,
         actor=actor,
-        after={"unit": unit.pk, "name": device.name, "expires_at": device.expires_at.isoformat()},
+        after={
+            "unit": unit.pk,
+            "name": device.name,
+            "expires_at": device.expires_at.isoformat(),
+            # sealed: a device switched back on or extended in the database is noticed
+            "seal": record_seal(device),
+        },
     )
     return device, token
 
@@ -80,7 +88,7 @@ def kiosk_device_withdraw(*, device: KioskDevice, actor) -> KioskDevice:
         obj=device,
         actor=actor,
         before={"withdrawn_at": None},
-        after={"withdrawn_at": device.withdrawn_at.isoformat()},
+        after={"withdrawn_at": device.withdrawn_at.isoformat(), "seal": record_seal(device)},
     )
     return device
 
@@ -112,7 +120,8 @@ def kiosk_transaction_current(*, device: KioskDevice) -> KioskTransaction | None
 @transaction.atomic
 def kiosk_transaction_open(*, actor, device: KioskDevice, official) -> KioskTransaction:
     """The clerk (the unit's own department account) opens one transaction on its device; an
-    earlier unrated one of the device is closed (that person left without rating)."""
+    earlier unrated one of the device is closed (that person left without rating). At most
+    KIOSK_TRANSACTIONS_PER_HOUR per device: opening and rating in a loop is refused."""
     if not roles.is_department(actor) or actor.unit_id != device.unit_id:
         raise PermissionDenied
     if official.unit_id != device.unit_id:
@@ -121,6 +130,12 @@ def kiosk_transaction_open(*, actor, device: KioskDevice, official) -> KioskTran
     device = KioskDevice.objects.select_for_update().get(pk=device.pk)
     if not device.usable(now):
         raise ValidationError(MSG_DEVICE_WITHDRAWN, code="withdrawn")
+    # the device row is locked: two clerks opening at once count each other
+    opened = KioskTransaction.objects.filter(
+        device=device, opened_at__gt=now - timedelta(hours=1)
+    ).count()
+    if opened >= settings.KIOSK_TRANSACTIONS_PER_HOUR:
+        raise ValidationError(MSG_TOO_MANY_TRANSACTIONS, code="too-many")
     _open_transactions(device, now).update(expires_at=now)
     return KioskTransaction.objects.create(
         device=device,

@@ -2,10 +2,17 @@
 SMS, a reply "1/2/3" becomes exactly one rating through rating_submit.
 
 Owns the rules: a record is stored once per (unit, external id), its phone encrypted; each new
-record with an official is invited with probability SMS_SAMPLING_RATE; the SMS provider's
-reply is accepted only with a valid HMAC signature and applied once per provider message id;
-the reply answers the newest open invitation of that phone, once, before SMS_INVITATION_HOURS;
-the rating stores no phone and does not point at the invitation (anonymity).
+record with an official is invited with probability SMS_SAMPLING_RATE (a record without one is
+kept and counted as "no_official": a rating is of a named official); the SMS provider's
+reply is accepted only with a valid HMAC signature and applied once per provider message id
+(the webhook is off, 404, while SMS_INBOUND_SECRET is empty); the reply answers the newest
+open invitation of that phone, once, before SMS_INVITATION_HOURS; the phone is the voter (one
+rating per phone, official and month, as on the web) and a staff phone of the unit is refused
+(the unit feeds the records: its own staff's phones must not rate it).
+
+Anonymity: the rating stores no phone and does not point at the invitation; the invitation's
+answer and the provider's message keep the day only, so their time cannot be joined to the
+rating's.
 """
 
 import hmac
@@ -57,6 +64,11 @@ def phone_hash(phone: str) -> str:
     return rules.keyed_hash(settings.VOTER_HASH_KEY, "sms-invitation", phone_normalise(phone))
 
 
+def day_start(moment: datetime) -> datetime:
+    """Local midnight of `moment`'s day."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @dataclass
 class RecordRow:
     external_id: str
@@ -93,7 +105,7 @@ def service_records_import(
 ) -> dict:
     """Store new records (a known external id is skipped: a re-sent file or call is a no-op)
     and invite a random sample (SMS_SAMPLING_RATE; `sample_rate` only for the demo command).
-    Returns {"created", "skipped", "invited"}."""
+    Returns {"created", "skipped", "invited", "no_official"}."""
     now, rng = timezone.now(), secrets.SystemRandom()
     rate = settings.SMS_SAMPLING_RATE if sample_rate is None else sample_rate
     known = set(
@@ -101,7 +113,7 @@ def service_records_import(
             unit=unit, external_id__in=[r.external_id for r in rows]
         ).values_list("external_id", flat=True)
     )
-    created = invited = 0
+    created = invited = no_official = 0
     for row in rows:
         if row.external_id in known:
             continue
@@ -118,7 +130,9 @@ def service_records_import(
         )
         created += 1
         # a rating is of an official: a record without one is kept but not invited
-        if row.official is not None and rng.random() < rate:
+        if row.official is None:
+            no_official += 1
+        elif rng.random() < rate:
             invitation = SmsInvitation.objects.create(
                 record=record,
                 phone_hash=phone_hash(row.phone),
@@ -129,7 +143,12 @@ def service_records_import(
 
             outbox_enqueue(sms_invitation_send_task, kwargs={"invitation_id": invitation.pk})
             invited += 1
-    result = {"created": created, "skipped": len(rows) - created, "invited": invited}
+    result = {
+        "created": created,
+        "skipped": len(rows) - created,
+        "invited": invited,
+        "no_official": no_official,
+    }
     if created:
         # counts only: no phone and no record id, so the trail cannot tell who was invited
         audit_append(
@@ -235,7 +254,7 @@ def sms_reply_receive(*, signature_header: str, body: bytes) -> dict:
         with transaction.atomic():
             result = _reply_apply(phone=phone, text=text)
             SmsInbound.objects.create(
-                provider_message_id=message_id, received_at=timezone.now(), result=result
+                provider_message_id=message_id, received_at=day_start(timezone.now()), result=result
             )
     except IntegrityError:
         done = SmsInbound.objects.filter(provider_message_id=message_id).first()
@@ -246,7 +265,7 @@ def sms_reply_receive(*, signature_header: str, body: bytes) -> dict:
 
 
 def _reply_apply(*, phone: str, text: str) -> str:
-    from .services import RatingData, rating_submit
+    from .services import RatingData, rating_submit, voter_identity
 
     text = text.strip()
     level = REPLY_LEVELS.get(text[:1])
@@ -275,10 +294,14 @@ def _reply_apply(*, phone: str, text: str) -> str:
             official=invitation.record.official,
             data=RatingData(level=level, reason=reason, anonymous=True),
             channel=Channel.SMS,
-            voter=None,  # one invitation, one rating: the invitation is the limit
+            # the phone is the voter: the unit cannot list one friend on many records
+            voter=voter_identity(verified_phone=phone),
+            verified_phone=phone,  # a staff phone of the unit is refused
         )
     except ValidationError:
         return "refused"  # a rule of rating_submit (its own savepoint rolled back)
-    invitation.answered_at = now
-    invitation.save(update_fields=["answered_at"])
+    invitation.answered_at = day_start(now)  # the day only: not joinable to the rating
+    # the phone's key has done its job: kept, it would link this person's invitations
+    invitation.phone_hash = ""
+    invitation.save(update_fields=["answered_at", "phone_hash"])
     return "rated"

@@ -1,8 +1,9 @@
 """The SMS sampling channel's machine endpoints: the SMS provider's inbound webhook and the
 window systems' service-record feed. Signed (HMAC-SHA256 of the body), JSON in and out."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,10 @@ def _answer(call):
 @csrf_exempt
 @require_POST
 def sms_inbound(request):
-    """A citizen's reply, delivered (maybe twice) by the SMS provider."""
+    """A citizen's reply, delivered (maybe twice) by the SMS provider. Switched off (404)
+    while SMS_INBOUND_SECRET is empty: no key, no webhook (deploy/env.example)."""
+    if not settings.SMS_INBOUND_SECRET:
+        raise Http404
     return _answer(
         lambda: sampling.sms_reply_receive(
             signature_header=request.headers.get(SMS_SIGNATURE_HEADER, ""), body=request.body

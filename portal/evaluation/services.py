@@ -67,6 +67,8 @@ MSG_PHONE = _("请填写正确的手机号")
 MSG_NAMED = _("实名评价需填写姓名和手机号")
 
 QR_SALT = "evaluation.qr"
+# wrong SMS codes per phone (portal.core.lockout), whatever address the guesses come from
+FAILURE_KIND = "phone-code-fail"
 KIOSK_SALT = "evaluation.kiosk"
 
 
@@ -104,7 +106,7 @@ def phone_code_send(*, phone: str) -> None:
         _refuse(MSG_TOO_MANY, "too_many")
     code = f"{secrets.randbelow(10**6):06d}"
     cache.set(_code_key(phone), code, settings.PHONE_CODE_TTL_SECONDS)
-    cache.delete(_code_failures_key(phone))  # a new code has its own budget of wrong guesses
+    lockout.failures_clear(FAILURE_KIND, phone_normalise(phone))  # a new code's own budget
     from portal.core.sms import send_sms
 
     send_sms(
@@ -113,37 +115,31 @@ def phone_code_send(*, phone: str) -> None:
     )
 
 
-def _code_failures_key(phone):
-    # keyed hash, never the raw phone; counted per phone whatever address the guesses come from
-    return "eval:phone-code-fail:" + keyed("phone-code-fail", phone_normalise(phone))
-
-
 def phone_code_burned(*, phone: str) -> bool:
     """True when the phone's code was deleted after too many wrong guesses."""
-    return (cache.get(_code_failures_key(phone)) or 0) >= settings.PHONE_CODE_MAX_FAILURES
+    failures = lockout.failures(FAILURE_KIND, phone_normalise(phone))
+    return failures >= settings.PHONE_CODE_MAX_FAILURES
 
 
 def phone_code_check(*, phone: str, code: str, consume: bool = True) -> bool:
     """True once for the right code (it is consumed, unless `consume` is False: the view's
     check before the captcha, which the submission's own check then consumes). After
     PHONE_CODE_MAX_FAILURES wrong guesses for the phone, from any address, the code is
-    deleted: a new one must be sent."""
+    deleted: a new one must be sent. The wrong guesses are counted by portal.core.lockout
+    (keyed per phone, never the raw number), as phone_code_send counts the sends."""
     expected = cache.get(_code_key(phone))
     if not expected:
         return False
     if not code or not secrets.compare_digest(expected, code.strip()):
-        key = _code_failures_key(phone)
-        cache.add(key, 0, settings.PHONE_CODE_TTL_SECONDS)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.PHONE_CODE_TTL_SECONDS)
-            failures = 1
+        failures = lockout.failure_add(
+            FAILURE_KIND, phone_normalise(phone), window=settings.PHONE_CODE_TTL_SECONDS
+        )
         if failures >= settings.PHONE_CODE_MAX_FAILURES:
             cache.delete(_code_key(phone))
         return False
     if consume:
-        cache.delete_many([_code_key(phone), _code_failures_key(phone)])
+        cache.delete(_code_key(phone))
+        lockout.failures_clear(FAILURE_KIND, phone_normalise(phone))
     return True
 
 

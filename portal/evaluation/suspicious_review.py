@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.guards import Role, require_role
+from portal.audit.seals import record_seal
 from portal.audit.services import audit_append
 from portal.core.text import id_or_none
 
@@ -121,6 +122,12 @@ def flag_dismiss(*, user, ref: str, reason: str) -> SuspiciousDismissal:
         action="suspicious_dismiss",
         obj=dismissal,
         actor=user,
-        after={"kind": kind, "ratings": n, "reason": dismissal.reason},
+        # sealed: a dismissal written in the database would hide a flag unnoticed
+        after={
+            "kind": kind,
+            "ratings": n,
+            "reason": dismissal.reason,
+            "seal": record_seal(dismissal),
+        },
     )
     return dismissal

@@ -6,6 +6,7 @@ from portal.audit.services import roundtrip
 
 from .models import (
     CallBack,
+    KioskDevice,
     OfficialWarning,
     Rating,
     RatingAppeal,
@@ -14,6 +15,7 @@ from .models import (
     UnitViolation,
     WarningAction,
 )
+from .models_review import SuspiciousDismissal
 
 # what each record commits to in its audit-chain entry (portal.audit.seals): every field that
 # can move a count, a score, a warning or the office's figures
@@ -58,6 +60,13 @@ SEALED = {
     "warning-action": (
         WarningAction,
         ("warning_id", "kind", "actor_id", "done_at", "minutes", "note", "created_at"),
+    ),
+    # a device's link, lifetime and withdrawal: which kiosk may rate at all
+    "kiosk-device": (KioskDevice, ("unit_id", "token_hash", "expires_at", "withdrawn_at")),
+    # a dismissal hides a suspicious-pattern flag from the office
+    "suspicious-dismissal": (
+        SuspiciousDismissal,
+        ("kind", "official_id", "key", "reason", "actor_id", "created_at"),
     ),
 }
 
@@ -132,4 +141,39 @@ def verify_rating_chains() -> list[str]:
                 f"ratings of official {official}: chain head does not match the "
                 "last rating (rating removed)"
             )
+    return problems
+
+
+def verify_sms_sampling() -> list[str]:
+    """Service records and SMS invitations per unit against the counts their imports wrote in
+    the unit's audit chain (one event per import, counts only: an invitation is not named
+    there, so the trail cannot tell who was invited). An invitation added in the database
+    would become a rating when its phone replies; a record added or removed moves the
+    sampled share."""
+    from portal.audit.models import AuditEvent
+
+    from .models import ServiceRecord, SmsInvitation
+
+    audited: dict[int, list[int]] = {}
+    events = AuditEvent.objects.filter(
+        chain__startswith="sampling:", action="service_records_import"
+    ).values_list("object_id", "after")
+    for unit_id, after in events.iterator(chunk_size=2000):
+        counts = audited.setdefault(int(unit_id), [0, 0])
+        counts[0] += int(after.get("created", 0))
+        counts[1] += int(after.get("invited", 0))
+    stored: dict[int, list[int]] = {}
+    for unit_id in ServiceRecord.objects.values_list("unit_id", flat=True).iterator():
+        stored.setdefault(unit_id, [0, 0])[0] += 1
+    for unit_id in SmsInvitation.objects.values_list("record__unit_id", flat=True).iterator():
+        stored.setdefault(unit_id, [0, 0])[1] += 1
+    problems = []
+    for unit_id in sorted(set(audited) | set(stored)):
+        for index, name in ((0, "service records"), (1, "sms invitations")):
+            diff = stored.get(unit_id, [0, 0])[index] - audited.get(unit_id, [0, 0])[index]
+            if diff:
+                word = "more" if diff > 0 else "fewer"
+                problems.append(
+                    f"{name} of unit {unit_id}: {abs(diff)} {word} than the audited imports"
+                )
     return problems

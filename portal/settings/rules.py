@@ -108,13 +108,16 @@ KIOSK_RESET_SECONDS = _int("KIOSK_RESET_SECONDS", 6)
 # 一次一评 at the kiosk: minutes an opened transaction can be rated; days a device link lives
 KIOSK_TRANSACTION_MINUTES = _bounded("KIOSK_TRANSACTION_MINUTES", 10, 1, 120)
 KIOSK_DEVICE_DAYS = _bounded("KIOSK_DEVICE_DAYS", 365, 1, 1095)
+# transactions a clerk can open on one device per hour (a window serves a few people an
+# hour; opening and rating in a loop is the clerk rating its own official)
+KIOSK_TRANSACTIONS_PER_HOUR = _bounded("KIOSK_TRANSACTIONS_PER_HOUR", 30, 1, 600)
 # Wuhan's SMS sampling (短信回访评价): share of service records invited, hours a reply counts
 SMS_SAMPLING_RATE = _float("SMS_SAMPLING_RATE", 0.1)
 if not 0.0 <= SMS_SAMPLING_RATE <= 1.0:
     raise ValueError(f"SMS_SAMPLING_RATE={SMS_SAMPLING_RATE}: must be between 0 and 1")
 SMS_INVITATION_HOURS = _bounded("SMS_INVITATION_HOURS", 72, 1, 720)
 # the SMS provider's inbound webhook signs each reply with this secret (HMAC-SHA256);
-# empty = every reply is refused
+# empty = the webhook is switched off (/sms/inbound/ answers 404)
 SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
 RATING_TICKET_HOURS = _int("RATING_TICKET_HOURS", 24)
 QR_TOKEN_MAX_DAYS = _int("QR_TOKEN_MAX_DAYS", 730)
