@@ -72,8 +72,9 @@ class Unit(index.Indexed, models.Model):
         FieldPanel("kind"),
         FieldPanel("parent"),
         FieldPanel("address"),
-        FieldPanel("latitude"),
-        FieldPanel("longitude"),
+        # where on-site QR ratings count: the office's, like the rules (cms.services.unit_save)
+        FieldPanel("latitude", permission="cms.change_portalsettings"),
+        FieldPanel("longitude", permission="cms.change_portalsettings"),
         FieldPanel("head"),
         FieldPanel("phone"),
         FieldPanel("display_order"),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +26,8 @@ from .models import (
 
 ERR_RULES_REASON = _("请填写修改理由")
 RULES_PERMISSION = "cms.change_portalsettings"  # the office's (accounts migration 0004)
+# a unit's location decides where on-site QR ratings count (QR_RADIUS_METERS): the office's
+LOCATION_FIELDS = ("latitude", "longitude")
 
 
 @dataclass
@@ -190,3 +193,34 @@ def portal_rules_change(*, row: PortalSettings, actor, reason: str) -> PortalSet
             },
         )
     return row
+
+
+def unit_save(*, unit: Unit, actor, save=None) -> Unit:
+    """Save `unit` as edited in the admin (`save`, e.g. the form's, else unit.save()). Its
+    latitude and longitude are where on-site QR ratings are accepted, so only the office (the
+    rule-settings permission) may change them, and each change is an audit event with the
+    location before and after, in the same transaction."""
+    with transaction.atomic():
+        stored = Unit.objects.select_for_update().filter(pk=unit.pk).first() if unit.pk else None
+        before = {f: _decimal_text(getattr(stored, f, None)) for f in LOCATION_FIELDS}
+        after = {f: _decimal_text(getattr(unit, f)) for f in LOCATION_FIELDS}
+        moved = before != after
+        if moved and not actor.has_perm(RULES_PERMISSION):
+            raise PermissionDenied
+        unit = save() if save else unit
+        if save is None:
+            unit.save()
+        if moved:
+            audit_append(
+                chain=f"unit:{unit.pk}",
+                action="unit_location_change",
+                obj=unit,
+                actor=actor,
+                before=before,
+                after=after,
+            )
+    return unit
+
+
+def _decimal_text(value) -> str:
+    return "" if value in (None, "") else f"{Decimal(str(value)):.6f}"

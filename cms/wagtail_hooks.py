@@ -3,11 +3,11 @@ the home page's latest news and policies, and the roster's units and groups. Pag
 the reads are cms.selectors."""
 
 from wagtail import hooks
-from wagtail.actions import EditAction
+from wagtail.actions import CreateAction, EditAction
 
 from . import selectors
-from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT, PortalSettings
-from .services import portal_rules_change
+from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT, PortalSettings, Unit
+from .services import portal_rules_change, unit_save
 
 
 class PortalSettingsEditAction(EditAction):
@@ -21,9 +21,33 @@ class PortalSettingsEditAction(EditAction):
         )
 
 
+class _UnitSave:
+    """A unit is saved through its service (the location is the office's, and audited)."""
+
+    def _save_instance(self):
+        form = self.form
+
+        def save():
+            return form.save() if form else (self.instance.save() or self.instance)
+
+        self.instance = unit_save(
+            unit=form.instance if form else self.instance, actor=self.user, save=save
+        )
+
+
+class UnitCreateAction(_UnitSave, CreateAction):
+    pass
+
+
+class UnitEditAction(_UnitSave, EditAction):
+    pass
+
+
 @hooks.register("register_actions")
 def register_portal_settings_actions(registry):
     registry.register(PortalSettings, PortalSettingsEditAction)
+    registry.register(Unit, UnitCreateAction)
+    registry.register(Unit, UnitEditAction)
 
 
 @hooks.register(HOME_PAGE_CONTEXT)

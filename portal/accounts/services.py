@@ -16,6 +16,7 @@ from .roles import ALL_ROLES, DEPARTMENT, EDITOR, LEADER, MONITOR, OFFICE
 _ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 _RULES = "_portalsettings"
 _RULES_OFFICE = ("change_portalsettings", "view_portalsettings")
+_UNIT_OFFICE = ("change_unit", "view_unit")
 
 
 def roles_ensure() -> dict[str, Group]:
@@ -35,6 +36,10 @@ def roles_ensure() -> dict[str, Group]:
     groups[EDITOR].permissions.add(*editor_perms)
     groups[EDITOR].permissions.remove(*rules)
     groups[OFFICE].permissions.add(*rules.filter(codename__in=_RULES_OFFICE))
+    # the office sets a unit's location (where QR ratings count; cms.services.unit_save)
+    groups[OFFICE].permissions.add(
+        *Permission.objects.filter(content_type__app_label="cms", codename__in=_UNIT_OFFICE)
+    )
     groups[EDITOR].permissions.add(
         *Permission.objects.filter(
             content_type__app_label__in=("wagtailimages", "wagtaildocs"),

@@ -1,10 +1,16 @@
-"""Editors manage units and officials in the Wagtail admin."""
+"""Editors manage units and officials in the Wagtail admin; a unit's location (where QR
+ratings count) is the office's."""
+
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from cms.models import OfficialPage, Unit
+from cms.services import unit_save
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -59,7 +65,44 @@ def test_editor_edits_a_unit_snippet(editor_client, unit):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Unit.objects.get(pk=unit.pk).short_name == "政务中心"
+    stored = Unit.objects.get(pk=unit.pk)
+    assert stored.short_name == "政务中心"
+    # the red team's attack (issue 17): the editor moved the QR rating zone to where
+    # accomplices stand; the form no longer has the fields and the location stays
+    assert (stored.latitude, stored.longitude) == (Decimal("27.218000"), Decimal("116.533000"))
+    assert (
+        'name="latitude"'
+        not in editor_client.get(f"/admin/snippets/cms/unit/edit/{unit.pk}/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_only_the_office_moves_a_unit_and_the_move_is_audited(client, unit):
+    editor = staff_user_create(username="ed2", password="pw-123456!", role=roles.EDITOR)
+    unit.latitude = Decimal("30.000000")
+    with pytest.raises(PermissionDenied):
+        unit_save(unit=unit, actor=editor)
+    assert Unit.objects.get(pk=unit.pk).latitude == Decimal("27.218000")
+
+    office = staff_user_create(username="xn", password="pw-123456!", role=roles.OFFICE)
+    client.force_login(office)
+    url = f"/admin/snippets/cms/unit/edit/{unit.pk}/"
+    assert 'name="latitude"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "name": unit.name,
+            "kind": "window",
+            "latitude": "27.300000",
+            "longitude": "116.533000",
+            "display_order": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Unit.objects.get(pk=unit.pk).latitude == Decimal("27.300000")
+    event = AuditEvent.objects.get(action="unit_location_change", object_id=str(unit.pk))
+    assert event.before["latitude"] == "27.218000" and event.after["latitude"] == "27.300000"
+    assert event.actor_id == office.pk
 
 
 @pytest.mark.django_db

@@ -537,7 +537,10 @@ REPRESENTATIVE = {
         dept_b=HIDE,
     ),
     "admin pages": staff(lambda w: "/admin/pages/", deny=WDENY, editor=OK),
-    "admin unit snippets": staff(lambda w: "/admin/snippets/cms/unit/", deny=WDENY, editor=OK),
+    # the office sets a unit's location (where QR ratings count), the editors the rest
+    "admin unit snippets": staff(
+        lambda w: "/admin/snippets/cms/unit/", deny=WDENY, editor=OK, office=OK
+    ),
     "admin users": staff(lambda w: "/admin/users/", deny=WDENY),
     "home page": public(lambda w: "/"),
     "roster": public(lambda w: "/officials/"),
