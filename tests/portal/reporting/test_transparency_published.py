@@ -176,6 +176,16 @@ def test_the_footer_links_the_transparency_page(client, db):
     assert 'href="/transparency/"' in footer
 
 
+def test_the_page_says_in_chinese_what_it_proves_and_what_it_does_not(client, db):
+    page = client.get("/transparency/").content.decode()
+    proves = page[page.index("这能证明什么") : page.index("这不能证明什么")]
+    assert "没有被改动" in proves and "verify_transparency.py" in proves
+    assert "收录证明" in proves and "--proof" in proves  # a receipt's own proof, and how
+    assert "工作人员的账号" in proves  # what a proof hides
+    does_not = page[page.index("这不能证明什么") :]
+    assert "不能证明记录的内容是真实的" in does_not and "公布之前" in does_not
+
+
 def test_the_demo_publishes_the_last_30_days_once(db):
     assert "portal.reporting.transparency.demo_seed" in DOMAIN_SEEDERS
     audit_append(chain="case:1", action="created", object_type="case", object_id="1")
