@@ -346,3 +346,35 @@ def test_the_demos_days_no_longer_prove_a_record_after_a_raw_sql_edit(
     proof_file.write_text(json.dumps(proof), encoding="utf-8")
     result = run_script(tmp_path / proof["day_file"], proof_file)
     assert result.returncode == 1 and reason in result.stdout, result.stdout
+
+
+def rehash_as_before_content_hashes(chain):
+    """A chain as it was written before links committed to content hashes (link_hash_v1)."""
+    from portal.audit.hashing import GENESIS, link_hash_v1
+    from portal.audit.models import AuditEvent
+    from portal.audit.services import roundtrip
+
+    prev = GENESIS
+    for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
+        digest = link_hash_v1(prev, roundtrip({**event.payload(), "seq": event.seq}))
+        raw(
+            "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+            [prev, digest, event.pk],
+        )
+        prev = digest
+    raw("UPDATE audit_chainhead SET head_hash = %s WHERE chain = %s", [prev, chain])
+
+
+def test_a_chain_written_before_content_hashes_still_verifies_but_gets_no_proof(official, office):
+    """An old link can only be shown whole (staff account and all): refuse the proof."""
+    from portal.audit.registry import verify_audit_events
+    from portal.reporting.proofs import ERR_LEGACY
+
+    case, _ = CaseFactory()
+    case_accept(case=case, actor=office)
+    rehash_as_before_content_hashes(case.audit_chain)
+    assert verify_audit_events() == []
+    audit_head_publish()
+    with pytest.raises(ProofUnavailable) as refused:
+        case_proof(case=case)
+    assert refused.value.message == ERR_LEGACY
