@@ -196,3 +196,31 @@ def test_the_demo_publishes_the_last_30_days_once(db):
     assert days[0] == timezone.localdate() - timedelta(days=29)
     assert verify_daily_digests() == []
     call_command("verify_published", days[0].isoformat(), verbosity=0)
+
+
+def test_an_outsider_downloads_the_checker_from_the_page_and_it_checks_a_day(
+    client, published, tmp_path
+):
+    """The page names a script; an outsider without our repository gets it from the page,
+    compares its hash with the one shown, and runs it on a downloaded day."""
+    import hashlib
+    import re
+
+    page = client.get("/transparency/").content.decode()
+    assert 'href="/transparency/verify_transparency.py"' in page
+    response = client.get("/transparency/verify_transparency.py")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert response.content == SCRIPT.read_bytes()
+    shown = re.search(r"脚本的 SHA-256：<code class=\"digest\">([0-9a-f]{64})<", page).group(1)
+    assert shown == hashlib.sha256(response.content).hexdigest()
+    script, day = tmp_path / "verify_transparency.py", tmp_path / "day.json"
+    script.write_bytes(response.content)
+    day.write_text(json.dumps(get_json(client, published["today"].day)), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), str(day)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("note:"), result.stdout
