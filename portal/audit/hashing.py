@@ -45,10 +45,10 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def public_part(payload: dict) -> dict:
+def public_part(payload: dict, private_keys=PRIVATE_KEYS) -> dict:
     """The payload without its private keys, plus the hash of those (see module docstring)."""
-    public = {k: v for k, v in payload.items() if k not in PRIVATE_KEYS}
-    private = {k: payload[k] for k in PRIVATE_KEYS if k in payload}
+    public = {k: v for k, v in payload.items() if k not in private_keys}
+    private = {k: payload[k] for k in private_keys if k in payload}
     return {**public, PRIVATE_DIGEST: sha256_hex(canonical(private))}
 
 

@@ -25,8 +25,9 @@ tell them nothing the tracking page does not. Only the record's own link is disc
 without its private keys (staff account and name, exact time, voter and network keys, ticket);
 every other link (the office's and the department's steps, with their notes and internal
 fields, and other people's ratings) is a content hash. The seals of a rating's revocation,
-appeal and call-back are disclosed with their sealed values, which is what lets the holder
-check them. A link written before content hashes (`link_hash_v1`) cannot be redacted, so a
+appeal and call-back are disclosed with their sealed values (the staff account ids as one hash,
+portal.audit.seals.PRIVATE_FIELDS) and their audit entries without the actor: the holder sees
+the reason, the appeal's grounds and the call-back's result and note about their own rating. A link written before content hashes (`link_hash_v1`) cannot be redacted, so a
 chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
 """
 
@@ -37,7 +38,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.hashing import GENESIS, content_hash, link_hash, link_hash_v1, public_part
 from portal.audit.models import AuditEvent, DailyHeadDigest
-from portal.audit.seals import kinds, value_normalise
+from portal.audit.seals import content_hash as seal_hash
+from portal.audit.seals import content_hash_v1, kinds, public_values
 from portal.audit.services import roundtrip
 
 from .proof_check import PROOF_FORMAT, proof_problems
@@ -160,7 +162,11 @@ def _rating_seals(rating, document):
                 .first()
             )
             if event is not None:
-                found.append((event.seq, kind.name, pk, values))
+                sealed = event.after["seal"]["hash"]
+                old_rule = content_hash_v1(kind, pk, values)
+                if sealed != seal_hash(kind, pk, values) and sealed == old_rule:
+                    raise ProofUnavailable(ERR_LEGACY)  # an old seal shows only whole
+                found.append((event.seq, kind.name, pk, public_values(kind, pk, values)))
     if not found:
         return [], []
     first = min(f[0] for f in found)
@@ -171,7 +177,7 @@ def _rating_seals(rating, document):
         {
             "kind": name,
             "id": pk,
-            "values": roundtrip({f: value_normalise(v) for f, v in values.items()}),
+            "values": values,
             "segment": 1,
             "link": seq - first,
         }

@@ -306,6 +306,9 @@ def test_a_rating_proof_carries_no_voter_key_network_key_or_staff_name(world, of
         assert rating.network_key not in body or not rating.network_key
     assert office.username not in body
     assert "v-proof-2" not in body  # another voter's rating is only a hash
+    for seal in proof["seals"]:  # who revoked / recorded the call-back: one hash
+        assert not {"actor_id", "recorded_by_id", "decided_by_id"} & set(seal["values"])
+        assert "private_sha256" in seal["values"]
     assert proof_verify(proof=proof) == []
 
 
@@ -377,4 +380,30 @@ def test_a_chain_written_before_content_hashes_still_verifies_but_gets_no_proof(
     audit_head_publish()
     with pytest.raises(ProofUnavailable) as refused:
         case_proof(case=case)
+    assert refused.value.message == ERR_LEGACY
+
+
+def test_a_seal_written_before_public_parts_still_verifies_but_gets_no_proof(official, office):
+    from portal.audit.models import AuditEvent
+    from portal.audit.seals import content_hash_v1, kinds, verify_seals
+    from portal.reporting.proofs import ERR_LEGACY
+
+    bad = rate(official, "v-proof-old", level=2, reason="态度差")
+    revocation = rating_revoke(rating=bad, actor=office, reason="恶意评价")
+    kind = kinds["revocation"]
+    values = kind.model.objects.filter(pk=revocation.pk).values(*kind.fields).get()
+    event = AuditEvent.objects.get(action="rating_revoke", object_id=str(bad.pk))
+    after = {
+        **event.after,
+        "seal": {**event.after["seal"], "hash": content_hash_v1(kind, revocation.pk, values)},
+    }
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    raw(
+        f"UPDATE audit_auditevent SET after = %s{cast} WHERE id = %s", [json.dumps(after), event.pk]
+    )
+    rehash_as_before_content_hashes(event.chain)
+    assert verify_seals() == []
+    audit_head_publish()
+    with pytest.raises(ProofUnavailable) as refused:
+        rating_proof(rating=bad)
     assert refused.value.message == ERR_LEGACY
