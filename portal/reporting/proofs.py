@@ -27,8 +27,12 @@ every other link (the office's and the department's steps, with their notes and 
 fields, and other people's ratings) is a content hash. The seals of a rating's revocation,
 appeal and call-back are disclosed with their sealed values (the staff account ids as one hash,
 portal.audit.seals.PRIVATE_FIELDS) and their audit entries without the actor: the holder sees
-the reason, the appeal's grounds and the call-back's result and note about their own rating. A link written before content hashes (`link_hash_v1`) cannot be redacted, so a
-chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
+the reason, the appeal's grounds and the call-back's result and note about their own rating.
+A link or seal written before these rules (`link_hash_v1`, `content_hash_v1`) cannot be
+redacted, so a chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
+
+Residual: a hidden part is an unsalted hash; someone who guesses every hidden field of a link
+(staff id and account name, the time to the microsecond) can confirm the guess.
 """
 
 from datetime import date
