@@ -351,15 +351,16 @@ def test_the_demos_days_no_longer_prove_a_record_after_a_raw_sql_edit(
     assert result.returncode == 1 and reason in result.stdout, result.stdout
 
 
-def rehash_as_before_content_hashes(chain):
-    """A chain as it was written before links committed to content hashes (link_hash_v1)."""
-    from portal.audit.hashing import GENESIS, link_hash_v1
+def rehash_as_before_content_hashes(chain, *, old_rule=True):
+    """A chain as it was written before links committed to content hashes (link_hash_v1), or
+    rehashed under today's rule after a raw edit (an attacker who recomputes the chain)."""
+    from portal.audit.hashing import GENESIS, link_hash, link_hash_v1
     from portal.audit.models import AuditEvent
     from portal.audit.services import roundtrip
 
-    prev = GENESIS
+    prev, rule = GENESIS, link_hash_v1 if old_rule else link_hash
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq"):
-        digest = link_hash_v1(prev, roundtrip({**event.payload(), "seq": event.seq}))
+        digest = rule(prev, roundtrip({**event.payload(), "seq": event.seq}))
         raw(
             "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
             [prev, digest, event.pk],
@@ -371,22 +372,27 @@ def rehash_as_before_content_hashes(chain):
 def test_a_chain_written_before_content_hashes_still_verifies_but_gets_no_proof(official, office):
     """An old link can only be shown whole (staff account and all): refuse the proof."""
     from portal.audit.registry import verify_audit_events
-    from portal.reporting.proofs import ERR_LEGACY
 
     case, _ = CaseFactory()
     case_accept(case=case, actor=office)
     rehash_as_before_content_hashes(case.audit_chain)
     assert verify_audit_events() == []
+    assert_refused_as_old(lambda: case_proof(case=case))
+
+
+def assert_refused_as_old(make_proof):
+    from portal.reporting.proofs import ERR_LEGACY
+
     audit_head_publish()
     with pytest.raises(ProofUnavailable) as refused:
-        case_proof(case=case)
+        make_proof()
     assert refused.value.message == ERR_LEGACY
 
 
 def test_a_seal_written_before_public_parts_still_verifies_but_gets_no_proof(official, office):
     from portal.audit.models import AuditEvent
+    from portal.audit.registry import verify_audit_events
     from portal.audit.seals import content_hash_v1, kinds, verify_seals
-    from portal.reporting.proofs import ERR_LEGACY
 
     bad = rate(official, "v-proof-old", level=2, reason="态度差")
     revocation = rating_revoke(rating=bad, actor=office, reason="恶意评价")
@@ -401,9 +407,6 @@ def test_a_seal_written_before_public_parts_still_verifies_but_gets_no_proof(off
     raw(
         f"UPDATE audit_auditevent SET after = %s{cast} WHERE id = %s", [json.dumps(after), event.pk]
     )
-    rehash_as_before_content_hashes(event.chain)
-    assert verify_seals() == []
-    audit_head_publish()
-    with pytest.raises(ProofUnavailable) as refused:
-        rating_proof(rating=bad)
-    assert refused.value.message == ERR_LEGACY
+    rehash_as_before_content_hashes(event.chain, old_rule=False)  # only the seal is old
+    assert verify_seals() == [] and verify_audit_events() == []
+    assert_refused_as_old(lambda: rating_proof(rating=bad))
