@@ -11,9 +11,11 @@ library (use e.g. `cryptography`), so only the digests are checked then.
 
 --proof checks a receipt's inclusion proof (the tracking page's "下载收录证明", the day it names
 in "day_file"): each link of each chain segment is recomputed, sha256(previous hash ||
-canonical JSON of the payload), and must arrive at the head this day lists for that chain at
+the link's content hash), and must arrive at the head this day lists for that chain at
 its listed length; a revocation, appeal or call-back of a rating must hash to the seal in its
-link. The proof functions are a copy of portal/reporting/proof_check.py. Exit 0: all checks
+link. A proof shows the holder's own record without who handled it (staff accounts, times and
+keyed voter hashes stand as one hash) and every other record as its content hash only. The
+server's `manage.py verify_published --proof` runs these same functions. Exit 0: all checks
 passed; 1: the first mismatch is printed.
 """
 
@@ -79,23 +81,52 @@ def check(document, previous=None, hmac_key=None):
     return [], notes
 
 
-# --- inclusion proofs (copy of portal/reporting/proof_check.py) ------------------------------
-PROOF_FORMAT = "portal-inclusion-proof/1"
+# --- inclusion proofs (the one implementation: portal/reporting/proof_check.py loads these) ---
+# A link of a chain segment is shown either disclosed, {"public": {...}, "hash": h}: the record's
+# fields except the private ones, which stand as one hash "private_sha256", or redacted,
+# {"content_sha256": c, "hash": h}: another person's record, or a staff step of the case, as its
+# content hash only. Either way the verifier knows the link's content hash c and recomputes
+# hash = sha256(previous hash || c) up to the published head (portal/audit/hashing.py).
+PROOF_FORMAT = "portal-inclusion-proof/2"
+GENESIS = "0" * 64
+PRIVATE_KEYS = ("actor", "actor_label", "created_at", "voter_key", "network_key", "ticket")
+PRIVATE_DIGEST = "private_sha256"
+HEX = frozenset("0123456789abcdef")
 
 
 def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def link_hash(prev_hash: str, payload: dict) -> str:
-    return hashlib.sha256((prev_hash + canonical(payload)).encode()).hexdigest()
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def is_digest(value) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= HEX
+
+
+def link_content(link: dict) -> str:
+    """The content hash of a shown link; ValueError when it is neither form."""
+    if "public" in link:
+        public = link["public"]
+        if any(key in public for key in PRIVATE_KEYS) or not is_digest(public.get(PRIVATE_DIGEST)):
+            raise ValueError("a disclosed link must hide its private fields behind their hash")
+        return sha256_hex(canonical(public))
+    if is_digest(link.get("content_sha256")):
+        return link["content_sha256"]
+    raise ValueError("a link is neither disclosed nor a content hash")
+
+
+def link_hash(prev_hash: str, link: dict) -> str:
+    return sha256_hex(prev_hash + link_content(link))
 
 
 def seal_hash(kind: str, record_id, values: dict) -> str:
-    return hashlib.sha256(canonical({"kind": kind, "id": record_id, **values}).encode()).hexdigest()
+    return sha256_hex(canonical({"kind": kind, "id": record_id, **values}))
 
 
-def _published_head(document: dict, segment: dict):
+def published_head(document: dict, segment: dict):
     if segment["type"] == "audit":
         rows = {c["chain"]: c for c in document["chains"]}
         return rows.get(segment["chain"])
@@ -103,44 +134,46 @@ def _published_head(document: dict, segment: dict):
     return rows.get(str(segment["chain"]))
 
 
-def _segment_problem(document: dict, index: int, segment: dict) -> str | None:
+def segment_problem(document: dict, index: int, segment: dict) -> str | None:
     name = f"segment {index} ({segment['type']} {segment['chain']})"
-    head = _published_head(document, segment)
+    head = published_head(document, segment)
     if head is None:
         return f"{name}: the chain is not in the published day"
-    links = segment["links"]
+    links, first_seq = segment["links"], segment["first_seq"]
     if not links:
         return f"{name}: no links"
     prev = segment["prev_hash"]
-    first_seq = links[0]["payload"]["seq"]
     for offset, link in enumerate(links):
-        payload = link["payload"]
-        if payload.get("seq") != first_seq + offset:
+        seq = first_seq + offset
+        if "public" in link and link["public"].get("seq") != seq:
             return f"{name}: link {offset} is out of sequence"
-        prev = link_hash(prev, payload)
+        prev = link_hash(prev, link)
         if prev != link.get("hash"):
-            return f"{name}: link {offset} (seq {payload['seq']}) does not hash to its hash"
-    if links[-1]["payload"]["seq"] != head["length"]:
-        return (
-            f"{name}: ends at seq {links[-1]['payload']['seq']}, published length {head['length']}"
-        )
+            return f"{name}: link {offset} (seq {seq}) does not hash to its hash"
+    last = first_seq + len(links) - 1
+    if last != head["length"]:
+        return f"{name}: ends at seq {last}, published length {head['length']}"
     if prev != head["head"]:
         return f"{name}: does not lead to the published head"
     return None
 
 
-def _record_problem(proof: dict) -> str | None:
-    record, segments = proof["record"], proof["segments"]
-    first = segments[0]["links"][0]["payload"]
+def record_problem(proof: dict) -> str | None:
+    record, segment = proof["record"], proof["segments"][0]
+    first = segment["links"][0].get("public")
+    if first is None:
+        return "the record's own link is not disclosed"
     if record["kind"] == "case":
-        if segments[0]["type"] != "audit" or segments[0]["chain"] != record["chain"]:
+        if segment["type"] != "audit" or segment["chain"] != record["chain"]:
             return "the first segment is not the case's chain"
+        if segment["first_seq"] != 1 or segment["prev_hash"] != GENESIS:
+            return "the case chain does not start at its beginning"
         if first.get("action") != "case.submit" or first.get("object_id") != str(record["id"]):
             return "the case chain does not start with the case's submission"
         if record.get("text_sha256") and first["after"].get("text_sha256") != record["text_sha256"]:
             return "the complaint text does not match the submitted text's hash"
     elif record["kind"] == "rating":
-        if segments[0]["type"] != "ratings" or str(segments[0]["chain"]) != str(record["official"]):
+        if segment["type"] != "ratings" or str(segment["chain"]) != str(record["official"]):
             return "the first segment is not the official's rating chain"
         if first != record["payload"]:
             return "the rating does not match the first link of its chain"
@@ -149,13 +182,13 @@ def _record_problem(proof: dict) -> str | None:
     return None
 
 
-def _seal_problem(proof: dict, seal: dict) -> str | None:
+def seal_problem(proof: dict, seal: dict) -> str | None:
     name = f"{seal['kind']} id={seal['id']}"
     try:
         link = proof["segments"][seal["segment"]]["links"][seal["link"]]
     except (IndexError, TypeError):
         return f"{name}: points at no link of the proof"
-    sealed = (link["payload"].get("after") or {}).get("seal") or {}
+    sealed = ((link.get("public") or {}).get("after") or {}).get("seal") or {}
     if sealed.get("kind") != seal["kind"] or str(sealed.get("id")) != str(seal["id"]):
         return f"{name}: the link it points at seals another record"
     if seal_hash(seal["kind"], seal["id"], seal["values"]) != sealed.get("hash"):
@@ -173,11 +206,11 @@ def proof_problems(proof: dict, document: dict) -> list[str]:
             return ["the proof is for another published day"]
         if not proof["segments"]:
             return ["the proof has no chain segment"]
-        problem = _record_problem(proof)
+        problem = record_problem(proof)
         for index, segment in enumerate(proof["segments"]):
-            problem = problem or _segment_problem(document, index, segment)
+            problem = problem or segment_problem(document, index, segment)
         for seal in proof.get("seals", []):
-            problem = problem or _seal_problem(proof, seal)
+            problem = problem or seal_problem(proof, seal)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         return [f"malformed proof: {exc!r}"]
     return [problem] if problem else []

@@ -12,10 +12,11 @@ Apps register their kinds in `AppConfig.ready()` (`seal_register`); this module 
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from .hashing import canonical
+from .hashing import PRIVATE_DIGEST, canonical, public_part
 
 SEAL_KEY = "seal"
 
@@ -53,9 +54,35 @@ def value_normalise(value):
     return value
 
 
+# why: a rating's inclusion proof shows its revocation, appeal and call-back by their sealed
+# values; which staff account acted stands there as one hash
+PRIVATE_FIELDS = ("actor_id", "decided_by_id", "recorded_by_id")
+
+
+def seal_payload(kind: SealedKind, pk, values: dict) -> dict:
+    return {"kind": kind.name, "id": pk, **{f: value_normalise(values[f]) for f in kind.fields}}
+
+
+def public_values(kind: SealedKind, pk, values: dict) -> dict:
+    """The sealed values a proof shows: the private ones as one hash (hashing.public_part);
+    {"kind": name, "id": pk, **these} is what content_hash hashes."""
+    public = _public_payload(kind, pk, values)
+    return {k: v for k, v in public.items() if k in kind.fields or k == PRIVATE_DIGEST}
+
+
+def _public_payload(kind: SealedKind, pk, values: dict) -> dict:
+    as_read_back = json.loads(canonical(seal_payload(kind, pk, values)))
+    return public_part(as_read_back, PRIVATE_FIELDS)
+
+
 def content_hash(kind: SealedKind, pk, values: dict) -> str:
-    payload = {"kind": kind.name, "id": pk, **{f: value_normalise(values[f]) for f in kind.fields}}
-    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+    """sha256 of the seal's public part (so a proof can show it without the private fields)."""
+    return hashlib.sha256(canonical(_public_payload(kind, pk, values)).encode()).hexdigest()
+
+
+def content_hash_v1(kind: SealedKind, pk, values: dict) -> str:
+    """The rule of seals written before public parts: sha256 of the whole canonical record."""
+    return hashlib.sha256(canonical(seal_payload(kind, pk, values)).encode()).hexdigest()
 
 
 def record_seal(obj, *, fresh: bool = False) -> dict:
@@ -98,7 +125,7 @@ def verify_seals() -> list[str]:
             if sealed is None:
                 if not (kind.unsealed_ok and kind.unsealed_ok(values)):
                     broken[pk] = "has no audit-chain entry (written outside the services)"
-            elif sealed != content_hash(kind, pk, values):
+            elif sealed not in (content_hash(kind, pk, values), content_hash_v1(kind, pk, values)):
                 broken[pk] = "content does not match its audit-chain entry (changed)"
         for seal_kind, pk in latest:
             if seal_kind == kind.name and pk not in seen:

@@ -1,10 +1,12 @@
 """The leader report's two charts as inline SVG for its HTML page: the same drawings as the
 PDF (report_pdf: monthly satisfaction trend, units' satisfaction rate year to date), from the
 same data object, axis from a round number just below the lowest rate. No JavaScript; the
-numbers are in the tables beside them."""
+numbers are in the tables beside them. Captions go through gettext (the staff screen has an
+English mode); the PDF keeps its Chinese captions."""
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .report_pdf import CHART_UNITS, axis_range, pct
 
@@ -14,14 +16,15 @@ BLUE, GREY = "#2f6fb0", "#f0f2f4"
 def trend_svg(report) -> str:
     values = [t.satisfaction_pct for t in report.trend]
     low, high = axis_range(values)
+    axis = {"low": f"{low:.0f}"}
     width, height, top, plot_h = 640, 190, 30, 120
     n = max(1, len(values))
     step = (width - 40) / n
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" data-chart="trend" '
         f'viewBox="0 0 {width} {height}" width="100%" font-size="12">',
-        f"<title>{escape(f'各月满意率（纵轴自 {low:.0f}% 起）')}</title>",
-        f'<text x="0" y="14">{escape(f"纵轴自 {low:.0f}% 起；柱上为满意率")}</text>',
+        f"<title>{escape(_('各月满意率（纵轴自 %(low)s%% 起）') % axis)}</title>",
+        f'<text x="0" y="14">{escape(_("纵轴自 %(low)s%% 起；柱上为满意率") % axis)}</text>',
         f'<line x1="36" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#888"/>',
     ]
     for i, (t, v) in enumerate(zip(report.trend, values, strict=True)):
@@ -51,7 +54,7 @@ def units_svg(report) -> str:
     width, label_w, value_w, row = 640, 220, 60, 22
     height = 30 + row * max(1, len(units))
     plot_w = width - label_w - value_w
-    title = f"各单位满意率（本年截至本月，横轴自 {low:.0f}% 起）"
+    title = _("各单位满意率（本年截至本月，横轴自 %(low)s%% 起）") % {"low": f"{low:.0f}"}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" data-chart="units" '
         f'viewBox="0 0 {width} {height}" width="100%" font-size="12">',

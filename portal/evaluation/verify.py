@@ -1,6 +1,6 @@
 """Verifier of the per-official rating chains, registered with portal.audit.registry."""
 
-from portal.audit.hashing import GENESIS, link_hash
+from portal.audit.hashing import GENESIS, link_holds
 from portal.audit.seals import seal_register
 from portal.audit.services import roundtrip
 
@@ -126,7 +126,7 @@ def verify_rating_chains() -> list[str]:
                 f"ratings of official {official}: rating id={values['pk']} previous-hash mismatch"
             )
             broken = True
-        elif link_hash(values["prev_hash"], roundtrip(rating.payload())) != values["hash"]:
+        elif not link_holds(values["prev_hash"], roundtrip(rating.payload()), values["hash"]):
             problems.append(
                 f"ratings of official {official}: rating id={values['pk']} "
                 "content does not match its hash"

@@ -6,23 +6,33 @@ Method chosen: the chain segment, not a Merkle tree. Every record already sits i
 whose head is published each day (portal.reporting.published): a case's events in its own
 audit chain "case:<id>", a rating in its official's rating chain, and a revocation, appeal or
 call-back as a seal (portal.audit.seals) in the official's "rating-office:<id>" chain. So the
-proof is the links from the record to the published head: each link's payload as it is in the
-database *now* and its hash. A verifier recomputes sha256(prev || canonical(payload)) link by
-link and must arrive at the head listed in the downloaded day, at the listed length. A Merkle
-tree over each day's records would have needed a new published root bound into the day digest
-and a frozen membership of each day's tree (a record committed a moment after the cut would
-break every proof of that day); the segment needs nothing new published.
+proof is the links from the record to the published head. Each link of a chain commits to its
+payload through a content hash (portal.audit.hashing), so a link can be shown in two forms:
+disclosed (the record's fields, with who acted, when, and the voter's keyed hashes as one
+hash) or redacted (the content hash alone). A verifier recomputes sha256(prev || content) link
+by link and must arrive at the head listed in the downloaded day, at the listed length. A
+Merkle tree over each day's records would have needed a new published root bound into the day
+digest and a frozen membership of each day's tree; the segment needs nothing new published.
 
 What the proof shows: the record (as the database holds it when the proof is made) was in the
 chain when the day was published, unchanged since; a raw-SQL edit of the record, of a later
 link, of a revocation/appeal/call-back of the rating breaks it. What it does not show: that the
-record was ever true, or anything about records outside the segment.
+record was ever true, anything about records outside the segment, or what the redacted links
+say.
 
-Privacy (why the segments are as short as they are): a rating's segment runs to the *first*
-day published after it, so it carries only the later ratings of the same official up to that
-day (their keyed voter/network hashes and reasons, never an address or phone); a case's segment
-is the case's own chain (its events, including staff account names), given only to the
-holder of its receipt.
+Privacy (why a proof holds what it holds): a proof goes to the holder of a receipt and must
+tell them nothing the tracking page does not. Only the record's own link is disclosed, and
+without its private keys (staff account and name, exact time, voter and network keys, ticket);
+every other link (the office's and the department's steps, with their notes and internal
+fields, and other people's ratings) is a content hash. The seals of a rating's revocation,
+appeal and call-back are disclosed with their sealed values (the staff account ids as one hash,
+portal.audit.seals.PRIVATE_FIELDS) and their audit entries without the actor: the holder sees
+the reason, the appeal's grounds and the call-back's result and note about their own rating.
+A link or seal written before these rules (`link_hash_v1`, `content_hash_v1`) cannot be
+redacted, so a chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
+
+Residual: a hidden part is an unsalted hash; someone who guesses every hidden field of a link
+(staff id and account name, the time to the microsecond) can confirm the guess.
 """
 
 from datetime import date
@@ -30,15 +40,17 @@ from datetime import date
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit.hashing import GENESIS
+from portal.audit.hashing import GENESIS, content_hash, link_hash, link_hash_v1, public_part
 from portal.audit.models import AuditEvent, DailyHeadDigest
-from portal.audit.seals import kinds, value_normalise
+from portal.audit.seals import content_hash as seal_hash
+from portal.audit.seals import content_hash_v1, kinds, public_values
 from portal.audit.services import roundtrip
 
 from .proof_check import PROOF_FORMAT, proof_problems
 from .transparency import stored_document
 
 ERR_NOT_YET = _("该记录尚未收录到已公布的链头（每日公布一次），请明天再下载。")
+ERR_LEGACY = _("该记录所在的链含有早期格式的记录，无法在不公开他人信息的情况下出具收录证明。")
 
 
 class ProofUnavailable(Exception):
@@ -53,16 +65,36 @@ def _head(document, *, chain=None, official=None):
     return next((r for r in document.get("rating_chains") or [] if r["official"] == official), None)
 
 
-def _audit_segment(chain: str, *, from_seq: int, length: int) -> dict:
+def _link(row, *, disclose: bool) -> dict:
+    """A chain row as a proof shows it: its public part when disclosed, else its content hash.
+    A row that hashes only under the old rule cannot be shown without its payload: no proof.
+    A row that hashes under neither (edited in the database) is shown as it is now, so the
+    verifier finds the break."""
+    payload = roundtrip(row.payload())
+    if link_hash(row.prev_hash, payload) != row.hash and (
+        link_hash_v1(row.prev_hash, payload) == row.hash
+    ):
+        raise ProofUnavailable(ERR_LEGACY)
+    if disclose:
+        return {"public": public_part(payload), "hash": row.hash}
+    return {"content_sha256": content_hash(payload), "hash": row.hash}
+
+
+def _segment(kind: str, chain, rows, *, from_seq: int, disclosed=()) -> dict:
+    return {
+        "type": kind,
+        "chain": chain,
+        "first_seq": from_seq,
+        "prev_hash": rows[0].prev_hash if rows else GENESIS,
+        "links": [_link(r, disclose=r.seq in disclosed) for r in rows],
+    }
+
+
+def _audit_segment(chain: str, *, from_seq: int, length: int, disclosed=()) -> dict:
     events = list(
         AuditEvent.objects.filter(chain=chain, seq__gte=from_seq, seq__lte=length).order_by("seq")
     )
-    return {
-        "type": "audit",
-        "chain": chain,
-        "prev_hash": events[0].prev_hash if events else GENESIS,
-        "links": [{"payload": roundtrip(e.payload()), "hash": e.hash} for e in events],
-    }
+    return _segment("audit", chain, events, from_seq=from_seq, disclosed=disclosed)
 
 
 def _proof(document, record, segments, seals=()) -> dict:
@@ -108,7 +140,8 @@ def case_proof(*, case, day=None) -> dict:
             "chain": chain,
             "text_sha256": case.text_sha256,
         }
-        return _proof(document, record, [_audit_segment(chain, from_seq=1, length=head["length"])])
+        segment = _audit_segment(chain, from_seq=1, length=head["length"], disclosed={1})
+        return _proof(document, record, [segment])
     raise ProofUnavailable
 
 
@@ -133,16 +166,22 @@ def _rating_seals(rating, document):
                 .first()
             )
             if event is not None:
-                found.append((event.seq, kind.name, pk, values))
+                sealed = event.after["seal"]["hash"]
+                old_rule = content_hash_v1(kind, pk, values)
+                if sealed != seal_hash(kind, pk, values) and sealed == old_rule:
+                    raise ProofUnavailable(ERR_LEGACY)  # an old seal shows only whole
+                found.append((event.seq, kind.name, pk, public_values(kind, pk, values)))
     if not found:
         return [], []
-    segment = _audit_segment(chain, from_seq=min(f[0] for f in found), length=head["length"])
-    first = segment["links"][0]["payload"]["seq"]
+    first = min(f[0] for f in found)
+    segment = _audit_segment(
+        chain, from_seq=first, length=head["length"], disclosed={f[0] for f in found}
+    )
     seals = [
         {
             "kind": name,
             "id": pk,
-            "values": roundtrip({f: value_normalise(v) for f, v in values.items()}),
+            "values": values,
             "segment": 1,
             "link": seq - first,
         }
@@ -169,17 +208,14 @@ def rating_proof(*, rating, day=None) -> dict:
             )
             .order_by("seq")
         )
-        segment = {
-            "type": "ratings",
-            "chain": rating.official_id,
-            "prev_hash": rating.prev_hash,
-            "links": [{"payload": roundtrip(r.payload()), "hash": r.hash} for r in ratings],
-        }
+        segment = _segment(
+            "ratings", rating.official_id, ratings, from_seq=rating.seq, disclosed={rating.seq}
+        )
         record = {
             "kind": "rating",
             "id": rating.pk,
             "official": rating.official_id,
-            "payload": segment["links"][0]["payload"] if ratings else {},
+            "payload": segment["links"][0]["public"],
         }
         extra, seals = _rating_seals(rating, document)
         return _proof(document, record, [segment, *extra], seals)

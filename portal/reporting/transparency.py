@@ -32,7 +32,7 @@ from portal.audit.hashing import GENESIS
 from portal.audit.models import DailyHeadDigest
 from portal.audit.registry import register
 
-from . import published
+from . import proof_check, published
 from .models import PublishedHeads
 from .published import day_digest
 
@@ -167,11 +167,22 @@ def transparency_page(request):
     documents = set(PublishedHeads.objects.values_list("day", flat=True))
     for row in days:
         row.has_document = row.day in documents
+    script_sha256 = hashlib.sha256(proof_check.SCRIPT.read_bytes()).hexdigest()
     return render(
         request,
         "portal/transparency.html",
-        {"days": days, "public_key": published.public_key_b64()},
+        {"days": days, "public_key": published.public_key_b64(), "script_sha256": script_sha256},
     )
+
+
+def transparency_verifier(request):
+    """The standalone checker itself, so an outsider needs nothing from us but this file (the
+    same code `verify_published` runs; its hash is on the page to compare with other copies)."""
+    response = HttpResponse(
+        proof_check.SCRIPT.read_bytes(), content_type="text/x-python; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="verify_transparency.py"'
+    return response
 
 
 def _day_or_404(text: str):
@@ -244,6 +255,7 @@ urlpatterns = [
     path("", transparency_page, name="transparency"),
     path("feed/", DigestAtomFeed(), name="transparency_feed"),
     path("rss/", DigestRssFeed(), name="transparency_rss"),
+    path("verify_transparency.py", transparency_verifier, name="transparency_verifier"),
     path("<str:day>.json", transparency_day_json, name="transparency_day_json"),
     path("<str:day>/", transparency_day_page, name="transparency_day"),
 ]

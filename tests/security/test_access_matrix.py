@@ -496,6 +496,7 @@ RULES = {
     "transparency": public(lambda w: "/transparency/"),
     "transparency_feed": public(lambda w: "/transparency/feed/"),
     "transparency_rss": public(lambda w: "/transparency/rss/"),
+    "transparency_verifier": public(lambda w: "/transparency/verify_transparency.py"),
     "transparency_day_json": public(lambda w: f"/transparency/{_published_day(w)}.json"),
     "transparency_day": public(lambda w: f"/transparency/{_published_day(w)}/"),
     "publication:list": public(lambda w: "/results/?q=窗口"),

@@ -176,6 +176,16 @@ def test_the_footer_links_the_transparency_page(client, db):
     assert 'href="/transparency/"' in footer
 
 
+def test_the_page_says_in_chinese_what_it_proves_and_what_it_does_not(client, db):
+    page = client.get("/transparency/").content.decode()
+    proves = page[page.index("这能证明什么") : page.index("这不能证明什么")]
+    assert "没有被改动" in proves and "verify_transparency.py" in proves
+    assert "收录证明" in proves and "--proof" in proves  # a receipt's own proof, and how
+    assert "工作人员的账号" in proves  # what a proof hides
+    does_not = page[page.index("这不能证明什么") :]
+    assert "不能证明记录的内容是真实的" in does_not and "公布之前" in does_not
+
+
 def test_the_demo_publishes_the_last_30_days_once(db):
     assert "portal.reporting.transparency.demo_seed" in DOMAIN_SEEDERS
     audit_append(chain="case:1", action="created", object_type="case", object_id="1")
@@ -186,3 +196,31 @@ def test_the_demo_publishes_the_last_30_days_once(db):
     assert days[0] == timezone.localdate() - timedelta(days=29)
     assert verify_daily_digests() == []
     call_command("verify_published", days[0].isoformat(), verbosity=0)
+
+
+def test_an_outsider_downloads_the_checker_from_the_page_and_it_checks_a_day(
+    client, published, tmp_path
+):
+    """The page names a script; an outsider without our repository gets it from the page,
+    compares its hash with the one shown, and runs it on a downloaded day."""
+    import hashlib
+    import re
+
+    page = client.get("/transparency/").content.decode()
+    assert 'href="/transparency/verify_transparency.py"' in page
+    response = client.get("/transparency/verify_transparency.py")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert response.content == SCRIPT.read_bytes()
+    shown = re.search(r"脚本的 SHA-256：<code class=\"digest\">([0-9a-f]{64})<", page).group(1)
+    assert shown == hashlib.sha256(response.content).hexdigest()
+    script, day = tmp_path / "verify_transparency.py", tmp_path / "day.json"
+    script.write_bytes(response.content)
+    day.write_text(json.dumps(get_json(client, published["today"].day)), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), str(day)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("note:"), result.stdout
