@@ -88,7 +88,8 @@ def axe_check():
         # colours are checked as the person sees them once a message has faded in: a contrast
         # read mid-animation (Wagtail's messages slide in) is not what anyone reads
         page.wait_for_function(
-            "() => document.getAnimations().every(a => a.playState !== 'running')",
+            "() => document.getAnimations().every(a => a.playState !== 'running'"
+            " || a.effect.getTiming().iterations === Infinity)",
             timeout=5000,
         )
         page.add_script_tag(path=str(AXE))
