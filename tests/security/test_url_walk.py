@@ -98,7 +98,9 @@ def test_no_url_answers_5xx_to_hostile_values(world, role):
         client.force_login(world["users"][role])
     failures = []
     for url in _urls():
-        for method in ("get", "post"):
+        # a hostile query string is sent with GET only: POST handlers read their body, which
+        # test_form_walk fills with the same values; every hostile path is sent both ways
+        for method in ("get",) if "?" in url else ("get", "post"):
             response = getattr(client, method)(url)
             if response.status_code >= 500:
                 failures.append(f"{method.upper()} {url[:120]} → {response.status_code}")
