@@ -2,13 +2,13 @@
 (portal.accounts.landing). Read-only: the month's report (its figures, warnings, units,
 rankings and scores, as the month-end report page shows them), this month's warnings so far
 and links to the warnings, scores and reports pages. What it shows is the selectors'
-(leader_report_for, leader_overview); the office reads it too."""
+(reports.leader_report_for, selectors.leader_overview); the office reads it too."""
 
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.guards import Role
 
-from . import report_svg, selectors
+from . import report_svg, reports, selectors
 from .admin_base import RoleAdminView, RoutesViewSet
 
 
@@ -20,7 +20,7 @@ class LeaderLandingView(RoleAdminView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        shown = selectors.leader_report_for(user=user)
+        shown = reports.leader_report_for(user=user)
         data = shown["data"]
         return super().get_context_data(
             **shown,

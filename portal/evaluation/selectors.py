@@ -258,18 +258,3 @@ def official_row(official_id: int) -> OfficialRow | None:
         return OfficialRow(page.pk, page.unit_id, page.url) if page else None
 
     return value_under(f"official-row:{int(official_id)}", ("public",), build)
-
-
-def leader_report_for(*, user, today=None) -> dict:
-    """The report the leader's admin page shows: the latest kept month-end report; before the
-    first is kept, this month's figures so far, built on the fly and not kept (`live`).
-    Office and leaders only (403 otherwise)."""
-    require_role(user, Role.OFFICE, Role.LEADER)
-    from .models import MonthlyReport
-    from .report_data import LeaderReport, leader_report_get
-
-    report = MonthlyReport.objects.order_by("-month").first()
-    if report is not None:
-        return {"report": report, "data": LeaderReport.from_dict(report.data), "live": False}
-    today = today or timezone.localdate()
-    return {"report": None, "data": leader_report_get(month=month_start(today)), "live": True}
