@@ -5,13 +5,12 @@ an account that is no monitor is not told these pages exist."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from portal.accounts.guards import Role, require_role
+from portal.core.adminviews import RoutesViewSet
 
 from .. import selectors
 from ..forms import MonitorReportForm, service_errors_apply, subject_arguments
@@ -63,16 +62,11 @@ class MonitorReportView(_MonitorOnly, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class MonitorReportViewSet(ViewSet):
+class MonitorReportViewSet(RoutesViewSet):
     name = "monitor_reports"
     url_prefix = "monitor-reports"
     icon = "doc-full"
-
-    def get_urlpatterns(self):
-        return [
-            path("", MonitorReportsView.as_view(), name="index"),
-            path("<id:pk>/", MonitorReportView.as_view(), name="report"),
-        ]
+    routes = (("", MonitorReportsView, "index"), ("<id:pk>/", MonitorReportView, "report"))
 
 
 monitor_report_viewset = MonitorReportViewSet()

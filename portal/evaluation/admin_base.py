@@ -1,16 +1,14 @@
 """The base of the evaluation screens inside the Wagtail admin (issues 17, 19): a generic
 admin template view gated by role (another role gets a 404: the page is not told to exist),
 whose POST runs one action form and one service and redirects back (post/redirect/get); the
-office desk's page of one object that a selector loads; a ViewSet declared as its routes."""
+office desk's page of one object that a selector loads."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from portal.accounts.guards import Role, require_role
 
@@ -45,15 +43,6 @@ def with_level_names(ratings, rating=lambda item: item):
     for item in ratings:
         item.level_name = rules.level_name(rating(item).level)
     return ratings
-
-
-class RoutesViewSet(ViewSet):
-    """A ViewSet declared as `routes`: (route, view class, URL name) rows."""
-
-    routes: tuple = ()
-
-    def get_urlpatterns(self):
-        return [path(route, view.as_view(), name=name) for route, view, name in self.routes]
 
 
 def act(request, form, action, *, done, then):

@@ -8,8 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.adminviews import RoutesViewSet
+
 from . import callbacks, rules
-from .admin_base import OfficeDeskView, RoutesViewSet, with_level_names
+from .admin_base import OfficeDeskView, with_level_names
 from .forms import CallBackForm
 from .models import CallBack
 from .review import callback_record

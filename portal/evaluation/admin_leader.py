@@ -7,9 +7,10 @@ and links to the warnings, scores and reports pages. What it shows is the select
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.guards import Role
+from portal.core.adminviews import RoutesViewSet
 
 from . import report_svg, reports, selectors
-from .admin_base import RoleAdminView, RoutesViewSet
+from .admin_base import RoleAdminView
 
 
 class LeaderLandingView(RoleAdminView):

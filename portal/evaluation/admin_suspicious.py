@@ -5,8 +5,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.adminviews import RoutesViewSet
+
 from . import suspicious_review
-from .admin_base import OfficeDeskView, RoutesViewSet, act, with_level_names
+from .admin_base import OfficeDeskView, act, with_level_names
 
 
 class ReasonForm(forms.Form):

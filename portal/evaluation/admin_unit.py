@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.selectors import official_list
 from portal.accounts.guards import Role
+from portal.core.adminviews import RoutesViewSet
 
 from . import services, unit_ratings
-from .admin_base import RoleAdminView, RoutesViewSet, act
+from .admin_base import RoleAdminView, act
 from .forms import AppealForm
 
 CSV_HEADER = (_("起始日期"), _("截止日期"), _("评价"), _("条数"))
