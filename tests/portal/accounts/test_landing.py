@@ -3,7 +3,6 @@ on the read-only leader page in the admin (the month's report, warnings, ranking
 the monitor on "my monthly reports" in the admin — neither on "您没有权限访问管理后台"; the
 office, a department and an editor on the Wagtail dashboard with their panels."""
 
-
 import pytest
 
 from portal.accounts import roles
