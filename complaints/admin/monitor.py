@@ -10,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from portal.accounts.guards import Role, require_role
-from portal.core.adminviews import RoutesViewSet
+from portal.core.adminviews import RoutesViewSet, TitleInBreadcrumbs
 
 from .. import selectors
 from ..forms import MonitorReportForm, service_errors_apply, subject_arguments
@@ -23,7 +23,7 @@ class _MonitorOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
-class MonitorReportsView(_MonitorOnly, WagtailAdminTemplateMixin, FormView):
+class MonitorReportsView(_MonitorOnly, TitleInBreadcrumbs, WagtailAdminTemplateMixin, FormView):
     page_title = _("我的月度监测信息")
     header_icon = "doc-full"
     template_name = "complaints/admin/monitor_reports.html"
@@ -50,7 +50,7 @@ class MonitorReportsView(_MonitorOnly, WagtailAdminTemplateMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class MonitorReportView(_MonitorOnly, WagtailAdminTemplateMixin, TemplateView):
+class MonitorReportView(_MonitorOnly, TitleInBreadcrumbs, WagtailAdminTemplateMixin, TemplateView):
     page_title = _("监测信息")
     header_icon = "doc-full"
     template_name = "complaints/admin/monitor_report.html"

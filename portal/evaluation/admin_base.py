@@ -11,11 +11,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.accounts.guards import Role, require_role
+from portal.core.adminviews import TitleInBreadcrumbs
 
 from . import rules
 
 
-class RoleAdminView(WagtailAdminTemplateMixin, TemplateView):
+class RoleAdminView(TitleInBreadcrumbs, WagtailAdminTemplateMixin, TemplateView):
     roles: tuple = ()
     hide = True
 
