@@ -73,12 +73,17 @@ PUBLIC_EVENTS = frozenset(
     }
 )
 
+# a monitor's report (监测信息) is not a complaint: its own words where they differ
+MONITOR_EVENT_LABELS = {"case.submit": _("报送监测信息")}
+
 OTHER_EVENT = _("其他记录")
 
 ACTOR_LABELS = {kind.value: kind.label for kind in ActorKind}
 
 
-def event_label(action: str):
+def event_label(action: str, *, monitor_report: bool = False):
+    if monitor_report and action in MONITOR_EVENT_LABELS:
+        return MONITOR_EVENT_LABELS[action]
     return EVENT_LABELS.get(action, OTHER_EVENT)
 
 

@@ -66,6 +66,8 @@ class MultipleFileField(forms.FileField):
 class SubjectMixin(forms.Form):
     # marked * in the template: required whenever the script shows them (see clean())
     required_when_shown = ("official_label", "unit")
+    msg_pick_official = _("请从列表中选择被投诉人员")
+    msg_pick_unit = _("请选择被投诉单位")
 
     subject_kind = forms.ChoiceField(
         label=_("投诉对象"),
@@ -124,13 +126,10 @@ class SubjectMixin(forms.Form):
         if kind == SubjectKind.OFFICIAL:
             official, found = official_from_label(data.get("official_label", ""))
             if official is None:
-                self.add_error(
-                    "official_label",
-                    _("请从列表中选择被投诉人员"),
-                )
+                self.add_error("official_label", self.msg_pick_official)
             data["official"] = official
         elif kind == SubjectKind.UNIT and not data.get("unit"):
-            self.add_error("unit", _("请选择被投诉单位"))
+            self.add_error("unit", self.msg_pick_unit)
         if kind == SubjectKind.GENERAL:
             data["unit"] = None
         return data
@@ -296,7 +295,31 @@ def _month_choices():
 
 
 class MonitorReportForm(SubjectMixin):
+    """A monitor's monthly report: the complaint's subject fields, worded as 监测信息."""
+
     month = forms.ChoiceField(label=_("报告月份"), choices=_month_choices)
+    msg_pick_official = _("请从列表中选择所监测的人员")
+    msg_pick_unit = _("请选择所监测的单位")
+    # field -> (label, {error code: message}): the monitor's words for the shared fields
+    WORDING = {
+        "subject_kind": (_("监测对象"), {}),
+        "official_label": (_("所监测的人员（输入姓名或拼音首字母）"), {}),
+        "unit": (_("所监测的单位"), {}),
+        "category": (
+            _("监测信息类别"),
+            {"required": _("请选择监测信息类别"), "invalid_choice": _("请选择有效的类别")},
+        ),
+        "text": (
+            _("监测信息内容"),
+            {"required": _("请填写监测信息内容"), "max_length": _("监测信息内容过长")},
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, errors) in self.WORDING.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages = {**self.fields[name].error_messages, **errors}
 
     field_order = [
         "month",
@@ -313,3 +336,25 @@ class MonitorReportForm(SubjectMixin):
         value = self.cleaned_data["month"]
         year, month = value.split("-")
         return date(int(year), int(month), 1)
+
+
+def subject_arguments(d) -> dict:
+    """A SubjectMixin form's answers (what, about whom, files) as a service's keyword arguments:
+    the same for a complaint and a monitor's report."""
+    return {
+        "category": d["category"],
+        "text": d["text"],
+        "official": d.get("official"),
+        "unit": d.get("unit"),
+        "title": d.get("title", ""),
+        "files": d.get("attachments") or [],
+    }
+
+
+def service_errors_apply(form, exc) -> None:
+    """A service's ValidationError onto the form: on its field where the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

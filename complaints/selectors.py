@@ -80,7 +80,7 @@ def case_timeline(*, case, public: bool = True) -> list[dict]:
             {
                 "at": event.created_at,
                 "action": event.action,
-                "label": event_label(event.action),
+                "label": event_label(event.action, monitor_report=case.monitor_id is not None),
                 "detail": detail,
                 "actor": "" if public else actor_label(event.actor_label),
             }

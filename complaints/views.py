@@ -14,7 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from portal.accounts.guards import Role, role_required
 from portal.core import formlimits
 from portal.core.files import private_file_response
 from portal.core.netaddr import client_address
@@ -26,11 +25,12 @@ from .forms import (
     CallbackForm,
     ComplaintForm,
     MessageForm,
-    MonitorReportForm,
     RecoverForm,
     RetaliationForm,
     TrackForm,
     VerifyForm,
+    service_errors_apply,
+    subject_arguments,
 )
 from .models import Attachment
 from .services import intake, receipts, thread
@@ -51,27 +51,6 @@ ERR_RATE = gettext_noop("提交过于频繁，请稍后再试")
 ERR_DB = gettext_noop("系统繁忙，投诉未能保存，请稍后重试")
 
 logger = logging.getLogger(__name__)
-
-
-def _subject(d):
-    """A SubjectMixin form's answers (what, about whom, files) as a service's keyword arguments:
-    the same for a complaint and a monitor's report."""
-    return {
-        "category": d["category"],
-        "text": d["text"],
-        "official": d.get("official"),
-        "unit": d.get("unit"),
-        "title": d.get("title", ""),
-        "files": d.get("attachments") or [],
-    }
-
-
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _form_checked(request, form, setting: str, group: str) -> bool:
@@ -97,7 +76,7 @@ def complaint_new(request):
             d = form.cleaned_data
             try:
                 case, receipt = intake.case_submit(
-                    **_subject(d),
+                    **subject_arguments(d),
                     subject_kind=d["subject_kind"],
                     anonymous=d["anonymous"],
                     contact_name=d.get("contact_name", ""),
@@ -106,7 +85,7 @@ def complaint_new(request):
                     notify_email=d.get("notify_email", "") if d["anonymous"] else "",
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                service_errors_apply(form, exc)
             except DatabaseError:
                 # the write was rolled back (case_submit is atomic): nothing is kept, so the
                 # person can send the same form again; show it with what they typed
@@ -253,7 +232,7 @@ def _track_post(request, token, form_class, form_kwarg, act):
         try:
             act(case, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            service_errors_apply(form, exc)
         else:
             return _to_case_page(token)
     return _render_case(request, case, token, status=400, **{form_kwarg: form})
@@ -404,49 +383,3 @@ def verify(request):
     if form.is_bound and form.is_valid():
         result = receipts.receipt_verify(**form.cleaned_data)
     return render(request, "complaints/verify.html", {"form": form, "result": result})
-
-
-# --- monitors ------------------------------------------------------------------------------
-
-
-# the monitors' pages are hidden from other accounts; another monitor's report is a 404 too
-monitor_only = role_required(Role.MONITOR, hide=True)
-
-
-@monitor_only
-@require_http_methods(["GET", "POST"])
-def monitor_reports(request):
-    form = MonitorReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = intake.monitor_report_submit(
-                **_subject(d), monitor=request.user, month=d["month"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("complaints:monitor_report", pk=case.pk)
-    return render(
-        request,
-        "complaints/monitor_reports.html",
-        {
-            "form": form,
-            "reports": selectors.monitor_report_list(monitor=request.user),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@monitor_only
-@require_GET
-def monitor_report(request, pk):
-    case = selectors.monitor_report_get(monitor=request.user, pk=pk)
-    return render(
-        request,
-        "complaints/monitor_report.html",
-        {
-            "case": case,
-            "timeline": selectors.case_timeline(case=case),
-        },
-    )

@@ -8,18 +8,13 @@ person now (counts from complaints.selectors)."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
-from portal.accounts.admin_menu import CountsPanel, RoleMenuItem
+from portal.accounts.admin_menu import CountsPanel, RoleMenuItem, role_submenu
 from portal.accounts.guards import Role, holds
 
 from .admin.bulk import BatchAssignBulkAction, BulkSignBulkAction
-
-
-class OfficeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return holds(request.user, Role.OFFICE)
 
 
 class DepartmentNoticesMenuItem(MenuItem):
@@ -46,44 +41,41 @@ class DepartmentNoticesMenuItem(MenuItem):
         )
 
 
-def _integration_items():
-    return [
-        OfficeMenuItem(
-            _("Open311客户端"),
-            reverse("complaints:admin_open311_clients"),
-            name="open311-clients",
-            icon_name="key",
-            order=10,
-        ),
-        OfficeMenuItem(
-            _("公文交换接口"),
-            reverse("complaints:admin_endpoints"),
-            name="exchange-endpoints",
-            icon_name="link",
-            order=20,
-        ),
-        OfficeMenuItem(
-            _("公文投递记录"),
-            reverse("complaints:admin_deliveries"),
-            name="exchange-deliveries",
-            icon_name="list-ul",
-            order=30,
-        ),
-        OfficeMenuItem(
-            _("工作人员手机号"),
-            reverse("complaints:admin_staff_mobiles"),
-            name="staff-mobiles",
-            icon_name="mobile-alt",
-            order=40,
-        ),
-    ]
+OFFICE, DEPARTMENT, CASE_READERS = (Role.OFFICE,), (Role.DEPARTMENT,), (Role.OFFICE, Role.LEADER)
 
 
 @hooks.register("register_admin_menu_item")
 def register_integrations_menu_item():
-    return SubmenuMenuItem(
+    return role_submenu(
         _("接口与通知设置"),
-        Menu(items=_integration_items()),
+        (
+            _("Open311客户端"),
+            reverse("complaints:admin_open311_clients"),
+            OFFICE,
+            "open311-clients",
+            "key",
+        ),
+        (
+            _("公文交换接口"),
+            reverse("complaints:admin_endpoints"),
+            OFFICE,
+            "exchange-endpoints",
+            "link",
+        ),
+        (
+            _("公文投递记录"),
+            reverse("complaints:admin_deliveries"),
+            OFFICE,
+            "exchange-deliveries",
+            "list-ul",
+        ),
+        (
+            _("工作人员手机号"),
+            reverse("complaints:admin_staff_mobiles"),
+            OFFICE,
+            "staff-mobiles",
+            "mobile-alt",
+        ),
         name="complaints-integrations",
         icon_name="cogs",
         order=930,
@@ -114,6 +106,25 @@ hooks.register("register_bulk_action", BulkSignBulkAction)
 
 
 @hooks.register("register_admin_viewset")
+def register_monitor_report_viewset():
+    from .admin.monitor import monitor_report_viewset
+
+    return monitor_report_viewset
+
+
+@hooks.register("register_admin_menu_item")
+def register_monitor_reports_menu_item():
+    return RoleMenuItem(
+        _("我的月度监测信息"),
+        reverse("monitor_reports:index"),
+        roles=(Role.MONITOR,),
+        name="my-monitor-reports",
+        icon_name="doc-full",
+        order=870,
+    )
+
+
+@hooks.register("register_admin_viewset")
 def register_holiday_viewset():
     from .holiday_views import holiday_viewset
 
@@ -121,8 +132,6 @@ def register_holiday_viewset():
 
 
 # --- the complaint workbenches in the menu, and their queues on the dashboard ---------------
-
-_CASE_READERS = (Role.OFFICE, Role.LEADER)
 
 
 def queue_url(name: str, **filters) -> str:
@@ -135,67 +144,27 @@ def queue_url(name: str, **filters) -> str:
 
 @hooks.register("register_admin_menu_item")
 def register_case_workbench_menu_item():
-    return SubmenuMenuItem(
+    index, inbox = "cases:index", "cases:inbox"
+    return role_submenu(
         _("投诉办理"),
-        Menu(
-            items=[
-                RoleMenuItem(
-                    _("全部投诉件"),
-                    reverse("cases:index"),
-                    roles=_CASE_READERS,
-                    name="case-list",
-                    icon_name="clipboard-list",
-                    order=10,
-                ),
-                RoleMenuItem(
-                    _("待受理（甄别）"),
-                    queue_url("cases:index", state="submitted"),
-                    roles=(Role.OFFICE,),
-                    name="case-screening",
-                    icon_name="form",
-                    order=12,
-                ),
-                RoleMenuItem(
-                    _("已受理待交办"),
-                    queue_url("cases:index", state="accepted"),
-                    roles=(Role.OFFICE,),
-                    name="case-to-assign",
-                    icon_name="form",
-                    order=14,
-                ),
-                RoleMenuItem(
-                    _("本单位收件箱"),
-                    reverse("cases:inbox"),
-                    roles=(Role.DEPARTMENT,),
-                    name="dept-inbox",
-                    icon_name="clipboard-list",
-                    order=20,
-                ),
-                RoleMenuItem(
-                    _("待签收"),
-                    queue_url("cases:inbox", state="assigned"),
-                    roles=(Role.DEPARTMENT,),
-                    name="dept-to-sign",
-                    icon_name="form",
-                    order=30,
-                ),
-                RoleMenuItem(
-                    _("已超期"),
-                    queue_url("cases:inbox", due="overdue"),
-                    roles=(Role.DEPARTMENT,),
-                    name="dept-overdue",
-                    icon_name="warning",
-                    order=40,
-                ),
-                RoleMenuItem(
-                    _("本月监测报告提交情况"),
-                    reverse("complaints:office_monitor_reports"),
-                    roles=(Role.OFFICE,),
-                    name="monitor-reports",
-                    icon_name="list-ul",
-                    order=50,
-                ),
-            ]
+        (_("全部投诉件"), reverse(index), CASE_READERS, "case-list", "clipboard-list"),
+        (
+            _("待受理（甄别）"),
+            queue_url(index, state="submitted"),
+            OFFICE,
+            "case-screening",
+            "form",
+        ),
+        (_("已受理待交办"), queue_url(index, state="accepted"), OFFICE, "case-to-assign", "form"),
+        (_("本单位收件箱"), reverse(inbox), DEPARTMENT, "dept-inbox", "clipboard-list"),
+        (_("待签收"), queue_url(inbox, state="assigned"), DEPARTMENT, "dept-to-sign", "form"),
+        (_("已超期"), queue_url(inbox, due="overdue"), DEPARTMENT, "dept-overdue", "warning"),
+        (
+            _("本月监测报告提交情况"),
+            reverse("complaints:office_monitor_reports"),
+            OFFICE,
+            "monitor-reports",
+            "list-ul",
         ),
         name="case-workbench",
         icon_name="clipboard-list",

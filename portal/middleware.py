@@ -5,6 +5,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
@@ -165,13 +166,25 @@ class StaffTwoFactorMiddleware:
         landing = self._landing(request)
         if landing:
             return redirect(landing)
+        if not self._admin_path_allowed(request):
+            raise Http404
         return self.get_response(request)
 
     @staticmethod
+    def _admin_path_allowed(request) -> bool:
+        """A monitor reaches only their own pages inside the admin (portal.accounts.landing)."""
+        home = _admin_home()
+        user = getattr(request, "user", None)
+        if home is None or user is None or not request.path.startswith(home):
+            return True
+        from portal.accounts.landing import admin_path_allowed
+
+        return admin_path_allowed(user, request.path, home)
+
+    @staticmethod
     def _landing(request) -> str | None:
-        """After signing in everyone is sent to the admin's home; an account the admin is not
-        for (a monitor) goes to its own start page instead of Wagtail's "no permission"
-        (portal.accounts.landing)."""
+        """After signing in everyone is sent to the admin's home; a leader or a monitor goes
+        on to its own start page (portal.accounts.landing)."""
         if request.method != "GET" or request.path != _admin_home():
             return None
         user = getattr(request, "user", None)

@@ -3,7 +3,7 @@ a menu item or a dashboard panel is shown only to the roles that may open the pa
 to (the page itself still asks portal.accounts.guards; hiding a link is no access control)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
@@ -19,6 +19,27 @@ class RoleMenuItem(MenuItem):
 
     def is_shown(self, request):
         return holds(request.user, *self.roles)
+
+
+def role_menu_items(*entries) -> list[MenuItem]:
+    """Menu items from `(label, url, roles, name, icon)` rows, in the order given; a `url`
+    that is callable is a link to the signed-in department's own unit (UnitMenuItem)."""
+    items = []
+    for position, (label, url, roles, name, icon) in enumerate(entries, start=1):
+        options = {"name": name, "icon_name": icon, "order": 10 * position}
+        if callable(url):
+            items.append(UnitMenuItem(label, url, **options))
+        else:
+            items.append(RoleMenuItem(label, url, roles=roles, **options))
+    return items
+
+
+def role_submenu(label, *entries, name: str, icon_name: str, order: int) -> SubmenuMenuItem:
+    """A submenu of role-gated entries (rows as role_menu_items); Wagtail hides a submenu
+    whose items are all hidden."""
+    return SubmenuMenuItem(
+        label, Menu(items=role_menu_items(*entries)), name=name, icon_name=icon_name, order=order
+    )
 
 
 class UnitMenuItem(RoleMenuItem):

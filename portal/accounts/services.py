@@ -10,9 +10,9 @@ from portal.core.phone import is_mobile, phone_normalise
 from .models import User
 from .roles import ALL_ROLES, DEPARTMENT, EDITOR, LEADER, MONITOR, OFFICE
 
-# Wagtail admin access for back-office roles (the leader reads a read-only dashboard; a
-# monitor is not staff and is sent to their own pages: portal.accounts.landing); editors
-# also edit pages and snippets.
+# Wagtail admin access for every role (the leader reads a read-only page; a monitor reaches
+# only their own reports there: portal.accounts.landing); editors also edit pages and
+# snippets.
 _ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 _RULES = "_portalsettings"
 _RULES_OFFICE = ("change_portalsettings", "view_portalsettings")
@@ -26,7 +26,7 @@ def roles_ensure() -> dict[str, Group]:
         content_type__app_label=_ADMIN_ACCESS[0], codename=_ADMIN_ACCESS[1]
     ).first()
     if access:
-        for name in (OFFICE, DEPARTMENT, EDITOR, LEADER):
+        for name in (OFFICE, DEPARTMENT, EDITOR, LEADER, MONITOR):
             groups[name].permissions.add(access)
     # the rule settings (cms.PortalSettings) are the office's, never the editors' (issue 17)
     rules = Permission.objects.filter(content_type__app_label="cms", codename__endswith=_RULES)

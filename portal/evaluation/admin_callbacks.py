@@ -4,45 +4,39 @@ call-back with its rating, the explicit "reveal phone" action (audited) and the 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.base import ViewSet
 
-from portal.accounts.guards import Role
+from portal.core.adminviews import RoutesViewSet
 
 from . import callbacks, rules
-from .admin_base import RoleAdminView
+from .admin_base import OfficeDeskView, with_level_names
 from .forms import CallBackForm
 from .models import CallBack
 from .review import callback_record
 
 
-class QueueView(RoleAdminView):
-    roles = (Role.OFFICE,)
+class QueueView(OfficeDeskView):
     page_title = _("回访工作台")
     header_icon = "phone"
     template_name = "evaluation/admin/callback_queue.html"
 
     def get_context_data(self, **kwargs):
-        queue = callbacks.callback_desk_queue(user=self.request.user)
-        for item in queue:
-            item.level_name = rules.level_name(item.rating.level)
+        queue = with_level_names(
+            callbacks.callback_desk_queue(user=self.request.user), lambda item: item.rating
+        )
         return super().get_context_data(queue=queue, **kwargs)
 
 
-class CallBackView(RoleAdminView):
-    roles = (Role.OFFICE,)
+class CallBackView(OfficeDeskView):
+    missing = (CallBack.DoesNotExist,)
     page_title = _("回访")
     header_icon = "phone"
     template_name = "evaluation/admin/callback.html"
 
     def _callback(self, pk):
-        try:
-            return callbacks.callback_get_for_office(user=self.request.user, pk=pk)
-        except CallBack.DoesNotExist as exc:
-            raise Http404 from exc
+        return self.found(callbacks.callback_get_for_office, pk=pk)
 
     def get_context_data(self, **kwargs):
         callback = kwargs.pop("callback")
@@ -90,16 +84,11 @@ class CallBackView(RoleAdminView):
         return redirect(reverse("evaluation_callbacks:queue"))
 
 
-class CallBackViewSet(ViewSet):
+class CallBackViewSet(RoutesViewSet):
     name = "evaluation_callbacks"
     url_prefix = "evaluation/callbacks"
     icon = "phone"
-
-    def get_urlpatterns(self):
-        return [
-            path("", QueueView.as_view(), name="queue"),
-            path("<int:pk>/", CallBackView.as_view(), name="callback"),
-        ]
+    routes = (("", QueueView, "queue"), ("<int:pk>/", CallBackView, "callback"))
 
 
 callback_viewset = CallBackViewSet()

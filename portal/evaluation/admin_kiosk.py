@@ -4,12 +4,12 @@ and withdraws it; the unit's clerk opens a transaction on one of its devices for
 
 from django import forms
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.base import ViewSet
 
 from cms.models import OfficialPage, Unit
 from portal.accounts.guards import Role
+from portal.core.adminviews import RoutesViewSet
 
 from . import kiosks
 from .admin_base import RoleAdminView, act
@@ -107,17 +107,15 @@ class TransactionOpenView(RoleAdminView):
         )
 
 
-class KioskViewSet(ViewSet):
+class KioskViewSet(RoutesViewSet):
     name = "evaluation_kiosks"
     url_prefix = "evaluation/kiosks"
     icon = "desktop"
-
-    def get_urlpatterns(self):
-        return [
-            path("", DeviceListView.as_view(), name="devices"),
-            path("<int:pk>/withdraw/", DeviceWithdrawView.as_view(), name="withdraw"),
-            path("open/", TransactionOpenView.as_view(), name="open"),
-        ]
+    routes = (
+        ("", DeviceListView, "devices"),
+        ("<int:pk>/withdraw/", DeviceWithdrawView, "withdraw"),
+        ("open/", TransactionOpenView, "open"),
+    )
 
 
 kiosk_viewset = KioskViewSet()

@@ -2,15 +2,13 @@
 each flag's ratings, "revoke them all" with one reason and "dismiss" with a reason."""
 
 from django import forms
-from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.base import ViewSet
 
-from portal.accounts.guards import Role
+from portal.core.adminviews import RoutesViewSet
 
-from . import rules, suspicious_review
-from .admin_base import RoleAdminView, act
+from . import suspicious_review
+from .admin_base import OfficeDeskView, act, with_level_names
 
 
 class ReasonForm(forms.Form):
@@ -22,8 +20,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class FlagListView(RoleAdminView):
-    roles = (Role.OFFICE,)
+class FlagListView(OfficeDeskView):
     page_title = _("可疑评价核查")
     header_icon = "warning"
     template_name = "evaluation/admin/suspicious_list.html"
@@ -33,22 +30,17 @@ class FlagListView(RoleAdminView):
         return super().get_context_data(flags=flags, **kwargs)
 
 
-class FlagView(RoleAdminView):
-    roles = (Role.OFFICE,)
+class FlagView(OfficeDeskView):
+    missing = (suspicious_review.UnknownFlag,)
     page_title = _("可疑评价核查")
     header_icon = "warning"
     template_name = "evaluation/admin/suspicious_flag.html"
 
     def _ratings(self, ref):
-        try:
-            return suspicious_review.flag_ratings(user=self.request.user, ref=ref)
-        except suspicious_review.UnknownFlag as exc:
-            raise Http404 from exc
+        return self.found(suspicious_review.flag_ratings, ref=ref)
 
     def get_context_data(self, **kwargs):
-        ratings = list(self._ratings(kwargs["ref"])[:1000])
-        for rating in ratings:
-            rating.level_name = rules.level_name(rating.level)
+        ratings = with_level_names(list(self._ratings(kwargs["ref"])[:1000]))
         return super().get_context_data(
             ratings=ratings,
             revoke_form=ReasonForm(prefix="revoke"),
@@ -79,16 +71,11 @@ class FlagView(RoleAdminView):
         )
 
 
-class SuspiciousViewSet(ViewSet):
+class SuspiciousViewSet(RoutesViewSet):
     name = "evaluation_suspicious"
     url_prefix = "evaluation/suspicious"
     icon = "warning"
-
-    def get_urlpatterns(self):
-        return [
-            path("", FlagListView.as_view(), name="list"),
-            path("<str:ref>/", FlagView.as_view(), name="flag"),
-        ]
+    routes = (("", FlagListView, "list"), ("<str:ref>/", FlagView, "flag"))
 
 
 suspicious_viewset = SuspiciousViewSet()

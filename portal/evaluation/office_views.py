@@ -1,10 +1,8 @@
 """Back-office pages for the efficiency office (and department clerks for tickets/appeals)."""
 
-import csv
 import io
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -290,57 +288,3 @@ def staff_phones(request):
         )
         return redirect("evaluation:office_staff_phones")
     return render(request, "evaluation/office/staff_phones.html", {"form": form})
-
-
-# --- the rated unit's own view of its ratings (issue 14) -------------------------------------
-
-
-@role_required(Role.DEPARTMENT, hide=True)
-def unit_ratings_page(request):
-    """Closed days only, in batches of at least RATING_UNIT_MIN_BATCH ratings; CSV with
-    ?format=csv. No time, channel, ticket or rating id (unit_ratings.py says why)."""
-    batches = unit_ratings.unit_rating_batches(user=request.user)
-    if request.GET.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["起始日期", "截止日期", "评价", "条数"])
-        for batch in batches:
-            for name, n in batch["levels"]:
-                writer.writerow([batch["first"].isoformat(), batch["last"].isoformat(), name, n])
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="unit-ratings.csv"'
-        return response
-    return render(
-        request,
-        "evaluation/office/unit_ratings.html",
-        {"batches": batches, "min_batch": settings.RATING_UNIT_MIN_BATCH},
-    )
-
-
-@role_required(Role.DEPARTMENT, hide=True)
-def unit_rating_page(request, ref):
-    """One 差评 of a shown batch, by its opaque reference: reason and batch dates; appeal."""
-    rating = unit_ratings.unit_rating_by_ref(user=request.user, ref=ref)
-    if request.method == "POST":
-        return _act(
-            request,
-            AppealForm,
-            lambda form: services.appeal_file(
-                rating=rating, appellant=request.user, grounds=form.cleaned_data["grounds"]
-            ),
-            done=_("申诉已提交"),
-            invalid=_("请填写申诉理由"),
-            then=("evaluation:unit_rating", ref),
-        )
-    return render(
-        request,
-        "evaluation/office/unit_rating.html",
-        {
-            "ref": ref,
-            "rating": rating,
-            "first": rating.batch_first,  # the batch's range, never the rating's day
-            "last": rating.batch_last,
-            "appeal_form": AppealForm(),
-            "appeals": rating.appeals.filter(appellant__unit_id=request.user.unit_id),
-        },
-    )

@@ -23,6 +23,7 @@ from .report_xlsx import report_xlsx
 
 __all__ = [
     "LeaderReport",
+    "leader_report_for",
     "monthly_report_build",
     "monthly_report_rebuild",
     "report_data",
@@ -34,6 +35,18 @@ __all__ = [
 def report_data(*, month: date) -> dict:
     """The report of `month` (first day) as the JSON kept with it (LeaderReport.as_dict)."""
     return leader_report_get(month=month).as_dict()
+
+
+def leader_report_for(*, user, today: date | None = None) -> dict:
+    """The report the leader's admin page shows: the latest kept month-end report; before the
+    first is kept, this month's figures so far, built on the fly and not kept (`live`).
+    Office and leaders only (403 otherwise)."""
+    require_role(user, Role.OFFICE, Role.LEADER)
+    report = MonthlyReport.objects.order_by("-month").first()
+    if report is not None:
+        return {"report": report, "data": LeaderReport.from_dict(report.data), "live": False}
+    today = today or timezone.localdate()
+    return {"report": None, "data": leader_report_get(month=month_start(today)), "live": True}
 
 
 def _files_write(report: MonthlyReport, data: dict) -> None:

@@ -1,8 +1,15 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import office_views, report_views, sampling_views, views
 
 app_name = "evaluation"
+
+
+def _moved(pattern_name: str):
+    """301 to the page's new home in the admin (issue 19), the query string kept."""
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+
 
 urlpatterns = [
     # public: rating form target (the profile itself is Wagtail's /officials/<slug>/)
@@ -50,10 +57,10 @@ urlpatterns = [
     ),
     path("office/evaluation/poster/<id:unit_id>/", office_views.poster, name="poster"),
     path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
-    path("office/evaluation/unit/ratings/", office_views.unit_ratings_page, name="unit_ratings"),
+    path("office/evaluation/unit/ratings/", _moved("evaluation_unit:ratings"), name="unit_ratings"),
     path(
         "office/evaluation/unit/ratings/<str:ref>/",
-        office_views.unit_rating_page,
+        _moved("evaluation_unit:rating"),
         name="unit_rating",
     ),
     path("office/evaluation/staff-phones/", office_views.staff_phones, name="office_staff_phones"),

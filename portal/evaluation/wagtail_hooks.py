@@ -6,10 +6,9 @@ rating block on cms' official profile page."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from cms.models import OFFICIAL_PROFILE_CONTEXT
-from portal.accounts.admin_menu import CountsPanel, RoleMenuItem, UnitMenuItem
+from portal.accounts.admin_menu import CountsPanel, role_submenu
 from portal.accounts.guards import Role, holds
 
 from .views import profile_context
@@ -51,69 +50,66 @@ def register_suspicious_viewset():
     return suspicious_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_leader_viewset():
+    from .admin_leader import leader_viewset
+
+    return leader_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_unit_viewset():
+    from .admin_unit import unit_viewset
+
+    return unit_viewset
+
+
 @hooks.register("register_admin_menu_item")
 def register_evaluation_menu_item():
-    return SubmenuMenuItem(
+    return role_submenu(
         _("测评管理"),
-        Menu(
-            items=[
-                RoleMenuItem(
-                    _("测评工作台（回访、申诉、撤销）"),
-                    reverse("evaluation:office_dashboard"),
-                    roles=OFFICE,
-                    name="evaluation-dashboard",
-                    icon_name="tasks",
-                    order=10,
-                ),
-                RoleMenuItem(
-                    _("回访工作台"),
-                    reverse("evaluation_callbacks:queue"),
-                    roles=OFFICE,
-                    name="evaluation-callbacks",
-                    icon_name="phone",
-                    order=15,
-                ),
-                RoleMenuItem(
-                    _("可疑评价核查"),
-                    reverse("evaluation_suspicious:list"),
-                    roles=OFFICE,
-                    name="evaluation-suspicious",
-                    icon_name="warning",
-                    order=17,
-                ),
-                RoleMenuItem(
-                    _("评价券"),
-                    reverse("evaluation:office_tickets"),
-                    roles=OFFICE,
-                    name="evaluation-tickets",
-                    icon_name="tag",
-                    order=20,
-                ),
-                RoleMenuItem(
-                    _("窗口评价器"),
-                    reverse("evaluation_kiosks:devices"),
-                    roles=OFFICE,
-                    name="evaluation-kiosks",
-                    icon_name="desktop",
-                    order=25,
-                ),
-                RoleMenuItem(
-                    _("办件导入与短信抽样"),
-                    reverse("evaluation_sampling:import"),
-                    roles=OFFICE,
-                    name="evaluation-sampling",
-                    icon_name="upload",
-                    order=27,
-                ),
-                RoleMenuItem(
-                    _("工作人员手机号导入"),
-                    reverse("evaluation:office_staff_phones"),
-                    roles=OFFICE,
-                    name="evaluation-staff-phones",
-                    icon_name="mobile-alt",
-                    order=30,
-                ),
-            ]
+        (
+            _("测评工作台（回访、申诉、撤销）"),
+            reverse("evaluation:office_dashboard"),
+            OFFICE,
+            "evaluation-dashboard",
+            "tasks",
+        ),
+        (
+            _("回访工作台"),
+            reverse("evaluation_callbacks:queue"),
+            OFFICE,
+            "evaluation-callbacks",
+            "phone",
+        ),
+        (
+            _("可疑评价核查"),
+            reverse("evaluation_suspicious:list"),
+            OFFICE,
+            "evaluation-suspicious",
+            "warning",
+        ),
+        (_("评价券"), reverse("evaluation:office_tickets"), OFFICE, "evaluation-tickets", "tag"),
+        (
+            _("窗口评价器"),
+            reverse("evaluation_kiosks:devices"),
+            OFFICE,
+            "evaluation-kiosks",
+            "desktop",
+        ),
+        (
+            _("办件导入与短信抽样"),
+            reverse("evaluation_sampling:import"),
+            OFFICE,
+            "evaluation-sampling",
+            "upload",
+        ),
+        (
+            _("工作人员手机号导入"),
+            reverse("evaluation:office_staff_phones"),
+            OFFICE,
+            "evaluation-staff-phones",
+            "mobile-alt",
         ),
         name="evaluation",
         icon_name="tasks",
@@ -123,35 +119,29 @@ def register_evaluation_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def register_evaluation_reports_menu_item():
-    return SubmenuMenuItem(
+    return role_submenu(
         _("预警与月度报告"),
-        Menu(
-            items=[
-                RoleMenuItem(
-                    _("预警"),
-                    reverse("evaluation:office_warnings"),
-                    roles=LEADER,
-                    name="evaluation-warnings",
-                    icon_name="warning",
-                    order=10,
-                ),
-                RoleMenuItem(
-                    _("评分与排名"),
-                    reverse("evaluation:office_scores"),
-                    roles=LEADER,
-                    name="evaluation-scores",
-                    icon_name="table",
-                    order=20,
-                ),
-                RoleMenuItem(
-                    _("月度报告"),
-                    reverse("evaluation:office_reports"),
-                    roles=LEADER,
-                    name="evaluation-monthly-reports",
-                    icon_name="doc-full",
-                    order=30,
-                ),
-            ]
+        (_("领导参阅"), reverse("evaluation_leader:landing"), LEADER, "leader-landing", "doc-full"),
+        (
+            _("预警"),
+            reverse("evaluation:office_warnings"),
+            LEADER,
+            "evaluation-warnings",
+            "warning",
+        ),
+        (
+            _("评分与排名"),
+            reverse("evaluation:office_scores"),
+            LEADER,
+            "evaluation-scores",
+            "table",
+        ),
+        (
+            _("月度报告"),
+            reverse("evaluation:office_reports"),
+            LEADER,
+            "evaluation-monthly-reports",
+            "doc-full",
         ),
         name="evaluation-reports",
         icon_name="doc-full",
@@ -161,43 +151,25 @@ def register_evaluation_reports_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def register_unit_evaluation_menu_item():
-    return SubmenuMenuItem(
+    return role_submenu(
         _("本单位测评"),
-        Menu(
-            items=[
-                RoleMenuItem(
-                    _("评价券"),
-                    reverse("evaluation:office_tickets"),
-                    roles=DEPARTMENT,
-                    name="unit-tickets",
-                    icon_name="tag",
-                    order=10,
-                ),
-                RoleMenuItem(
-                    _("开始办件评价"),
-                    reverse("evaluation_kiosks:open"),
-                    roles=DEPARTMENT,
-                    name="unit-kiosk-open",
-                    icon_name="desktop",
-                    order=15,
-                ),
-                RoleMenuItem(
-                    _("本单位评价"),
-                    reverse("evaluation:unit_ratings"),
-                    roles=DEPARTMENT,
-                    name="unit-ratings",
-                    icon_name="list-ul",
-                    order=20,
-                ),
-                UnitMenuItem(
-                    _("二维码海报"),
-                    _poster_url,
-                    name="unit-poster",
-                    icon_name="image",
-                    order=30,
-                ),
-            ]
+        (_("评价券"), reverse("evaluation:office_tickets"), DEPARTMENT, "unit-tickets", "tag"),
+        (
+            _("开始办件评价"),
+            reverse("evaluation_kiosks:open"),
+            DEPARTMENT,
+            "unit-kiosk-open",
+            "desktop",
         ),
+        (
+            _("本单位评价"),
+            reverse("evaluation_unit:ratings"),
+            DEPARTMENT,
+            "unit-ratings",
+            "list-ul",
+        ),
+        (_("二维码"), reverse("evaluation_unit:codes"), DEPARTMENT, "unit-codes", "image"),
+        (_("二维码海报"), _poster_url, DEPARTMENT, "unit-poster", "image"),
         name="unit-evaluation",
         icon_name="tasks",
         order=900,
@@ -254,7 +226,8 @@ def add_evaluation_panels(request, panels):
                         reverse("evaluation:office_warnings"),
                     ),
                     (_("评分与排名"), None, reverse("evaluation:office_scores")),
-                    (_("投诉工作台"), None, reverse("complaints:office_dashboard")),
+                    (_("领导参阅"), None, reverse("evaluation_leader:landing")),
+                    (_("投诉工作台"), None, reverse("cases:index")),
                 ],
             )
         )
@@ -266,7 +239,8 @@ def add_evaluation_panels(request, panels):
                 order=20,
                 rows=[
                     (_("评价券"), None, reverse("evaluation:office_tickets")),
-                    (_("本单位评价"), None, reverse("evaluation:unit_ratings")),
+                    (_("本单位评价"), None, reverse("evaluation_unit:ratings")),
+                    (_("二维码"), None, reverse("evaluation_unit:codes")),
                     (_("二维码海报"), None, _poster_url(user.unit_id)),
                 ],
             )

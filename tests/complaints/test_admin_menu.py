@@ -20,7 +20,7 @@ from tests.factories import RatingFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_PREFIXES = ("office/", "dept/", "admin/cases/")
+STAFF_PREFIXES = ("office/", "dept/", "admin/cases/", "admin/evaluation/", "admin/monitor-reports/")
 
 
 def _plain_routes(patterns=None, prefix=""):
@@ -77,9 +77,10 @@ def _walk_urls(node, found):
 
 
 def menu_urls(client, user) -> set[str]:
-    """The links of the admin sidebar as rendered for this user (empty without admin)."""
+    """The links of the admin sidebar as rendered for this user on the page signing in lands
+    on (empty without admin)."""
     client.force_login(user)
-    response = client.get("/admin/")
+    response = client.get("/admin/", follow=True)
     if response.status_code != 200:
         return set()
     found = re.search(
@@ -128,8 +129,13 @@ def test_menu_entries_are_hidden_from_roles_that_may_not_open_them(client, accou
     dept_menu = menu_urls(client, accounts["department"])
     unit_id = accounts["department"].unit_id
     assert f"/office/evaluation/poster/{unit_id}/" in dept_menu
-    assert "/office/evaluation/unit/ratings/" in dept_menu
+    assert "/admin/evaluation/unit/ratings/" in dept_menu
+    assert "/admin/evaluation/unit/codes/" in dept_menu
     assert "/office/evaluation/tickets/" in dept_menu
+    # a monitor's menu holds their own reports and nothing of the back office
+    monitor_menu = {u for u in menu_urls(client, accounts["monitor"]) if u.startswith("/")}
+    assert "/admin/monitor-reports/" in monitor_menu
+    assert not {u for u in monitor_menu if u.startswith(("/office/", "/dept/", "/admin/cases/"))}
 
 
 # --- dashboard panels ----------------------------------------------------------------------
@@ -252,14 +258,22 @@ def test_evaluation_panel_counts_are_the_databases(client, accounts, make_offici
     )
 
 
-def test_unit_panel_links_to_its_own_tickets_ratings_and_poster(client, accounts):
+def test_unit_panel_links_to_its_own_tickets_ratings_codes_and_poster(client, accounts):
     user = accounts["department"]
     client.force_login(user)
     rows = panel_rows(client.get("/admin/").content.decode(), "unit-evaluation")
     assert set(rows) == {
         "/office/evaluation/tickets/",
-        "/office/evaluation/unit/ratings/",
+        "/admin/evaluation/unit/ratings/",
+        "/admin/evaluation/unit/codes/",
         f"/office/evaluation/poster/{user.unit_id}/",
     }
     for url in rows:
         assert client.get(url).status_code == 200
+
+
+def test_the_leader_panel_links_to_the_case_workbench_not_the_old_desk(client, accounts):
+    client.force_login(accounts["office"])
+    rows = panel_rows(client.get("/admin/").content.decode(), "leader-overview")
+    assert "/admin/cases/" in rows and "/admin/evaluation/leader/" in rows
+    assert "/office/" not in rows

@@ -69,7 +69,7 @@ def test_office_page_lists_who_has_not_reported(client, make_user, office_user, 
     client.force_login(reported)
     month = datetime.date.today().strftime("%Y-%m")
     response = client.post(
-        "/complaints/monitor/",
+        "/admin/monitor-reports/",
         {
             "month": month,
             "subject_kind": "unit",

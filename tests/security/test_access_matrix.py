@@ -269,6 +269,49 @@ def _case_workbench_rules():
 
 CASE_WORKBENCH = _case_workbench_rules()
 
+# the ratings back office inside the admin (issues 17, 19): the office's desks, the leader's
+# page, the rated unit's own ratings (by day batch), QR codes and poster
+EVALUATION_ADMIN = {
+    "evaluation_leader:landing": staff(
+        lambda w: "/admin/evaluation/leader/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_unit:ratings": staff(
+        lambda w: "/admin/evaluation/unit/ratings/", deny=WDENY, dept_a=OK, dept_b=OK
+    ),
+    # the world's rating is today's: not shown individually, not even to its own unit
+    "evaluation_unit:rating": staff(
+        lambda w: f"/admin/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/",
+        deny=HIDE,
+    ),
+    "evaluation_unit:codes": staff(
+        lambda w: "/admin/evaluation/unit/codes/", deny=WDENY, dept_a=OK, dept_b=OK
+    ),
+    "evaluation_callbacks:queue": staff(
+        lambda w: "/admin/evaluation/callbacks/", deny=WDENY, office=OK
+    ),
+    "evaluation_callbacks:callback": staff(
+        lambda w: f"/admin/evaluation/callbacks/{w['callback'].pk}/", deny=WDENY, office=OK
+    ),
+    "evaluation_suspicious:list": staff(
+        lambda w: "/admin/evaluation/suspicious/", deny=WDENY, office=OK
+    ),
+    "evaluation_suspicious:flag": staff(
+        lambda w: "/admin/evaluation/suspicious/no-such-flag/", deny=WDENY, office=HIDE
+    ),
+    "evaluation_kiosks:devices": staff(
+        lambda w: "/admin/evaluation/kiosks/", deny=WDENY, office=OK
+    ),
+    "evaluation_kiosks:withdraw": staff(
+        lambda w: "/admin/evaluation/kiosks/999999/withdraw/", "POST", deny=WDENY, office=HIDE
+    ),
+    "evaluation_kiosks:open": staff(
+        lambda w: "/admin/evaluation/kiosks/open/", deny=WDENY, dept_a=OK, dept_b=OK
+    ),
+    "evaluation_sampling:import": staff(
+        lambda w: "/admin/evaluation/sampling/", deny=WDENY, office=OK
+    ),
+}
+
 RULES = {
     # health and monitoring (no roles; /metrics is guarded by address or token, tested below)
     "healthz": public(lambda w: "/healthz"),
@@ -312,14 +355,12 @@ RULES = {
         dept_a=HIDE,
         dept_b=HIDE,
     ),
-    "evaluation:unit_ratings": staff(
-        lambda w: "/office/evaluation/unit/ratings/", dept_a=OK, dept_b=OK, deny=HIDE
+    # the unit's own ratings moved into the admin (issue 19): the old URLs 301
+    "evaluation:unit_ratings": everyone(MOVED, lambda w: "/office/evaluation/unit/ratings/"),
+    "evaluation:unit_rating": everyone(
+        MOVED, lambda w: f"/office/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/"
     ),
-    # the world's rating is today's: not shown individually, not even to its own unit
-    "evaluation:unit_rating": staff(
-        lambda w: f"/office/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/",
-        deny=HIDE,
-    ),
+    **EVALUATION_ADMIN,
     "evaluation:office_appeal_decide": staff(
         lambda w: f"/office/evaluation/appeals/{w['appeal'].pk}/decide/", "POST", office=OK
     ),
@@ -407,10 +448,19 @@ RULES = {
     "complaints:recover": public(lambda w: "/complaints/recover/"),
     "complaints:recover_open": public(lambda w: f"/complaints/recover/{w['recover_token']}/"),
     "complaints:verify": public(lambda w: "/complaints/verify/"),
-    # monitors
-    "complaints:monitor_reports": staff(lambda w: "/complaints/monitor/", monitor=OK, monitor_b=OK),
-    "complaints:monitor_report": staff(
-        lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/", monitor=OK, monitor_b=HIDE
+    # monitors: their pages moved into the admin (issue 19); the old URLs 301
+    "complaints:monitor_reports": everyone(MOVED, lambda w: "/complaints/monitor/"),
+    "complaints:monitor_report": everyone(
+        MOVED, lambda w: f"/complaints/monitor/{w['monitor_report'].pk}/"
+    ),
+    "monitor_reports:index": staff(
+        lambda w: "/admin/monitor-reports/", deny=WDENY, monitor=OK, monitor_b=OK
+    ),
+    "monitor_reports:report": staff(
+        lambda w: f"/admin/monitor-reports/{w['monitor_report'].pk}/",
+        deny=WDENY,
+        monitor=OK,
+        monitor_b=HIDE,
     ),
     # Open311: public API
     "complaints:open311_discovery": public(lambda w: "/open311/v2/discovery.json"),
@@ -558,8 +608,9 @@ SKIP_NAMES = {
     "wagtail_serve",
 }
 SKIP_PREFIXES = ("admin/", "static/", "^static/", "^media/")
-# ours inside the admin: the two-factor pages, the case workbench (issue 19)
-OURS_IN_ADMIN = ("admin/2fa/", "admin/cases/")
+# ours inside the admin: the two-factor pages, the case workbench, the ratings back office,
+# the monitors' reports (issue 19)
+OURS_IN_ADMIN = ("admin/2fa/", "admin/cases/", "admin/evaluation/", "admin/monitor-reports/")
 
 # Known contradictions between the spec and the code: (rule, role) -> reason. Each is a
 # strict xfail below, so the bug stays visible and fixing it turns the test red until removed.

@@ -37,6 +37,27 @@ def test_an_old_link_is_moved_permanently(client, world, old, new):
         assert world["case"].number in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("role", "old", "new"),
+    [
+        ("monitor", "/complaints/monitor/", "/admin/monitor-reports/"),
+        ("monitor", "/complaints/monitor/{report}/", "/admin/monitor-reports/{report}/"),
+        ("dept_a", "/office/evaluation/unit/ratings/", "/admin/evaluation/unit/ratings/"),
+        (
+            "dept_a",
+            "/office/evaluation/unit/ratings/?format=csv",
+            "/admin/evaluation/unit/ratings/?format=csv",
+        ),
+    ],
+)
+def test_the_monitors_and_the_units_old_links_move_to_the_admin(client, world, role, old, new):
+    ids = {"report": world["monitor_report"].pk}
+    response = client.get(old.format(**ids))
+    assert response.status_code == 301 and response["Location"] == new.format(**ids)
+    client.force_login(world["users"][role])
+    assert client.get(old.format(**ids), follow=True).status_code == 200
+
+
 def test_an_old_link_gives_another_unit_nothing(client, world):
     client.force_login(world["users"]["dept_b"])
     response = client.get(f"/dept/cases/{world['case'].pk}/", follow=True)
@@ -58,6 +79,11 @@ def _staff_pages(world):
         ("dept_a", f"/admin/cases/{case.pk}/"),
         ("dept_a", f"/admin/cases/{case.pk}/extension_request/"),
         ("dept_a", f"/admin/bulk/complaints/case/sign/?id={case.pk}"),
+        ("leader", "/admin/evaluation/leader/"),
+        ("dept_a", "/admin/evaluation/unit/ratings/"),
+        ("dept_a", "/admin/evaluation/unit/codes/"),
+        ("monitor", "/admin/monitor-reports/"),
+        ("monitor", f"/admin/monitor-reports/{world['monitor_report'].pk}/"),
     ]
 
 

@@ -18,9 +18,10 @@ from portal.evaluation.models import Rating
 
 from .conftest import BAD, GOOD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
+# the project URLconf: the unit's pages are inside the Wagtail admin (issue 19)
+pytestmark = pytest.mark.django_db
 
-UNIT_PAGE = "/office/evaluation/unit/ratings/"
+UNIT_PAGE = "/admin/evaluation/unit/ratings/"
 TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 REASON = "窗口人员态度恶劣，推诿扯皮"
 
@@ -123,11 +124,11 @@ def test_the_unit_appeals_a_closed_days_bad_rating_by_its_opaque_reference(clien
     with _later():
         client.force_login(clerk)
         html = client.get(UNIT_PAGE).content.decode()
-        ref = re.search(r"/office/evaluation/unit/ratings/([0-9a-f]{16,})/", html).group(1)
-        page = client.get(f"/office/evaluation/unit/ratings/{ref}/")
+        ref = re.search(r"/admin/evaluation/unit/ratings/([0-9a-f]{16,})/", html).group(1)
+        page = client.get(f"/admin/evaluation/unit/ratings/{ref}/")
         assert page.status_code == 200 and REASON in page.content.decode()
         assert not TIME.search(page.content.decode().split("<main", 1)[-1])
-        client.post(f"/office/evaluation/unit/ratings/{ref}/", {"grounds": "与事实不符"})
+        client.post(f"/admin/evaluation/unit/ratings/{ref}/", {"grounds": "与事实不符"})
     assert Rating.objects.get(reason=REASON).appeals.get().grounds == "与事实不符"
 
 
@@ -168,7 +169,7 @@ def test_another_units_ratings_stay_hidden(client, official, clerk, make_officia
     with _later():
         client.force_login(clerk)
         ref = re.search(
-            r"/office/evaluation/unit/ratings/([0-9a-f]{16,})/",
+            r"/admin/evaluation/unit/ratings/([0-9a-f]{16,})/",
             client.get(UNIT_PAGE).content.decode(),
         ).group(1)
     other = make_user(roles.DEPARTMENT, unit=make_official().unit)
@@ -176,8 +177,19 @@ def test_another_units_ratings_stay_hidden(client, official, clerk, make_officia
     with _later():
         client.force_login(other)
         assert REASON not in client.get(UNIT_PAGE).content.decode()
-        assert client.get(f"/office/evaluation/unit/ratings/{ref}/").status_code == 404
+        assert client.get(f"/admin/evaluation/unit/ratings/{ref}/").status_code == 404
         assert (
-            client.post(f"/office/evaluation/unit/ratings/{ref}/", {"grounds": "x"}).status_code
+            client.post(f"/admin/evaluation/unit/ratings/{ref}/", {"grounds": "x"}).status_code
             == 404
         )
+
+
+def test_the_unit_codes_page_lists_only_its_own_qr_codes(client, official, clerk, make_official):
+    other = make_official()
+    client.force_login(clerk)
+    html = client.get("/admin/evaluation/unit/codes/").content.decode()
+    assert f"/office/evaluation/qr/unit/{official.unit_id}.svg" in html
+    assert f"/office/evaluation/qr/official/{official.pk}.png" in html
+    assert f"/office/evaluation/qr/official/{other.pk}." not in html
+    assert f"/office/evaluation/qr/unit/{other.unit_id}." not in html
+    assert client.get(f"/office/evaluation/qr/unit/{other.unit_id}.svg").status_code == 404
