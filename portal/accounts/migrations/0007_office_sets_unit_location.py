@@ -21,6 +21,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0005_leader_admin_access")]
+    dependencies = [("accounts", "0006_monitor_admin_access")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
