@@ -65,6 +65,11 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("RATING_SEAL_INTERVAL_SECONDS", "5")),
         "options": {"expires": float(os.environ.get("RATING_SEAL_INTERVAL_SECONDS", "5"))},
     },
+    # a service record's phone is kept SERVICE_RECORD_PHONE_DAYS (portal/evaluation/sampling_send)
+    "service-record-phones-forget-daily": {
+        "task": "portal.evaluation.tasks.service_record_phones_forget_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "audit-head-publish-daily": {
         "task": "portal.reporting.tasks.audit_head_publish_task",
         "schedule": crontab(hour=0, minute=5),

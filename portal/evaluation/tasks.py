@@ -37,6 +37,13 @@ def monthly_report_build_task(*, month: str | None = None):
     monthly_report_build(month=date_cls.fromisoformat(month) if month else None)
 
 
+@shared_task(acks_late=True)
+def service_record_phones_forget_task():
+    from .sampling_send import service_record_phones_forget
+
+    return service_record_phones_forget()
+
+
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def sms_invitation_send_task(*, invitation_id: int):
     from .sampling_send import sms_invitation_send

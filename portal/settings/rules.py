@@ -116,6 +116,9 @@ SMS_SAMPLING_RATE = _float("SMS_SAMPLING_RATE", 0.1)
 if not 0.0 <= SMS_SAMPLING_RATE <= 1.0:
     raise ValueError(f"SMS_SAMPLING_RATE={SMS_SAMPLING_RATE}: must be between 0 and 1")
 SMS_INVITATION_HOURS = _bounded("SMS_INVITATION_HOURS", 72, 1, 720)
+# days an imported service record keeps its citizen's (encrypted) phone: it is needed only to
+# text the invitation; afterwards the record keeps its unit, official and time, never the phone
+SERVICE_RECORD_PHONE_DAYS = _bounded("SERVICE_RECORD_PHONE_DAYS", 7, 1, 60)
 # the SMS provider's inbound webhook signs each reply with this secret (HMAC-SHA256);
 # empty = the webhook is switched off (/sms/inbound/ answers 404)
 SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")

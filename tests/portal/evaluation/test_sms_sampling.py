@@ -219,3 +219,36 @@ def test_the_demo_command_runs_the_loop_once_per_reply(official):
     assert Rating.objects.filter(channel="sms").count() == 2
     assert len(sms.outbox) == 2
     call_command("verify_audit", verbosity=0)  # records and invitations match their imports
+
+
+@override_settings(SMS_INBOUND_SECRET=SECRET, SERVICE_RECORD_PHONE_DAYS=7)
+def test_a_records_phone_is_forgotten_after_its_days_and_the_reply_still_counts(
+    client, invited, official
+):
+    """A database holder a week later finds no phone on the service record (red team #17:
+    records kept their encrypted phone for ever); the invitation's answer still works within
+    its window, as the reply is matched by the invitation's keyed hash, not the record."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from portal.audit.models import AuditEvent
+    from portal.evaluation.sampling_send import service_record_phones_forget, sms_invitation_send
+
+    record = ServiceRecord.objects.get()
+    assert record.phone_encrypted  # kept while the invitation may still need texting
+    assert service_record_phones_forget() == 0
+    assert service_record_phones_forget(now=timezone.now() + timedelta(days=8)) == 1
+    record.refresh_from_db()
+    assert record.phone_encrypted == ""
+    event = AuditEvent.objects.get(action="service_record_phones_forget")
+    assert event.after["forgotten"] == 1 and PHONE not in json.dumps(event.after)
+    assert service_record_phones_forget(now=timezone.now() + timedelta(days=9)) == 0
+    reply = _post_reply(client, {"message_id": "prov-7", "phone": PHONE, "text": "1"})
+    assert reply.json()["result"] == "rated"
+    call_command("verify_audit", verbosity=0)  # the counts the imports audited still hold
+    # a send retried after that finds no phone and texts nothing
+    SmsInvitation.objects.filter(pk=invited.pk).update(sent_at=None)
+    sms.outbox.clear()
+    assert sms_invitation_send(invitation_id=invited.pk) is False and sms.outbox == []
