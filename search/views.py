@@ -2,7 +2,8 @@
 
 from urllib.parse import urlencode
 
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 
 from portal.core.text import page_number
 
@@ -33,7 +34,7 @@ def site_search(request):
             )
             if only and results.total and page > results.num_pages and not results.total_capped:
                 last = {"q": q, "type": only, "page": results.num_pages}
-                return redirect("?" + urlencode(last))
+                return HttpResponseRedirect(f"{request.path}?{urlencode(last)}")
             sections.append((doc_type, results))
     return render(
         request,

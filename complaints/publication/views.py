@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,7 +47,8 @@ def results_list(request):
             value["selected"] = value["value"] == facet["selected"]
     results = data["results"]
     if results.page > results.num_pages and not results.total_capped:  # past the last page
-        return redirect(_url({**base, "page": results.num_pages if results.num_pages > 1 else ""}))
+        last = results.num_pages if results.num_pages > 1 else ""
+        return HttpResponseRedirect(request.path + _url({**base, "page": last}))
     context = {
         **data,
         "active_filters": [f for f in data["facets"] if f["selected"]],
