@@ -61,18 +61,18 @@ def _grouped(officials) -> list:
     return groups
 
 
-def roster_page(*, index_page=None, unit_id=None, query="", page=1, per_page=None):
+def roster_page(*, index_page=None, unit_id=None, query="", page=1, per_page=None, units=None):
     """One page of the roster in roster order (settings.ROSTER_PER_PAGE officials), grouped by
-    unit. Three queries whatever the size: the units' counts (which give the total), the
-    page's officials with their units. `page` past the last is the last (the caller redirects
-    when it differs from what was asked)."""
+    unit. Three queries whatever the size: the officials per unit (which give the total), the
+    units (unless `units` is given), the page's officials with their units. `page` past the
+    last is the last (the caller redirects when it differs from what was asked)."""
     per_page = max(1, per_page or settings.ROSTER_PER_PAGE)
     # only ASCII digits within the integer column ('²', 20 or 5000 digits: a 500 otherwise)
     qs = official_list(unit_id=id_or_none(unit_id), query=query)
     if index_page is not None:
         qs = qs.child_of(index_page)
     counts = dict(qs.order_by().values_list("unit_id").annotate(n=Count("id")))
-    units = [(u, counts[u.pk]) for u in unit_list() if u.pk in counts]
+    units = [(u, counts[u.pk]) for u in (unit_list() if units is None else units) if u.pk in counts]
     total = sum(counts.values())
     num_pages = max(1, -(-total // per_page))
     number = min(max(1, page), num_pages)

@@ -44,10 +44,13 @@ def roster_page_context(*, request, page) -> dict:
     unit_id = request.GET.get("unit") or None
     query = (request.GET.get("q") or "").strip()[:50]
     asked = page_number(request.GET.get("page"))
-    roster = selectors.roster_page(index_page=page, unit_id=unit_id, query=query, page=asked)
+    units = selectors.unit_list()
+    roster = selectors.roster_page(
+        index_page=page, unit_id=unit_id, query=query, page=asked, units=units
+    )
     base = {"unit": unit_id or "", "q": query}
     context = {
-        "units": selectors.unit_list(),
+        "units": units,
         "roster": roster,
         "groups": roster.groups,
         "selected_unit": unit_id,
