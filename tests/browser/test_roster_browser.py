@@ -97,3 +97,22 @@ def test_the_paged_roster_on_a_phone_is_short_and_jumps_to_a_unit(
     page.goto(page.base + "/officials/?page=99")
     page.wait_for_url("**page=4")
     assert page.locator(".official-list li").count() == 6
+
+
+def test_the_english_roster_on_a_phone_fits_and_passes_axe(
+    phone_page, big_roster, axe_check, screenshot
+):
+    from django.conf import settings
+
+    page = phone_page
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.base}]
+    )
+    page.goto(page.base + "/officials/?page=2")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_by_text("Page 2 of 4").is_visible()
+    assert page.get_by_role("link", name="Next").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollHeight") <= 3 * 844
+    axe_check(page)
+    screenshot(page, "roster-phone-en")
