@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -121,6 +123,14 @@ class OfficialIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         return _hooked_context(ROSTER_PAGE_CONTEXT, context, request=request, page=self)
+
+    def serve(self, request, *args, **kwargs):
+        """A page past the last redirects to the last (the context says where)."""
+        request.is_preview = False
+        context = self.get_context(request, *args, **kwargs)
+        if context.get("redirect_url"):
+            return HttpResponseRedirect(context["redirect_url"])
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
 class OfficialPage(Page):

@@ -1,4 +1,5 @@
-"""The content that site search finds: officials (name, unit, post, pinyin initials) and news.
+"""The content that site search finds: officials (name, unit, post, pinyin initials), news and
+policies.
 
 Only live pages are loaded, so an unpublished page drops out of the index on its next
 (re)index. Registered in CmsConfig.ready().
@@ -39,25 +40,33 @@ def _officials(ids=None):
         )
 
 
-def _news(ids=None):
-    from .models import NewsPage
+def _dated(model_name):
+    """The loader of a dated section (news, policies): title, summary, body text, date."""
 
-    qs = NewsPage.objects.live().order_by("pk")
-    if ids is not None:
-        qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
-    for page in qs.iterator(chunk_size=500):
-        yield Document(
-            id=str(page.pk),
-            fields={
-                "title": page.title,
-                "summary": page.summary,
-                "body": _plain(page.body),
-                "date": page.date,
-                "year": page.date.year if page.date else None,
-                "url": page.url,
-                "meta": page.date.isoformat() if page.date else "",
-            },
-        )
+    def load(ids=None):
+        from . import models
+
+        qs = getattr(models, model_name).objects.live().order_by("pk")
+        if ids is not None:
+            qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+        for page in qs.iterator(chunk_size=500):
+            meta = page.date.isoformat() if page.date else ""
+            if getattr(page, "issuer", ""):
+                meta = f"{page.issuer} · {meta}" if meta else page.issuer
+            yield Document(
+                id=str(page.pk),
+                fields={
+                    "title": page.title,
+                    "summary": getattr(page, "summary", ""),
+                    "body": _plain(page.body),
+                    "date": page.date,
+                    "year": page.date.year if page.date else None,
+                    "url": page.url,
+                    "meta": meta,
+                },
+            )
+
+    return load
 
 
 def _count(model_name):
@@ -83,9 +92,19 @@ NEWS = DocType(
     text_fields=("title", "summary", "body"),
     facet_fields=("year",),
     date_field="date",
-    load=_news,
+    load=_dated("NewsPage"),
     count=_count("NewsPage"),
     label=_("动态公告"),
+    site_search=True,
+)
+POLICY = DocType(
+    name="policy",
+    text_fields=("title", "summary", "body"),
+    facet_fields=("year",),
+    date_field="date",
+    load=_dated("PolicyPage"),
+    count=_count("PolicyPage"),
+    label=_("政策宣传"),
     site_search=True,
 )
 
@@ -93,3 +112,4 @@ NEWS = DocType(
 def register():
     api.register(OFFICIAL)
     api.register(NEWS)
+    api.register(POLICY)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from portal.core.text import id_or_none
 
@@ -32,19 +32,58 @@ def official_list(*, unit_id=None, query: str = ""):
     return qs
 
 
-def roster_grouped(*, index_page=None, unit_id=None, query=""):
-    """[(unit, [officials…]), …] for the roster page, built from one query."""
-    # only ASCII digits within the integer column ('²', 20 or 5000 digits: a 500 otherwise)
-    unit_id = id_or_none(unit_id)
-    qs = official_list(unit_id=unit_id, query=query)
-    if index_page is not None:
-        qs = qs.child_of(index_page)
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of the roster: its officials grouped by unit, the page position, and every
+    unit with its number of listed officials (the jump list)."""
+
+    groups: list  # [(unit, [officials…], unit's count on all pages), …] of this page only
+    number: int
+    num_pages: int
+    total: int
+    units: list  # [(unit, count), …] every unit with at least one listed official
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def _grouped(officials) -> list:
     groups: list[tuple[Unit, list]] = []
-    for official in qs:
+    for official in officials:
         if not groups or groups[-1][0].pk != official.unit_id:
             groups.append((official.unit, []))
         groups[-1][1].append(official)
     return groups
+
+
+def roster_page(*, index_page=None, unit_id=None, query="", page=1, per_page=None, units=None):
+    """One page of the roster in roster order (settings.ROSTER_PER_PAGE officials), grouped by
+    unit. Three queries whatever the size: the officials per unit (which give the total), the
+    units (unless `units` is given), the page's officials with their units. `page` past the
+    last is the last (the caller redirects when it differs from what was asked)."""
+    per_page = max(1, per_page or settings.ROSTER_PER_PAGE)
+    # only ASCII digits within the integer column ('²', 20 or 5000 digits: a 500 otherwise)
+    qs = official_list(unit_id=id_or_none(unit_id), query=query)
+    if index_page is not None:
+        qs = qs.child_of(index_page)
+    counts = dict(qs.order_by().values_list("unit_id").annotate(n=Count("id")))
+    units = [(u, counts[u.pk]) for u in (unit_list() if units is None else units) if u.pk in counts]
+    total = sum(counts.values())
+    num_pages = max(1, -(-total // per_page))
+    number = min(max(1, page), num_pages)
+    start = (number - 1) * per_page
+    return RosterPage(
+        groups=[(u, people, counts[u.pk]) for u, people in _grouped(qs[start : start + per_page])],
+        number=number,
+        num_pages=num_pages,
+        total=total,
+        units=units,
+    )
 
 
 def roster_url() -> str:

@@ -3,16 +3,15 @@ loaders in cms.search_documents decide what is public (live pages only)."""
 
 from search import api
 
-from .search_documents import NEWS, OFFICIAL
+from .search_documents import NEWS, OFFICIAL, POLICY
 
 
 def _doc_type_of(instance):
-    from .models import NewsPage, OfficialPage
+    from .models import NewsPage, OfficialPage, PolicyPage
 
-    if isinstance(instance, OfficialPage):
-        return OFFICIAL.name
-    if isinstance(instance, NewsPage):
-        return NEWS.name
+    for model, doc_type in ((OfficialPage, OFFICIAL), (NewsPage, NEWS), (PolicyPage, POLICY)):
+        if isinstance(instance, model):
+            return doc_type.name
     return None
 
 
@@ -42,9 +41,9 @@ def connect():
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished
 
-    from .models import NewsPage, OfficialPage, Unit
+    from .models import NewsPage, OfficialPage, PolicyPage, Unit
 
-    for model in (OfficialPage, NewsPage):
+    for model in (OfficialPage, NewsPage, PolicyPage):
         post_save.connect(index_on_save, sender=model, dispatch_uid=f"search-save-{model.__name__}")
         post_delete.connect(
             remove_on_delete, sender=model, dispatch_uid=f"search-delete-{model.__name__}"

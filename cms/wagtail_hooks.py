@@ -2,8 +2,12 @@
 the home page's latest news and policies, and the roster's units and groups. Pages declare;
 the reads are cms.selectors."""
 
+from urllib.parse import urlencode
+
 from wagtail import hooks
 from wagtail.actions import CreateAction, EditAction
+
+from portal.core.text import page_number
 
 from . import selectors
 from .models import HOME_PAGE_CONTEXT, ROSTER_PAGE_CONTEXT, PortalSettings, Unit
@@ -63,9 +67,26 @@ def home_page_context(*, request, page) -> dict:
 def roster_page_context(*, request, page) -> dict:
     unit_id = request.GET.get("unit") or None
     query = (request.GET.get("q") or "").strip()[:50]
-    return {
-        "units": selectors.unit_list(),
-        "groups": selectors.roster_grouped(index_page=page, unit_id=unit_id, query=query),
+    asked = page_number(request.GET.get("page"))
+    units = selectors.unit_list()
+    roster = selectors.roster_page(
+        index_page=page, unit_id=unit_id, query=query, page=asked, units=units
+    )
+    base = {"unit": unit_id or "", "q": query}
+    context = {
+        "units": units,
+        "roster": roster,
+        "groups": roster.groups,
         "selected_unit": unit_id,
         "query": query,
+        "previous_url": _query_url({**base, "page": roster.number - 1}),
+        "next_url": _query_url({**base, "page": roster.number + 1}),
     }
+    if asked > roster.number:  # past the last page: to the last one (Post/Redirect/Get style)
+        context["redirect_url"] = request.path + _query_url({**base, "page": roster.number})
+    return context
+
+
+def _query_url(params: dict) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", 1)})
+    return f"?{query}" if query else "?"

@@ -12,6 +12,7 @@ AppConfig.ready(); after a commit that publishes, edits or withdraws an object i
                                              the commit, or by the relay when the broker is down
     remove(name, ids) / remove_on_commit(...)
     search(name, q, filters=, facets=, page=, per_page=) -> SearchResults
+    has_words(q) -> bool                     False for "*", "！？。", spaces: nothing to look for
     reindex(name, progress=None) -> count    rebuild one type (zero downtime)
     health() -> "ok …" | "degraded: …"        for /readyz
 """
@@ -26,6 +27,7 @@ from .documents import get as get_doc_type
 from .documents import register as _register
 from .indexing import backend, ids_as_strings, index, index_ids, remove
 from .results import Hit, Query, SearchResults
+from .segment import has_words
 from .tasks import search_index_task, search_remove_task
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "SearchResults",
     "UnknownDocType",
     "backend",
+    "has_words",
     "health",
     "index",
     "index_ids",

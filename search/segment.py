@@ -57,10 +57,27 @@ def word_pairs(words: list[str]) -> list[str]:
     return [a + b for a, b in zip(words, words[1:], strict=False) if _is_han(a) and _is_han(b)]
 
 
+def single_characters(words: list[str]) -> list[str]:
+    """The Chinese characters inside longer words, each once (路灯 县公安局 → 路 灯 县 公 安 局
+    less those already words). The site's rule for one-character queries (shown on /search/):
+    a query of one Chinese character finds every document with that character in any word, so
+    灯 finds 路灯 and 局 finds every 局; two characters or more are words and phrases."""
+    seen = {w for w in words if len(w) == 1}
+    out = []
+    for word in words:
+        if len(word) > 1 and _is_han(word):
+            for ch in word:
+                if ch not in seen:
+                    seen.add(ch)
+                    out.append(ch)
+    return out
+
+
 def index_tokens(text: str) -> list[str]:
     """Words of a document, then the dictionary words inside its longer words (办事效率 also
     yields 办事 and 效率, like jieba's search mode) so a query for a part finds the whole, then
-    the pairs of adjacent words. The extras go after the text so that phrases still match only
+    the pairs of adjacent words, then the single characters of longer words (each once: the
+    one-character rule above). The extras go after the text so that phrases still match only
     adjacent words."""
     words = tokens(text)
     freq = _dictionary().FREQ
@@ -72,7 +89,7 @@ def index_tokens(text: str) -> list[str]:
                     sub = word[i : i + n]
                     if sub != word and freq.get(sub):
                         extra.append(sub)
-    return words + extra + word_pairs(words)
+    return words + extra + word_pairs(words) + single_characters(words)
 
 
 def index_text(*texts: str) -> str:
@@ -96,6 +113,15 @@ def parse_query(q: str) -> list[list[str]]:
         if words and words not in phrases:
             phrases.append(words)
     return phrases[:MAX_PHRASES]
+
+
+def has_words(q: str) -> bool:
+    """Whether a query has anything to look for: "*", "！？。" or spaces alone do not."""
+    return bool(parse_query(q))
+
+
+def is_single_character(part: str) -> bool:
+    return len(part) == 1 and _is_han(part)
 
 
 def query_parts(q: str) -> list[str]:

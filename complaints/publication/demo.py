@@ -1,9 +1,11 @@
-"""Demo: publish the demo's closed cases so /results/ is not empty (seed_demo). Idempotent:
-cases that already have an outcome (published or withdrawn) are left alone."""
+"""Demo: publish the demo's closed stories (complaints.demo_stories) so /results/ reads like a
+real county's (seed_demo). The workflow demo's "演示…" cases stay unpublished: placeholders
+are for staff screens. Idempotent: cases that already have an outcome are left alone."""
 
 from django.contrib.auth import get_user_model
 
 from complaints.choices import CaseState, PublicationStatus
+from complaints.demo import DEMO_TITLE
 from complaints.models import Case
 
 from . import selectors, services
@@ -16,6 +18,7 @@ def seed(progress=None):
     cases = list(
         Case.objects.filter(state=CaseState.CLOSED, published_outcome__isnull=True)
         .exclude(publication=PublicationStatus.HELD)
+        .exclude(title__startswith=DEMO_TITLE)
         .select_related("category", "department", "official")
         .order_by("closed_at", "pk")
     )

@@ -7,22 +7,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints.choices import Finding, HandlingAction, HandlingTier
 from portal.accounts.guards import Role, role_required
+from portal.core.text import page_number
+from search.api import has_words
 
 from . import selectors, services
 from .search_documents import FACETS
-
-
-def _page(value) -> int:
-    try:
-        return max(1, min(int(value), 10_000))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _url(params: dict) -> str:
@@ -32,11 +28,15 @@ def _url(params: dict) -> str:
 
 def results_list(request):
     q = request.GET.get("q", "").strip()[:100]
+    # "*", "！？。" or spaces alone: every result with guidance, not "“*”共 14 条结果"
+    no_words = "q" in request.GET and not has_words(q)
+    if no_words:
+        q = ""
     filters = {f: request.GET.get(f, "").strip()[:40] for f in FACETS}
     data = selectors.outcome_search(
         q=q,
         filters=filters,
-        page=_page(request.GET.get("page")),
+        page=page_number(request.GET.get("page")),
         per_page=getattr(settings, "RESULTS_PER_PAGE", 20),
     )
     base = {"q": q, **data["filters"]}
@@ -46,12 +46,16 @@ def results_list(request):
             value["url"] = _url({**base, facet["field"]: value["value"]})
             value["selected"] = value["value"] == facet["selected"]
     results = data["results"]
+    if results.page > results.num_pages and not results.total_capped:  # past the last page
+        last = results.num_pages if results.num_pages > 1 else ""
+        return HttpResponseRedirect(request.path + _url({**base, "page": last}))
     context = {
         **data,
         "active_filters": [f for f in data["facets"] if f["selected"]],
         "previous_url": _url({**base, "page": results.previous_page}),
         "next_url": _url({**base, "page": results.next_page}),
         "clear_all_url": _url({"q": q}),
+        "no_words": no_words,
     }
     return render(request, "results/list.html", context)
 

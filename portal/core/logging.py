@@ -109,6 +109,7 @@ def logging_config(*, fmt: str, level: str) -> dict:
             "jieba": {"level": "WARNING"},
             "wagtail": {"level": "WARNING"},
             "django_tasks": {"level": "WARNING"},
+            "pikepdf": {"level": "WARNING"},  # "C++ to Python logger bridge initialized"
         },
     }
 

@@ -30,6 +30,16 @@ def year_or_none(value, *, low: int = 2000, high: int = 2100) -> int | None:
     return year if year is not None and low <= year <= high else None
 
 
+def page_number(value) -> int:
+    """A page number typed into a query string (?page=): 'abc', '', '0', '-3', '1.5', '²'
+    are page 1; above 10,000 (20 or 5000 digits too) is 10,000: past the last page, which the
+    caller redirects to."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return 10_000 if len(text) > 5 else min(max(1, int(text)), 10_000)
+
+
 def ascii_digits(value) -> str:
     """The digits of a phone number or code as typed: full-width digits from a Chinese input
     method count (１３８ → 138); digits of other scripts (٨) do not, so they can never reach

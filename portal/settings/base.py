@@ -205,7 +205,8 @@ CACHES["pages"] = {
 }
 
 # --- celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+# the embedded default names a host: kombu warns "No hostname was supplied" for a bare memory://
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL") and not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -344,6 +345,11 @@ LOG_FORMAT = env("LOG_FORMAT", "plain")
 from portal.core.logging import logging_config  # noqa: E402
 
 LOGGING = logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))
+if CELERY_TASK_ALWAYS_EAGER:
+    # the embedded default runs every task in the request or command that queued it: one INFO
+    # line per task ("Task … succeeded", 600 of them over seed_demo) says nothing there; a
+    # failure still logs (ERROR), and a real worker keeps its INFO lines
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 # the worker logs through LOGGING too, so its lines are JSON with the task id
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 # /metrics: a bearer token, or a direct (not proxied) connection from these addresses

@@ -170,6 +170,9 @@ RECEIPT_HASH_ITERATIONS = _int("RECEIPT_HASH_ITERATIONS", 100_000)
 
 # publication and statistics
 RESULTS_PER_PAGE = _int("RESULTS_PER_PAGE", 20)
+# the roster (/officials/): officials per page, grouped by unit (30: under three phone screens
+# with long posts, tests/browser/test_roster_browser.py)
+ROSTER_PER_PAGE = _int("ROSTER_PER_PAGE", 30)
 STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 600)
 STATS_TREND_MONTHS = _int("STATS_TREND_MONTHS", 12)
 

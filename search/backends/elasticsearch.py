@@ -23,7 +23,7 @@ from .. import conf
 from ..documents import DocType, Document
 from ..models import SearchDocument
 from ..results import Query, SearchResults
-from ..segment import parse_query, query_parts
+from ..segment import is_single_character, parse_query, query_parts
 from . import BaseBackend, SearchUnavailable
 from .common import (
     clamp_page,
@@ -80,7 +80,13 @@ class Backend(BaseBackend):
             text["search_analyzer"] = conf.get("SEARCH_ES_SEARCH_ANALYZER")
         m = Mapping()
         m.field("doc_id", Keyword())
-        m.field("text", Object(properties={n: Text(**text) for n in doc_type.text_fields}))
+        # .chars: the standard analyzer cuts Chinese into single characters, for the rule that a
+        # one-character query finds that character inside any word (search.segment)
+        chars = {"chars": Text(analyzer="standard")}
+        m.field(
+            "text",
+            Object(properties={n: Text(**text, fields=chars) for n in doc_type.text_fields}),
+        )
         m.field("facets", Object(properties={n: Keyword() for n in doc_type.facet_fields}))
         m.field("published_at", Date())
         m.field("data", Object(enabled=False))
@@ -218,7 +224,11 @@ class Backend(BaseBackend):
         ]
         s = Search(using=self.client, index=self.alias(doc_type))
         for part in query_parts(query.q):
-            s = s.query("multi_match", query=part, type="phrase", fields=fields)
+            if is_single_character(part):
+                chars = [f"{f.split('^')[0]}.chars" for f in fields]
+                s = s.query("multi_match", query=part, type="phrase", fields=chars)
+            else:
+                s = s.query("multi_match", query=part, type="phrase", fields=fields)
         for name, value in query.filters.items():
             if name not in doc_type.facet_fields:
                 raise ValueError(f"{name!r} is not a facet of {doc_type.name!r}")

@@ -187,17 +187,10 @@ def _english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-# the roster's template belongs to the roster rework (issue 21's UX part, another branch): its
-# data gets lang="zh-Hans" there; checked by the xfail test below until both are merged
-ROSTER = {"roster"}
-
-
 def test_english_pages_have_no_chinese_outside_marked_data(client, world):
     _english(client)
     problems = {}
     for name, response in _pages(client, world):
-        if name in ROSTER:
-            continue
         assert response.status_code < 500, name
         html = response.content.decode()
         assert '<html lang="en"' in html, name
@@ -207,10 +200,17 @@ def test_english_pages_have_no_chinese_outside_marked_data(client, world):
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 
-@pytest.mark.xfail(reason="roster template: lang marks come with the roster rework", strict=False)
-def test_the_english_roster_has_no_chinese_outside_marked_data(client, world, site_pages):
+def test_the_english_roster_has_no_chinese_outside_marked_data(
+    client, world, site_pages, make_unit, make_official, settings
+):
+    settings.ROSTER_PER_PAGE = 2  # a pager and a jump list of two units
+    make_official(name="钱多多", unit=make_unit(name="县财政局"), post="副局长")
+    make_official(name="孙大圣", unit=world["official"].unit, post="科员")
     _english(client)
-    assert han_outside_chinese(client.get(site_pages["officials"].url).content.decode()) == []
+    for query in ("", "?page=2"):
+        html = client.get(site_pages["officials"].url + query).content.decode()
+        assert "Page " in html and "县财政局" in html
+        assert han_outside_chinese(html) == [], query
 
 
 def test_chinese_pages_have_no_english_brackets(client, world):

@@ -204,6 +204,25 @@ def test_a_query_with_only_punctuation_lists_everything(notes, search_backend):
     assert api.search("note", "！？。").total == 5
 
 
+def test_one_chinese_character_finds_it_inside_any_word(notes, search_backend):
+    # the site's rule (shown on /search/): 灯 finds 路灯 and 灯光, 噪 finds 噪音
+    load(notes)
+    assert ids(api.search("note", "灯")) == {"1", "4", "5"}
+    assert ids(api.search("note", "噪")) == {"2", "5"}
+    assert ids(api.search("note", "灯 噪")) == {"5"}
+    hit = api.search("note", "灯", per_page=50).hits
+    assert all("<mark>灯</mark>" in h.title + h.snippet for h in hit)
+    # two characters stay a word: 路面 does not find 路灯
+    assert ids(api.search("note", "路面")) == {"4"}
+
+
+def test_a_query_of_punctuation_has_no_words():
+    from search.segment import has_words
+
+    assert not has_words("*") and not has_words("！？。") and not has_words("   ")
+    assert has_words("灯") and has_words("a")
+
+
 def test_health_says_ok(search_backend):
     assert api.health().startswith("ok")
 

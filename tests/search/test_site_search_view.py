@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from cms.models import NewsPage
 from search import api
 
@@ -49,3 +51,57 @@ def test_one_type_is_paged(client, make_official, make_unit):
     assert first.count('class="search-hit"') == 20
     assert second.content.decode().count('class="search-hit"') == 5
     assert "第 1 / 2 页" in first
+
+
+def test_a_page_past_the_last_of_one_type_redirects_to_the_last(client, make_official, make_unit):
+    unit = make_unit(name="县自然资源局")
+    officials = [make_official(name=f"测试{i}", unit=unit) for i in range(25)]
+    api.index_ids("official", [o.pk for o in officials])
+    for page in ("7", "9" * 5000):
+        response = client.get("/search/", {"q": "自然资源局", "type": "official", "page": page})
+        assert response.status_code == 302
+        assert "page=2" in response["Location"] and "type=official" in response["Location"]
+    assert (
+        client.get("/search/", {"q": "自然资源局", "type": "official", "page": "abc"}).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("q", ["*", "！？。", "   ", "?!"])
+def test_a_query_without_words_gets_guidance_not_every_document(client, make_official, q):
+    official = make_official(name="张伟丽")
+    api.index_ids("official", [official.pk])
+    html = client.get("/search/", {"q": q}).content.decode()
+    assert "请输入检索词" in html
+    assert "张伟丽" not in html and "条）" not in html
+
+
+def test_the_search_page_states_the_one_character_rule_and_follows_it(
+    client, make_official, make_unit, site_pages
+):
+    lamp = make_official(name="李灯", unit=make_unit(name="县城市管理局"), post="路灯管理所所长")
+    police = [make_official(name=f"王{i}", unit=make_unit(name=f"县公安{i}局")) for i in range(3)]
+    api.index_ids("official", [lamp.pk, *(p.pk for p in police)])
+    html = client.get("/search/", {"q": "灯"}).content.decode()
+    assert "一个汉字查找含有这个字的所有词" in html
+    assert lamp.url in html
+    html = client.get("/search/", {"q": "局"}).content.decode()
+    assert all(p.url in html for p in police) and lamp.url in html
+
+
+def test_policies_are_found_by_site_search(client, site_pages):
+    from cms.models import PolicyPage
+
+    policy = site_pages["policies"].add_child(
+        instance=PolicyPage(
+            title="投诉办理工作规范",
+            slug="rules",
+            date=date(2026, 11, 3),
+            issuer="县效能办",
+            body="<p>承办单位应在五个工作日内答复。</p>",
+            live=True,
+        )
+    )
+    api.index_ids("policy", [policy.pk])
+    html = client.get("/search/", {"q": "工作日"}).content.decode()
+    assert policy.url in html and "政策宣传" in html and "县效能办" in html

@@ -237,3 +237,27 @@ def test_the_preview_marks_each_masked_span_with_its_rule_escaped(client, unit, 
     assert "&lt;b&gt;天天&lt;/b&gt;" in page and "<b>天天</b>" not in page
     masked = page.split('class="masking-marks"')[1].split("</details>")[0]
     assert "139-1234-5678" not in masked and "陈志强" not in masked
+
+
+def test_a_page_past_the_last_redirects_to_the_last_keeping_the_filters(client, outcomes, settings):
+    settings.RESULTS_PER_PAGE = 2
+    roads = str(outcomes["roads"].pk)
+    response = client.get("/results/", {"page": 9})
+    assert response.status_code == 302 and response["Location"] == "/results/?page=2"
+    response = client.get("/results/", {"page": 9, "department": roads, "q": "路"})
+    assert response.status_code == 302 and "page" not in response["Location"]  # one page
+    assert f"department={roads}" in response["Location"]
+    assert client.get("/results/", {"page": "9" * 5000}).status_code == 302
+
+
+@pytest.mark.parametrize("q", ["*", "！？。", "   ", "“”"])
+def test_a_query_without_words_gets_guidance_not_every_result_under_its_name(client, outcomes, q):
+    html = client.get("/results/", {"q": q}).content.decode()
+    assert "请输入检索词" in html
+    assert "”共" not in html and "共 3 条" in html  # the list as without a query
+
+
+def test_one_character_finds_the_lamp_complaint(client, outcomes):
+    response = client.get("/results/", {"q": "灯"})
+    assert _ids(response) == [str(outcomes["lamp"].pk)]
+    assert "<mark>灯</mark>" in response.content.decode()
