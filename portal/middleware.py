@@ -147,8 +147,8 @@ def _admin_home() -> str | None:
 
 
 class StaffTwoFactorMiddleware:
-    """When STAFF_2FA_REQUIRED is on, office and department staff (and superusers) who signed
-    in with a password only reach nothing but the two-factor pages until they pass a TOTP
+    """When STAFF_2FA_REQUIRED is on, staff of every role (and superusers) who signed in with
+    a password reach nothing but the two-factor pages until they pass a TOTP
     check in this session: not the Wagtail admin, not the office desk (/office/...), not the
     department inbox (/dept/...), nor any back-office view added later, whatever its path.
     Without a device they are sent to enrol one first. Needs django_otp's OTPMiddleware

@@ -1,8 +1,10 @@
 """Staff two-factor sign-in (TOTP) for the Wagtail admin, built on django-otp.
 
-Owns the rule "office and department staff (and superusers) must pass a TOTP check in each
-session before they reach the back office" when settings.STAFF_2FA_REQUIRED is on
-(production turns it on; the embedded demo leaves it off so `make run` stays usable).
+Owns the rule "every account that signs in to the admin — any staff role (office, department
+and unit accounts, editor, leader, monitor), Django staff and superusers — must pass a TOTP
+check in each session before it reaches any page but the two-factor ones" when
+settings.STAFF_2FA_REQUIRED is on (production turns it on; the embedded demo leaves it off so
+`make run` stays usable). The monitor is included: they too work inside the admin now.
 Enrolment is allowed only while the account has no confirmed device: someone who learns a
 password must not be able to bind their own phone. A lost phone is reset by the office with
 `manage.py otp_reset USERNAME`.
@@ -29,10 +31,12 @@ DEVICE_NAME = "TOTP"
 
 
 def two_factor_required_for(user) -> bool:
+    """Any staff role, Django staff or superuser; a signed-in account with none of these has
+    nothing behind the sign-in to protect."""
     return bool(
         user.is_superuser
-        or roles.has_role(user, roles.OFFICE)
-        or roles.has_role(user, roles.DEPARTMENT)
+        or user.is_staff
+        or any(roles.has_role(user, role) for role in roles.ALL_ROLES)
     )
 
 

@@ -1,4 +1,4 @@
-"""Staff two-factor sign-in: TOTP required for office and department roles when enforced."""
+"""Staff two-factor sign-in: TOTP required for every staff role when enforced (production)."""
 
 import pytest
 from django.core.management import call_command
@@ -31,11 +31,6 @@ def dept_user(unit):
     return staff_user_create(
         username="dept-2fa", role=roles.DEPARTMENT, password="pw-12345678", unit=unit
     )
-
-
-@pytest.fixture
-def editor_user(db):
-    return staff_user_create(username="editor-2fa", role=roles.EDITOR, password="pw-12345678")
 
 
 def test_without_enforcement_office_reaches_admin_with_password_only(client, office_user):
@@ -115,10 +110,76 @@ def test_the_next_parameter_cannot_send_staff_to_another_site(client, office_use
     assert response["Location"] == "/admin/"
 
 
+# every role that signs in to the admin, with a page it would otherwise open; a unit's own
+# account is a department account with its unit (its ratings page)
+ROLE_PAGES = [
+    (roles.OFFICE, "/admin/cases/"),
+    (roles.DEPARTMENT, "/admin/"),
+    (roles.EDITOR, "/admin/pages/"),
+    (roles.LEADER, "/admin/"),
+    (roles.MONITOR, "/admin/monitor-reports/"),
+]
+
+
+def _role_user(role, unit):
+    return staff_user_create(
+        username=f"2fa-{role.name.lower()}",
+        role=role,
+        password="pw-12345678",
+        unit=unit if role == roles.DEPARTMENT else None,
+    )
+
+
+@pytest.mark.parametrize(("role", "path"), ROLE_PAGES, ids=[r.name for r, _ in ROLE_PAGES])
+def test_without_enforcement_every_role_opens_its_page_with_a_password(client, unit, role, path):
+    client.force_login(_role_user(role, unit))
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert not any("/admin/2fa/" in url for url, _ in response.redirect_chain)
+
+
 @enforced
-def test_editor_role_is_not_forced_to_use_two_factor(client, editor_user):
-    client.force_login(editor_user)
-    assert client.get("/admin/").status_code == 200
+@pytest.mark.parametrize(("role", "path"), ROLE_PAGES, ids=[r.name for r, _ in ROLE_PAGES])
+def test_every_role_is_sent_to_enrol_before_its_page(client, unit, role, path):
+    client.force_login(_role_user(role, unit))
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/2fa/setup/?next=")
+
+
+@enforced
+@pytest.mark.parametrize(("role", "path"), ROLE_PAGES, ids=[r.name for r, _ in ROLE_PAGES])
+def test_every_role_with_a_device_must_enter_its_code_then_reaches_its_page(
+    client, unit, role, path
+):
+    user = _role_user(role, unit)
+    device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    client.force_login(user)
+    response = client.get(path)
+    assert response["Location"].startswith("/admin/2fa/?next=")
+    ok = client.post("/admin/2fa/", {"token": _code(device), "next": path}, follow=True)
+    assert ok.status_code == 200
+    assert not any("/admin/2fa/" in url for url, _ in ok.redirect_chain)
+
+
+@enforced
+def test_a_superuser_and_django_staff_need_the_second_factor(client, django_user_model):
+    for name, extra in (("root-2fa", {"is_superuser": True}), ("staff-2fa", {})):
+        user = django_user_model.objects.create_user(
+            username=name, password="pw-12345678", is_staff=True, **extra
+        )
+        client.force_login(user)
+        assert client.get("/admin/")["Location"].startswith("/admin/2fa/setup/"), name
+
+
+@enforced
+def test_sign_out_from_the_two_factor_page_works(client, office_user):
+    client.force_login(office_user)
+    page = client.get("/admin/2fa/setup/").content.decode()
+    assert 'method="post" action="/admin/logout/"' in page
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert client.get("/admin/2fa/setup/")["Location"].startswith("/admin/login/")
 
 
 @enforced
@@ -135,14 +196,6 @@ def test_staff_without_the_second_factor_reach_no_back_office_desk(client, dept_
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/2fa/?next=")
-
-
-@enforced
-def test_monitors_sign_in_without_a_second_factor(client, db):
-    monitor = staff_user_create(username="monitor-2fa", role=roles.MONITOR, password="pw-1234567")
-    client.force_login(monitor)
-    response = client.get("/admin/monitor-reports/")
-    assert response.status_code == 200  # "my monthly reports", no second factor asked
 
 
 def test_otp_reset_removes_devices_and_is_audited(office_user):
