@@ -113,8 +113,9 @@ def sweep_site(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def contexts(browser):
-    """One browser context a (language, size), its language cookie set once."""
+def contexts(browser, sweep_site):
+    """One browser context a (language, size), its language cookie set once; closed before
+    the server stops, so no request is still in flight then."""
     made = {}
     yield made
     for context in made.values():
@@ -149,6 +150,17 @@ def test_public_page(browser, contexts, sweep_site, axe_check, screenshot, name,
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
                 .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className).join(', ')"""
         )
+        # the header's own row holds its contents (English is longer), the switch not crushed
+        row = page.evaluate(
+            "(() => { const r = document.querySelector('.header-row');"
+            " return [r.scrollWidth, r.clientWidth]; })()"
+        )
+        assert row[0] <= row[1], f"header contents {row[0]}px in a {row[1]}px row"
+        select = page.evaluate(
+            "(() => { const s = document.querySelector('#lang-select');"
+            " return [s.getBoundingClientRect().width, s.scrollWidth]; })()"
+        )
+        assert select[0] >= 60, f"language switch crushed to {select[0]}px"
         axe_check(page)
     finally:
         page.close()
