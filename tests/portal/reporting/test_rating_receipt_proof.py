@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from portal.accounts import roles
@@ -129,6 +130,7 @@ def test_rate_read_the_code_fetch_the_proof_and_verify_it_standalone(client, off
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    call_command("verify_published", day.day.isoformat(), "--proof", str(proof_file), verbosity=0)
     # a forged record in the downloaded proof fails the same script
     proof["record"]["payload"]["level"] = 1
     proof["segments"][0]["links"][0]["public"]["level"] = 1
@@ -141,3 +143,5 @@ def test_rate_read_the_code_fetch_the_proof_and_verify_it_standalone(client, off
         check=False,
     )
     assert forged.returncode != 0
+    with pytest.raises(CommandError):
+        call_command("verify_published", day.day.isoformat(), "--proof", str(proof_file))
