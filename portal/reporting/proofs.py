@@ -28,6 +28,9 @@ fields, and other people's ratings) is a content hash. The seals of a rating's r
 appeal and call-back are disclosed with their sealed values (the staff account ids as one hash,
 portal.audit.seals.PRIVATE_FIELDS) and their audit entries without the actor: the holder sees
 the reason, the appeal's grounds and the call-back's result and note about their own rating.
+The rater's public download by receipt code (proof_views.rating_proof_download) leaves those
+seals out (`with_seals=False`): the texts are hashed in clear in both the seal and its audit
+link, so they cannot be shown as hashes until a hashing rule that hides them exists.
 A link or seal written before these rules (`link_hash_v1`, `content_hash_v1`) cannot be
 redacted, so a chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
 
