@@ -25,6 +25,12 @@ urlpatterns = [
     path("", include("portal.evaluation.urls")),
     # under the tracking cookie's path: the receipt holder's inclusion proof (issue 22)
     path("complaints/track/case/proof.json", proof_views.track_proof, name="transparency_proof"),
+    # the rating receipt code is the capability (portal.evaluation.receipts)
+    path(
+        "ratings/proof/<str:code>.json",
+        proof_views.rating_proof_download,
+        name="transparency_rating_proof",
+    ),
     path("", include("complaints.urls")),
     path("", include("search.urls")),
     path(

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import office_views, report_views, sampling_views, views
+from . import office_views, receipt_views, report_views, sampling_views, views
 
 app_name = "evaluation"
 
@@ -14,6 +14,7 @@ def _moved(pattern_name: str):
 urlpatterns = [
     # public: rating form target (the profile itself is Wagtail's /officials/<slug>/)
     path("rate/<id:official_id>/", views.rate, name="rate"),
+    path("ratings/receipt/", receipt_views.rating_receipt, name="rating_receipt"),
     path("qr/<str:token>/", views.qr_rate, name="qr"),
     path("qr/<str:token>/<id:official_id>/", views.qr_rate, name="qr_official"),
     path("ticket/<str:code>/", views.ticket_rate, name="ticket"),

@@ -21,7 +21,7 @@ from portal.core.netaddr import client_address
 from portal.core.origin import same_origin_only
 from portal.core.ratelimit import Limit, client_key, usages
 
-from . import kiosks, selectors, services
+from . import kiosks, receipt_views, receipts, selectors, services
 from .choices import Channel
 from .forms import KioskForm, RatingForm
 from .models import RatingTicket
@@ -218,7 +218,11 @@ def rate(request, official_id):
         response.status_code = 400
         return _with_device_cookie(request, response)
     messages.success(request, MSG_THANKS)
-    return _with_device_cookie(request, redirect(official.url + "#messages"))
+    # Post/Redirect/Get to the never-cached receipt page: the code must not reach the shared
+    # profile page (portal.core.pagecache)
+    response = redirect(reverse("evaluation:rating_receipt") + "#messages")
+    receipt_views.receipt_keep(response, rating=rating)
+    return _with_device_cookie(request, response)
 
 
 def profile_context(*, request, page) -> dict:
@@ -276,8 +280,9 @@ def qr_rate(request, token, official_id=None):
             latitude=request.POST.get("latitude"),
             longitude=request.POST.get("longitude"),
         )
-        if rating is not None:
-            return _page(request, "evaluation/thanks.html", {"official": official})
+        if rating is not None:  # a POST's own answer, never cached: the code shown once
+            code = receipts.rating_code(rating.pk)
+            return _page(request, "evaluation/thanks.html", {"official": official, "code": code})
         return _page(
             request,
             "evaluation/rate_page.html",
@@ -318,8 +323,9 @@ def ticket_rate(request, code):
         rating, refusal = _submit(
             request, official=official, form=form, channel=Channel.TICKET, ticket_code=code
         )
-        if rating is not None:
-            return _page(request, "evaluation/thanks.html", {"official": official})
+        if rating is not None:  # a POST's own answer, never cached: the code shown once
+            code = receipts.rating_code(rating.pk)
+            return _page(request, "evaluation/thanks.html", {"official": official, "code": code})
         return _page(
             request,
             "evaluation/rate_page.html",

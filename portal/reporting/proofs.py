@@ -28,6 +28,9 @@ fields, and other people's ratings) is a content hash. The seals of a rating's r
 appeal and call-back are disclosed with their sealed values (the staff account ids as one hash,
 portal.audit.seals.PRIVATE_FIELDS) and their audit entries without the actor: the holder sees
 the reason, the appeal's grounds and the call-back's result and note about their own rating.
+The rater's public download by receipt code (proof_views.rating_proof_download) leaves those
+seals out (`with_seals=False`): the texts are hashed in clear in both the seal and its audit
+link, so they cannot be shown as hashes until a hashing rule that hides them exists.
 A link or seal written before these rules (`link_hash_v1`, `content_hash_v1`) cannot be
 redacted, so a chain holding one has no proof (ERR_LEGACY) rather than one that shows it.
 
@@ -190,9 +193,13 @@ def _rating_seals(rating, document):
     return [segment], seals
 
 
-def rating_proof(*, rating, day=None) -> dict:
+def rating_proof(*, rating, day=None, with_seals=True) -> dict:
     """The proof of a rating: its official's rating chain from the rating to the first day
-    published after it (or `day`), and its revocation, appeal and call-back seals."""
+    published after it (or `day`), and its revocation, appeal and call-back seals.
+    `with_seals=False` (the public download by receipt code, proof_views): the rating chain
+    only. Why: a seal's link discloses its audit entry, whose `after` holds the revocation
+    reason, the appeal's grounds and the call-back's note in clear, and both the link and the
+    seal hash them in clear, so they cannot be shown as hashes without a new hashing rule."""
     # read again: the caller's copy may predate the sealer (portal/evaluation/sealing.py)
     rating = apps.get_model("evaluation", "Rating").objects.get(pk=rating.pk)
     if rating.seq is None:
@@ -217,7 +224,7 @@ def rating_proof(*, rating, day=None) -> dict:
             "official": rating.official_id,
             "payload": segment["links"][0]["public"],
         }
-        extra, seals = _rating_seals(rating, document)
+        extra, seals = _rating_seals(rating, document) if with_seals else ([], [])
         return _proof(document, record, [segment, *extra], seals)
     raise ProofUnavailable
 

@@ -179,6 +179,7 @@ PAGE_CACHE_EXCLUDE = (
     "/complaints/",
     "/captcha/",
     "/rate/",
+    "/ratings/",  # the rating receipt and its proof (per person)
     "/qr/",
     "/ticket/",
     "/kiosk/",

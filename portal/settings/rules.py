@@ -103,6 +103,8 @@ RECOVER_RATE_LIMIT = os.environ.get("RECOVER_RATE_LIMIT", "10/h")
 
 # evaluation (ratings): tickets, QR tokens, kiosks, phone codes, suspicious patterns
 RATING_VOTER_RATE_LIMIT = os.environ.get("RATING_VOTER_RATE_LIMIT", "5/h")
+# downloads of a rating's inclusion proof by its receipt code, per client (guessing bound)
+RATING_PROOF_RATE_LIMIT = os.environ.get("RATING_PROOF_RATE_LIMIT", "30/h")
 KIOSK_RATE_LIMIT = os.environ.get("KIOSK_RATE_LIMIT", "600/h")
 KIOSK_RESET_SECONDS = _int("KIOSK_RESET_SECONDS", 6)
 # 一次一评 at the kiosk: minutes an opened transaction can be rated; days a device link lives

@@ -332,6 +332,8 @@ RULES = {
     # ratings: public
     "evaluation:rate": everyone(E405, lambda w: f"/rate/{w['official_a'].pk}/"),
     "evaluation:qr": public(lambda w: f"/qr/{w['qr_token']}/"),
+    # the rating receipt after a POST: without its encrypted cookie it sends everyone home
+    "evaluation:rating_receipt": public(lambda w: "/ratings/receipt/"),
     "evaluation:qr_official": public(lambda w: f"/qr/{w['qr_token']}/{w['official_a'].pk}/"),
     "evaluation:ticket": public(lambda w: f"/ticket/{w['ticket'].code}/"),
     "evaluation:kiosk": public(lambda w: f"/kiosk/{w['kiosk_token']}/"),
@@ -442,6 +444,8 @@ RULES = {
     ),
     # without the tracking cookie there is no case: a 404 for every role
     "transparency_proof": everyone(HIDE, lambda w: "/complaints/track/case/proof.json"),
+    # a rating's proof by receipt code: a code whose tag is not the rating's is a 404 for all
+    "transparency_rating_proof": everyone(HIDE, lambda w: "/ratings/proof/1-aaaaaaaaaaaaaaaa.json"),
     "complaints:track_current_attachment": everyone(
         HIDE, lambda w: f"/complaints/track/case/files/{w['attachment'].pk}/"
     ),
