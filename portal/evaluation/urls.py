@@ -64,22 +64,19 @@ urlpatterns = [
         name="unit_rating",
     ),
     path("office/evaluation/staff-phones/", office_views.staff_phones, name="office_staff_phones"),
-    path("office/evaluation/warnings/", report_views.warnings_page, name="office_warnings"),
     path(
-        "office/evaluation/warnings/<id:pk>/action/",
-        report_views.warning_action,
-        name="office_warning_action",
+        "office/evaluation/warnings/", _moved("evaluation_reports:warnings"), name="office_warnings"
     ),
     path(
         "office/evaluation/warnings/actions/<id:pk>/minutes/",
         report_views.warning_minutes,
         name="office_warning_minutes",
     ),
-    path("office/evaluation/scores/", report_views.scores_page, name="office_scores"),
-    path("office/evaluation/reports/", report_views.reports_page, name="office_reports"),
+    path("office/evaluation/scores/", _moved("evaluation_reports:scores"), name="office_scores"),
+    path("office/evaluation/reports/", _moved("evaluation_reports:reports"), name="office_reports"),
     path(
         "office/evaluation/reports/<id:year>-<id:month>/",
-        report_views.report_detail,
+        _moved("evaluation_reports:report"),
         name="office_report",
     ),
     path(

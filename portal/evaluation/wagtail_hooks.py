@@ -58,6 +58,13 @@ def register_leader_viewset():
 
 
 @hooks.register("register_admin_viewset")
+def register_reports_viewset():
+    from .admin_reports import reports_viewset
+
+    return reports_viewset
+
+
+@hooks.register("register_admin_viewset")
 def register_unit_viewset():
     from .admin_unit import unit_viewset
 
@@ -124,21 +131,21 @@ def register_evaluation_reports_menu_item():
         (_("领导参阅"), reverse("evaluation_leader:landing"), LEADER, "leader-landing", "doc-full"),
         (
             _("预警"),
-            reverse("evaluation:office_warnings"),
+            reverse("evaluation_reports:warnings"),
             LEADER,
             "evaluation-warnings",
             "warning",
         ),
         (
             _("评分与排名"),
-            reverse("evaluation:office_scores"),
+            reverse("evaluation_reports:scores"),
             LEADER,
             "evaluation-scores",
             "table",
         ),
         (
             _("月度报告"),
-            reverse("evaluation:office_reports"),
+            reverse("evaluation_reports:reports"),
             LEADER,
             "evaluation-monthly-reports",
             "doc-full",
@@ -208,10 +215,10 @@ def add_evaluation_panels(request, panels):
             (
                 _("最新月度报告：%(month)s") % {"month": f"{report.month:%Y-%m}"},
                 None,
-                reverse("evaluation:office_report", args=[report.month.year, report.month.month]),
+                reverse("evaluation_reports:report", args=[report.month.year, report.month.month]),
             )
             if report
-            else (_("月度报告（尚未生成）"), None, reverse("evaluation:office_reports"))
+            else (_("月度报告（尚未生成）"), None, reverse("evaluation_reports:reports"))
         )
         panels.append(
             CountsPanel(
@@ -223,9 +230,9 @@ def add_evaluation_panels(request, panels):
                     (
                         _("本月预警"),
                         overview["warnings_this_month"],
-                        reverse("evaluation:office_warnings"),
+                        reverse("evaluation_reports:warnings"),
                     ),
-                    (_("评分与排名"), None, reverse("evaluation:office_scores")),
+                    (_("评分与排名"), None, reverse("evaluation_reports:scores")),
                     (_("领导参阅"), None, reverse("evaluation_leader:landing")),
                     (_("投诉工作台"), None, reverse("cases:index")),
                 ],

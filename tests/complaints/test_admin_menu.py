@@ -98,7 +98,7 @@ def test_the_walk_finds_the_staff_pages():
         "/admin/cases/",
         "/admin/cases/inbox/",
         "/office/evaluation/",
-        "/office/evaluation/scores/",
+        "/admin/evaluation/scores/",
     ):
         assert expected in routes
 

@@ -283,6 +283,25 @@ EVALUATION_ADMIN = {
         lambda w: f"/admin/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/",
         deny=HIDE,
     ),
+    # warnings, scores and month-end reports: the office and the leaders read, the office acts
+    "evaluation_reports:warnings": staff(
+        lambda w: "/admin/evaluation/warnings/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:warning_action": staff(
+        lambda w: "/admin/evaluation/warnings/999999/action/", "POST", deny=WDENY, office=HIDE
+    ),
+    "evaluation_reports:scores": staff(
+        lambda w: "/admin/evaluation/scores/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:reports": staff(
+        lambda w: "/admin/evaluation/reports/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:report": staff(
+        lambda w: f"/admin/evaluation/reports/{w['report_month']:%Y-%-m}/",
+        deny=WDENY,
+        office=OK,
+        leader=OK,
+    ),
     "evaluation_unit:codes": staff(
         lambda w: "/admin/evaluation/unit/codes/", deny=WDENY, dept_a=OK, dept_b=OK
     ),
@@ -396,25 +415,16 @@ RULES = {
     # signed machine endpoints of the SMS sampling channel: unsigned is refused for everyone
     "evaluation:sms_inbound": everyone(DENY, lambda w: "/sms/inbound/", "POST"),
     "evaluation:window_records": everyone(DENY, lambda w: "/sampling/records/", "POST"),
-    "evaluation:office_warnings": staff(
-        lambda w: "/office/evaluation/warnings/", office=OK, leader=OK
-    ),
-    "evaluation:office_warning_action": staff(
-        lambda w: "/office/evaluation/warnings/999999/action/", "POST", office=HIDE
-    ),
+    "evaluation:office_warnings": everyone(MOVED, lambda w: "/office/evaluation/warnings/"),
     "evaluation:office_warning_minutes": staff(
         lambda w: f"/office/evaluation/warnings/actions/{_minutes(w).pk}/minutes/",
         office=OK,
         leader=OK,
     ),
-    "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK, leader=OK),
-    "evaluation:office_reports": staff(
-        lambda w: "/office/evaluation/reports/", office=OK, leader=OK
-    ),
-    "evaluation:office_report": staff(
-        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/",
-        office=OK,
-        leader=OK,
+    "evaluation:office_scores": everyone(MOVED, lambda w: "/office/evaluation/scores/"),
+    "evaluation:office_reports": everyone(MOVED, lambda w: "/office/evaluation/reports/"),
+    "evaluation:office_report": everyone(
+        MOVED, lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/"
     ),
     "evaluation:office_report_file": staff(
         lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}.xlsx",
