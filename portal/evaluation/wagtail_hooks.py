@@ -19,7 +19,7 @@ hooks.register(OFFICIAL_PROFILE_CONTEXT, profile_context)
 
 
 def _poster_url(unit_id) -> str:
-    return reverse("evaluation:poster", args=[unit_id])
+    return reverse("evaluation_desk:poster", args=[unit_id])
 
 
 @hooks.register("register_admin_viewset")
@@ -65,6 +65,27 @@ def register_reports_viewset():
 
 
 @hooks.register("register_admin_viewset")
+def register_desk_viewset():
+    from .admin_desk import desk_viewset
+
+    return desk_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_rating_viewset():
+    from .admin_rating import rating_viewset
+
+    return rating_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_office_viewset():
+    from .admin_rating import office_viewset
+
+    return office_viewset
+
+
+@hooks.register("register_admin_viewset")
 def register_unit_viewset():
     from .admin_unit import unit_viewset
 
@@ -77,7 +98,7 @@ def register_evaluation_menu_item():
         _("测评管理"),
         (
             _("测评工作台（回访、申诉、撤销）"),
-            reverse("evaluation:office_dashboard"),
+            reverse("evaluation_office:dashboard"),
             OFFICE,
             "evaluation-dashboard",
             "tasks",
@@ -96,7 +117,7 @@ def register_evaluation_menu_item():
             "evaluation-suspicious",
             "warning",
         ),
-        (_("评价券"), reverse("evaluation:office_tickets"), OFFICE, "evaluation-tickets", "tag"),
+        (_("评价券"), reverse("evaluation_desk:tickets"), OFFICE, "evaluation-tickets", "tag"),
         (
             _("窗口评价器"),
             reverse("evaluation_kiosks:devices"),
@@ -113,7 +134,7 @@ def register_evaluation_menu_item():
         ),
         (
             _("工作人员手机号导入"),
-            reverse("evaluation:office_staff_phones"),
+            reverse("evaluation_desk:staff_phones"),
             OFFICE,
             "evaluation-staff-phones",
             "mobile-alt",
@@ -160,7 +181,7 @@ def register_evaluation_reports_menu_item():
 def register_unit_evaluation_menu_item():
     return role_submenu(
         _("本单位测评"),
-        (_("评价券"), reverse("evaluation:office_tickets"), DEPARTMENT, "unit-tickets", "tag"),
+        (_("评价券"), reverse("evaluation_desk:tickets"), DEPARTMENT, "unit-tickets", "tag"),
         (
             _("开始办件评价"),
             reverse("evaluation_kiosks:open"),
@@ -190,7 +211,7 @@ def add_evaluation_panels(request, panels):
     user = request.user
     counts = selectors.office_queue_counts(user=user)
     if counts:
-        dashboard = reverse("evaluation:office_dashboard")
+        dashboard = reverse("evaluation_office:dashboard")
         panels.append(
             CountsPanel(
                 name="evaluation-queues",
@@ -245,7 +266,7 @@ def add_evaluation_panels(request, panels):
                 heading=_("本单位测评"),
                 order=20,
                 rows=[
-                    (_("评价券"), None, reverse("evaluation:office_tickets")),
+                    (_("评价券"), None, reverse("evaluation_desk:tickets")),
                     (_("本单位评价"), None, reverse("evaluation_unit:ratings")),
                     (_("二维码"), None, reverse("evaluation_unit:codes")),
                     (_("二维码海报"), None, _poster_url(user.unit_id)),

@@ -37,7 +37,7 @@ def test_department_case_page_is_no_store(client, world):
         ("office", "/admin/cases/"),
         ("office", "/admin/cases/results/"),
         ("dept_a", "/admin/cases/inbox/"),
-        ("office", "/office/evaluation/"),
+        ("office", "/admin/evaluation/office/"),
         ("office", "/admin/evaluation/reports/"),
         ("office", "/office/results/"),
         ("office", "/office/staff-mobiles/"),

@@ -24,10 +24,10 @@ STARTS = [
     "/complaints/monitor/",
     "/admin/cases/",
     "/admin/cases/inbox/",
-    "/office/evaluation/",
-    "/office/evaluation/tickets/",
+    "/admin/evaluation/office/",
+    "/admin/evaluation/tickets/",
     "/office/evaluation/unit/ratings/",
-    "/office/evaluation/staff-phones/",
+    "/admin/evaluation/staff-phones/",
     "/admin/evaluation/warnings/",
     "/admin/evaluation/scores/",
     "/admin/evaluation/reports/",
@@ -42,6 +42,10 @@ OURS_IN_ADMIN = (
     "/admin/evaluation/warnings/",
     "/admin/evaluation/scores/",
     "/admin/evaluation/reports/",
+    "/admin/evaluation/tickets/",
+    "/admin/evaluation/staff-phones/",
+    "/admin/evaluation/office/",
+    "/admin/evaluation/ratings/",
 )
 
 
