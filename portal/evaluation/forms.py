@@ -4,9 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cms.models import Unit
 from portal.core.captcha import OneQueryCaptchaField
 
 from . import rules
+from .choices import ViolationKind, WarningActionKind
 from .services import RatingData
 
 SCORE_CHOICES = [
@@ -133,3 +135,23 @@ class CallBackForm(forms.Form):
 class StaffPhonesForm(forms.Form):
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     phones = forms.CharField(label="工作人员手机号（每行一个）", widget=forms.Textarea)
+
+
+class WarningActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("处置"), choices=WarningActionKind.choices)
+    done_at = forms.DateTimeField(
+        label=_("时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    minutes = forms.FileField(label=_("谈话记录"), required=False)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ViolationForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.order_by("display_order"))
+    kind = forms.ChoiceField(label=_("违纪情形"), choices=ViolationKind.choices)
+    occurred_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), required=False)

@@ -24,27 +24,11 @@ urlpatterns = [
     path("sms/inbound/", sampling_views.sms_inbound, name="sms_inbound"),
     path("sampling/records/", sampling_views.window_records, name="window_records"),
     # back office
-    path("office/evaluation/", office_views.dashboard, name="office_dashboard"),
-    path("office/evaluation/ratings/<id:pk>/", office_views.rating_detail, name="office_rating"),
+    path("office/evaluation/", _moved("evaluation_office:dashboard"), name="office_dashboard"),
     path(
-        "office/evaluation/ratings/<id:pk>/revoke/",
-        office_views.rating_revoke,
-        name="office_revoke",
-    ),
-    path(
-        "office/evaluation/ratings/<id:pk>/appeal/",
-        office_views.rating_appeal,
-        name="office_appeal",
-    ),
-    path(
-        "office/evaluation/appeals/<id:pk>/decide/",
-        office_views.appeal_decide,
-        name="office_appeal_decide",
-    ),
-    path(
-        "office/evaluation/callbacks/<id:pk>/",
-        office_views.callback_record,
-        name="office_callback",
+        "office/evaluation/ratings/<id:pk>/",
+        _moved("evaluation_rating:rating"),
+        name="office_rating",
     ),
     path(
         "office/evaluation/qr/unit/<id:unit_id>.<str:fmt>",
@@ -56,31 +40,32 @@ urlpatterns = [
         office_views.qr_official,
         name="qr_official_image",
     ),
-    path("office/evaluation/poster/<id:unit_id>/", office_views.poster, name="poster"),
-    path("office/evaluation/tickets/", office_views.tickets, name="office_tickets"),
+    path("office/evaluation/poster/<id:unit_id>/", _moved("evaluation_desk:poster"), name="poster"),
+    path("office/evaluation/tickets/", _moved("evaluation_desk:tickets"), name="office_tickets"),
     path("office/evaluation/unit/ratings/", _moved("evaluation_unit:ratings"), name="unit_ratings"),
     path(
         "office/evaluation/unit/ratings/<str:ref>/",
         _moved("evaluation_unit:rating"),
         name="unit_rating",
     ),
-    path("office/evaluation/staff-phones/", office_views.staff_phones, name="office_staff_phones"),
-    path("office/evaluation/warnings/", report_views.warnings_page, name="office_warnings"),
     path(
-        "office/evaluation/warnings/<id:pk>/action/",
-        report_views.warning_action,
-        name="office_warning_action",
+        "office/evaluation/staff-phones/",
+        _moved("evaluation_desk:staff_phones"),
+        name="office_staff_phones",
+    ),
+    path(
+        "office/evaluation/warnings/", _moved("evaluation_reports:warnings"), name="office_warnings"
     ),
     path(
         "office/evaluation/warnings/actions/<id:pk>/minutes/",
         report_views.warning_minutes,
         name="office_warning_minutes",
     ),
-    path("office/evaluation/scores/", report_views.scores_page, name="office_scores"),
-    path("office/evaluation/reports/", report_views.reports_page, name="office_reports"),
+    path("office/evaluation/scores/", _moved("evaluation_reports:scores"), name="office_scores"),
+    path("office/evaluation/reports/", _moved("evaluation_reports:reports"), name="office_reports"),
     path(
         "office/evaluation/reports/<id:year>-<id:month>/",
-        report_views.report_detail,
+        _moved("evaluation_reports:report"),
         name="office_report",
     ),
     path(

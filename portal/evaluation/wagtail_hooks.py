@@ -19,7 +19,7 @@ hooks.register(OFFICIAL_PROFILE_CONTEXT, profile_context)
 
 
 def _poster_url(unit_id) -> str:
-    return reverse("evaluation:poster", args=[unit_id])
+    return reverse("evaluation_desk:poster", args=[unit_id])
 
 
 @hooks.register("register_admin_viewset")
@@ -58,6 +58,34 @@ def register_leader_viewset():
 
 
 @hooks.register("register_admin_viewset")
+def register_reports_viewset():
+    from .admin_reports import reports_viewset
+
+    return reports_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_desk_viewset():
+    from .admin_desk import desk_viewset
+
+    return desk_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_rating_viewset():
+    from .admin_rating import rating_viewset
+
+    return rating_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_office_viewset():
+    from .admin_rating import office_viewset
+
+    return office_viewset
+
+
+@hooks.register("register_admin_viewset")
 def register_unit_viewset():
     from .admin_unit import unit_viewset
 
@@ -70,7 +98,7 @@ def register_evaluation_menu_item():
         _("测评管理"),
         (
             _("测评工作台（回访、申诉、撤销）"),
-            reverse("evaluation:office_dashboard"),
+            reverse("evaluation_office:dashboard"),
             OFFICE,
             "evaluation-dashboard",
             "tasks",
@@ -89,7 +117,7 @@ def register_evaluation_menu_item():
             "evaluation-suspicious",
             "warning",
         ),
-        (_("评价券"), reverse("evaluation:office_tickets"), OFFICE, "evaluation-tickets", "tag"),
+        (_("评价券"), reverse("evaluation_desk:tickets"), OFFICE, "evaluation-tickets", "tag"),
         (
             _("窗口评价器"),
             reverse("evaluation_kiosks:devices"),
@@ -106,7 +134,7 @@ def register_evaluation_menu_item():
         ),
         (
             _("工作人员手机号导入"),
-            reverse("evaluation:office_staff_phones"),
+            reverse("evaluation_desk:staff_phones"),
             OFFICE,
             "evaluation-staff-phones",
             "mobile-alt",
@@ -124,21 +152,21 @@ def register_evaluation_reports_menu_item():
         (_("领导参阅"), reverse("evaluation_leader:landing"), LEADER, "leader-landing", "doc-full"),
         (
             _("预警"),
-            reverse("evaluation:office_warnings"),
+            reverse("evaluation_reports:warnings"),
             LEADER,
             "evaluation-warnings",
             "warning",
         ),
         (
             _("评分与排名"),
-            reverse("evaluation:office_scores"),
+            reverse("evaluation_reports:scores"),
             LEADER,
             "evaluation-scores",
             "table",
         ),
         (
             _("月度报告"),
-            reverse("evaluation:office_reports"),
+            reverse("evaluation_reports:reports"),
             LEADER,
             "evaluation-monthly-reports",
             "doc-full",
@@ -153,7 +181,7 @@ def register_evaluation_reports_menu_item():
 def register_unit_evaluation_menu_item():
     return role_submenu(
         _("本单位测评"),
-        (_("评价券"), reverse("evaluation:office_tickets"), DEPARTMENT, "unit-tickets", "tag"),
+        (_("评价券"), reverse("evaluation_desk:tickets"), DEPARTMENT, "unit-tickets", "tag"),
         (
             _("开始办件评价"),
             reverse("evaluation_kiosks:open"),
@@ -183,7 +211,7 @@ def add_evaluation_panels(request, panels):
     user = request.user
     counts = selectors.office_queue_counts(user=user)
     if counts:
-        dashboard = reverse("evaluation:office_dashboard")
+        dashboard = reverse("evaluation_office:dashboard")
         panels.append(
             CountsPanel(
                 name="evaluation-queues",
@@ -208,10 +236,10 @@ def add_evaluation_panels(request, panels):
             (
                 _("最新月度报告：%(month)s") % {"month": f"{report.month:%Y-%m}"},
                 None,
-                reverse("evaluation:office_report", args=[report.month.year, report.month.month]),
+                reverse("evaluation_reports:report", args=[report.month.year, report.month.month]),
             )
             if report
-            else (_("月度报告（尚未生成）"), None, reverse("evaluation:office_reports"))
+            else (_("月度报告（尚未生成）"), None, reverse("evaluation_reports:reports"))
         )
         panels.append(
             CountsPanel(
@@ -223,9 +251,9 @@ def add_evaluation_panels(request, panels):
                     (
                         _("本月预警"),
                         overview["warnings_this_month"],
-                        reverse("evaluation:office_warnings"),
+                        reverse("evaluation_reports:warnings"),
                     ),
-                    (_("评分与排名"), None, reverse("evaluation:office_scores")),
+                    (_("评分与排名"), None, reverse("evaluation_reports:scores")),
                     (_("领导参阅"), None, reverse("evaluation_leader:landing")),
                     (_("投诉工作台"), None, reverse("cases:index")),
                 ],
@@ -238,7 +266,7 @@ def add_evaluation_panels(request, panels):
                 heading=_("本单位测评"),
                 order=20,
                 rows=[
-                    (_("评价券"), None, reverse("evaluation:office_tickets")),
+                    (_("评价券"), None, reverse("evaluation_desk:tickets")),
                     (_("本单位评价"), None, reverse("evaluation_unit:ratings")),
                     (_("二维码"), None, reverse("evaluation_unit:codes")),
                     (_("二维码海报"), None, _poster_url(user.unit_id)),

@@ -157,3 +157,12 @@ def warning_action_record(
             },
         )
     return action
+
+
+def warning_list(*, limit: int = 300):
+    """The latest warnings with their official, unit and actions (the warnings page)."""
+    return (
+        OfficialWarning.objects.select_related("official", "official__unit")
+        .prefetch_related("actions")
+        .order_by("-created_at")[:limit]
+    )

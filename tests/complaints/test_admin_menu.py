@@ -97,8 +97,8 @@ def test_the_walk_finds_the_staff_pages():
     for expected in (
         "/admin/cases/",
         "/admin/cases/inbox/",
-        "/office/evaluation/",
-        "/office/evaluation/scores/",
+        "/admin/evaluation/office/",
+        "/admin/evaluation/scores/",
     ):
         assert expected in routes
 
@@ -123,15 +123,15 @@ def test_menu_entries_are_hidden_from_roles_that_may_not_open_them(client, accou
     for role in ("department", "editor", "leader"):
         menu = menu_urls(client, accounts[role])
         assert "/office/open311-clients/" not in menu
-        assert "/office/evaluation/" not in menu
+        assert "/admin/evaluation/office/" not in menu
     assert "/admin/cases/inbox/" not in menu_urls(client, accounts["office"])
     assert "/admin/cases/" not in menu_urls(client, accounts["department"])
     dept_menu = menu_urls(client, accounts["department"])
     unit_id = accounts["department"].unit_id
-    assert f"/office/evaluation/poster/{unit_id}/" in dept_menu
+    assert f"/admin/evaluation/poster/{unit_id}/" in dept_menu
     assert "/admin/evaluation/unit/ratings/" in dept_menu
     assert "/admin/evaluation/unit/codes/" in dept_menu
-    assert "/office/evaluation/tickets/" in dept_menu
+    assert "/admin/evaluation/tickets/" in dept_menu
     # a monitor's menu holds their own reports and nothing of the back office
     monitor_menu = {u for u in menu_urls(client, accounts["monitor"]) if u.startswith("/")}
     assert "/admin/monitor-reports/" in monitor_menu
@@ -250,9 +250,9 @@ def test_evaluation_panel_counts_are_the_databases(client, accounts, make_offici
     client.force_login(accounts["office"])
     rows = panel_rows(client.get("/admin/").content.decode(), "evaluation-queues")
     callbacks = CallBack.objects.filter(recorded_at__isnull=True).count()
-    assert rows["/office/evaluation/#callbacks"][0] == callbacks == 2
+    assert rows["/admin/evaluation/office/#callbacks"][0] == callbacks == 2
     assert (
-        rows["/office/evaluation/"]
+        rows["/admin/evaluation/office/"]
         == [RatingAppeal.objects.filter(status=AppealStatus.PENDING).count()]
         == [1]
     )
@@ -263,10 +263,10 @@ def test_unit_panel_links_to_its_own_tickets_ratings_codes_and_poster(client, ac
     client.force_login(user)
     rows = panel_rows(client.get("/admin/").content.decode(), "unit-evaluation")
     assert set(rows) == {
-        "/office/evaluation/tickets/",
+        "/admin/evaluation/tickets/",
         "/admin/evaluation/unit/ratings/",
         "/admin/evaluation/unit/codes/",
-        f"/office/evaluation/poster/{user.unit_id}/",
+        f"/admin/evaluation/poster/{user.unit_id}/",
     }
     for url in rows:
         assert client.get(url).status_code == 200

@@ -283,6 +283,73 @@ EVALUATION_ADMIN = {
         lambda w: f"/admin/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/",
         deny=HIDE,
     ),
+    # warnings, scores and month-end reports: the office and the leaders read, the office acts
+    "evaluation_reports:warnings": staff(
+        lambda w: "/admin/evaluation/warnings/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:warning_action": staff(
+        lambda w: "/admin/evaluation/warnings/999999/action/", "POST", deny=WDENY, office=HIDE
+    ),
+    "evaluation_reports:scores": staff(
+        lambda w: "/admin/evaluation/scores/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:reports": staff(
+        lambda w: "/admin/evaluation/reports/", deny=WDENY, office=OK, leader=OK
+    ),
+    "evaluation_reports:report": staff(
+        lambda w: f"/admin/evaluation/reports/{w['report_month']:%Y-%-m}/",
+        deny=WDENY,
+        office=OK,
+        leader=OK,
+    ),
+    # window tickets (the office and each unit's own account), the staff-phone import
+    "evaluation_desk:tickets": staff(
+        lambda w: "/admin/evaluation/tickets/", deny=WDENY, office=OK, dept_a=OK, dept_b=OK
+    ),
+    "evaluation_desk:staff_phones": staff(
+        lambda w: "/admin/evaluation/staff-phones/", deny=WDENY, office=OK
+    ),
+    "evaluation_desk:poster": staff(
+        lambda w: f"/admin/evaluation/poster/{w['unit_a'].pk}/",
+        deny=WDENY,
+        office=OK,
+        dept_a=OK,
+        dept_b=HIDE,
+    ),
+    # the office's ratings desk: call-backs, appeals to decide, bad ratings, warnings
+    "evaluation_office:dashboard": staff(
+        lambda w: "/admin/evaluation/office/", deny=WDENY, office=OK
+    ),
+    "evaluation_office:appeal_decide": staff(
+        lambda w: f"/admin/evaluation/office/appeals/{w['appeal'].pk}/decide/",
+        "POST",
+        deny=WDENY,
+        office=OK,
+    ),
+    # one rating by sequential id, with channel and time: the office only, a 404 to the unit
+    "evaluation_rating:rating": staff(
+        lambda w: f"/admin/evaluation/ratings/{w['rating'].pk}/",
+        deny=WDENY,
+        office=OK,
+        dept_a=HIDE,
+        dept_b=HIDE,
+    ),
+    "evaluation_rating:revoke": staff(
+        lambda w: f"/admin/evaluation/ratings/{w['rating'].pk}/revoke/",
+        "POST",
+        deny=WDENY,
+        office=OK,
+        dept_a=HIDE,
+        dept_b=HIDE,
+    ),
+    "evaluation_rating:appeal": staff(
+        lambda w: f"/admin/evaluation/ratings/{w['rating'].pk}/appeal/",
+        "POST",
+        deny=WDENY,
+        office=OK,
+        dept_a=HIDE,
+        dept_b=HIDE,
+    ),
     "evaluation_unit:codes": staff(
         lambda w: "/admin/evaluation/unit/codes/", deny=WDENY, dept_a=OK, dept_b=OK
     ),
@@ -338,24 +405,11 @@ RULES = {
     "evaluation:ticket": public(lambda w: f"/ticket/{w['ticket'].code}/"),
     "evaluation:kiosk": public(lambda w: f"/kiosk/{w['kiosk_token']}/"),
     # ratings: back office
-    "evaluation:office_dashboard": staff(lambda w: "/office/evaluation/", office=OK),
+    "evaluation:office_dashboard": everyone(MOVED, lambda w: "/office/evaluation/"),
     # by sequential id, with channel and time: the office only; the rated unit reads day
     # batches by opaque reference instead (issue 14), so its own rating is a 404 here too
-    "evaluation:office_rating": staff(
-        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/",
-        office=OK,
-        dept_a=HIDE,
-        dept_b=HIDE,
-    ),
-    "evaluation:office_revoke": staff(
-        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/revoke/", "POST", office=OK
-    ),
-    "evaluation:office_appeal": staff(
-        lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/appeal/",
-        "POST",
-        office=OK,
-        dept_a=HIDE,
-        dept_b=HIDE,
+    "evaluation:office_rating": everyone(
+        MOVED, lambda w: f"/office/evaluation/ratings/{w['rating'].pk}/"
     ),
     # the unit's own ratings moved into the admin (issue 19): the old URLs 301
     "evaluation:unit_ratings": everyone(MOVED, lambda w: "/office/evaluation/unit/ratings/"),
@@ -363,12 +417,6 @@ RULES = {
         MOVED, lambda w: f"/office/evaluation/unit/ratings/{rating_ref(w['rating'].pk)}/"
     ),
     **EVALUATION_ADMIN,
-    "evaluation:office_appeal_decide": staff(
-        lambda w: f"/office/evaluation/appeals/{w['appeal'].pk}/decide/", "POST", office=OK
-    ),
-    "evaluation:office_callback": staff(
-        lambda w: f"/office/evaluation/callbacks/{w['callback'].pk}/", "POST", office=OK
-    ),
     "evaluation:qr_unit_image": staff(
         lambda w: f"/office/evaluation/qr/unit/{w['unit_a'].pk}.svg",
         office=OK,
@@ -381,42 +429,24 @@ RULES = {
         dept_a=OK,
         dept_b=HIDE,
     ),
-    "evaluation:poster": staff(
-        lambda w: f"/office/evaluation/poster/{w['unit_a'].pk}/",
-        office=OK,
-        dept_a=OK,
-        dept_b=HIDE,
-    ),
-    "evaluation:office_tickets": staff(
-        lambda w: "/office/evaluation/tickets/", office=OK, dept_a=OK, dept_b=OK
-    ),
-    "evaluation:office_staff_phones": staff(
-        lambda w: "/office/evaluation/staff-phones/", office=OK
-    ),
+    "evaluation:poster": everyone(MOVED, lambda w: f"/office/evaluation/poster/{w['unit_a'].pk}/"),
+    "evaluation:office_tickets": everyone(MOVED, lambda w: "/office/evaluation/tickets/"),
+    "evaluation:office_staff_phones": everyone(MOVED, lambda w: "/office/evaluation/staff-phones/"),
     # warnings, scores, rankings, month-end reports: the office acts, the leader reads
     "evaluation:ranking": public(lambda w: "/rankings/"),
     # signed machine endpoints of the SMS sampling channel: unsigned is refused for everyone
     "evaluation:sms_inbound": everyone(DENY, lambda w: "/sms/inbound/", "POST"),
     "evaluation:window_records": everyone(DENY, lambda w: "/sampling/records/", "POST"),
-    "evaluation:office_warnings": staff(
-        lambda w: "/office/evaluation/warnings/", office=OK, leader=OK
-    ),
-    "evaluation:office_warning_action": staff(
-        lambda w: "/office/evaluation/warnings/999999/action/", "POST", office=HIDE
-    ),
+    "evaluation:office_warnings": everyone(MOVED, lambda w: "/office/evaluation/warnings/"),
     "evaluation:office_warning_minutes": staff(
         lambda w: f"/office/evaluation/warnings/actions/{_minutes(w).pk}/minutes/",
         office=OK,
         leader=OK,
     ),
-    "evaluation:office_scores": staff(lambda w: "/office/evaluation/scores/", office=OK, leader=OK),
-    "evaluation:office_reports": staff(
-        lambda w: "/office/evaluation/reports/", office=OK, leader=OK
-    ),
-    "evaluation:office_report": staff(
-        lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/",
-        office=OK,
-        leader=OK,
+    "evaluation:office_scores": everyone(MOVED, lambda w: "/office/evaluation/scores/"),
+    "evaluation:office_reports": everyone(MOVED, lambda w: "/office/evaluation/reports/"),
+    "evaluation:office_report": everyone(
+        MOVED, lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}/"
     ),
     "evaluation:office_report_file": staff(
         lambda w: f"/office/evaluation/reports/{w['report_month']:%Y-%-m}.xlsx",
@@ -755,7 +785,7 @@ def test_department_b_cannot_issue_a_ticket_for_department_a_official(world):
     another unit's official is a 404 and no ticket is made."""
     from portal.evaluation.models import RatingTicket
 
-    url, official = "/office/evaluation/tickets/", world["official_a"].pk
+    url, official = "/admin/evaluation/tickets/", world["official_a"].pk
     before = RatingTicket.objects.count()
     page = _client(world, "dept_b").get(url, REMOTE_ADDR="127.0.0.1")
     assert page.status_code == 200 and world["official_a"].title not in page.content.decode()

@@ -37,11 +37,11 @@ def test_department_case_page_is_no_store(client, world):
         ("office", "/admin/cases/"),
         ("office", "/admin/cases/results/"),
         ("dept_a", "/admin/cases/inbox/"),
-        ("office", "/office/evaluation/"),
-        ("office", "/office/evaluation/reports/"),
+        ("office", "/admin/evaluation/office/"),
+        ("office", "/admin/evaluation/reports/"),
         ("office", "/office/results/"),
         ("office", "/office/staff-mobiles/"),
-        ("leader", "/office/evaluation/warnings/"),
+        ("leader", "/admin/evaluation/warnings/"),
     ],
 )
 def test_every_back_office_page_is_no_store(client, world, role, url):

@@ -24,19 +24,29 @@ STARTS = [
     "/complaints/monitor/",
     "/admin/cases/",
     "/admin/cases/inbox/",
-    "/office/evaluation/",
-    "/office/evaluation/tickets/",
+    "/admin/evaluation/office/",
+    "/admin/evaluation/tickets/",
     "/office/evaluation/unit/ratings/",
-    "/office/evaluation/staff-phones/",
-    "/office/evaluation/warnings/",
-    "/office/evaluation/scores/",
-    "/office/evaluation/reports/",
+    "/admin/evaluation/staff-phones/",
+    "/admin/evaluation/warnings/",
+    "/admin/evaluation/scores/",
+    "/admin/evaluation/reports/",
 ]
 HOSTILE = ["-1", "9" * 20, "2026-02-30", "２０２６", "²", "x" * 5000, "abc", "a\x00b"]
 MAX_PAGES = 140
 SKIP = ("logout", "delete", "/static/", "/media/", "/private-media/", ".pdf", ".xlsx", ".csv")
 SKIP_PREFIXES = ("/admin/", "/cms-admin/", "/django-admin/", "/_util/")
-OURS_IN_ADMIN = ("/admin/cases/",)  # the case workbench (issue 19): its forms are ours
+# the case workbench and the evaluation pages moved into the admin (issue 19): their forms are ours
+OURS_IN_ADMIN = (
+    "/admin/cases/",
+    "/admin/evaluation/warnings/",
+    "/admin/evaluation/scores/",
+    "/admin/evaluation/reports/",
+    "/admin/evaluation/tickets/",
+    "/admin/evaluation/staff-phones/",
+    "/admin/evaluation/office/",
+    "/admin/evaluation/ratings/",
+)
 
 
 class _Page(HTMLParser):

@@ -199,7 +199,7 @@ def test_rating_form_never_500_and_the_reason_is_escaped_for_the_office(world, r
         assert rating.reason == reason.strip()
         office = Client()
         office.force_login(world["users"]["office"])
-        for url in (f"/office/evaluation/ratings/{rating.pk}/", "/office/evaluation/"):
+        for url in (f"/admin/evaluation/ratings/{rating.pk}/", "/admin/evaluation/office/"):
             page = office.get(url)
             assert page.status_code == 200
             assert_no_raw_script(page.content.decode())

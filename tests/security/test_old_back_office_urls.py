@@ -48,10 +48,24 @@ def test_an_old_link_is_moved_permanently(client, world, old, new):
             "/office/evaluation/unit/ratings/?format=csv",
             "/admin/evaluation/unit/ratings/?format=csv",
         ),
+        ("leader", "/office/evaluation/warnings/", "/admin/evaluation/warnings/"),
+        ("dept_a", "/office/evaluation/tickets/", "/admin/evaluation/tickets/"),
+        ("office", "/office/evaluation/", "/admin/evaluation/office/"),
+        ("office", "/office/evaluation/ratings/{rating}/", "/admin/evaluation/ratings/{rating}/"),
+        ("dept_a", "/office/evaluation/poster/{unit}/", "/admin/evaluation/poster/{unit}/"),
+        ("office", "/office/evaluation/staff-phones/", "/admin/evaluation/staff-phones/"),
+        ("office", "/office/evaluation/scores/?year=2025", "/admin/evaluation/scores/?year=2025"),
+        ("leader", "/office/evaluation/reports/", "/admin/evaluation/reports/"),
+        ("office", "/office/evaluation/reports/{month}/", "/admin/evaluation/reports/{month}/"),
     ],
 )
 def test_the_monitors_and_the_units_old_links_move_to_the_admin(client, world, role, old, new):
-    ids = {"report": world["monitor_report"].pk}
+    ids = {
+        "report": world["monitor_report"].pk,
+        "month": f"{world['report_month']:%Y-%-m}",
+        "unit": world["unit_a"].pk,
+        "rating": world["rating"].pk,
+    }
     response = client.get(old.format(**ids))
     assert response.status_code == 301 and response["Location"] == new.format(**ids)
     client.force_login(world["users"][role])
@@ -80,6 +94,17 @@ def _staff_pages(world):
         ("dept_a", f"/admin/cases/{case.pk}/extension_request/"),
         ("dept_a", f"/admin/bulk/complaints/case/sign/?id={case.pk}"),
         ("leader", "/admin/evaluation/leader/"),
+        ("office", "/admin/evaluation/warnings/"),
+        ("office", "/admin/evaluation/tickets/"),
+        ("dept_a", "/admin/evaluation/tickets/"),
+        ("dept_a", f"/admin/evaluation/poster/{world['unit_a'].pk}/"),
+        ("office", "/admin/evaluation/staff-phones/"),
+        ("office", "/admin/evaluation/office/"),
+        ("office", f"/admin/evaluation/ratings/{world['rating'].pk}/"),
+        ("leader", "/admin/evaluation/warnings/"),
+        ("leader", "/admin/evaluation/scores/"),
+        ("office", "/admin/evaluation/reports/"),
+        ("leader", f"/admin/evaluation/reports/{world['report_month']:%Y-%-m}/"),
         ("dept_a", "/admin/evaluation/unit/ratings/"),
         ("dept_a", "/admin/evaluation/unit/codes/"),
         ("monitor", "/admin/monitor-reports/"),

@@ -7,6 +7,7 @@ import pytest
 
 from portal.accounts import roles
 from portal.accounts.services import staff_user_create
+from portal.evaluation.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,17 @@ def test_leader_lands_on_the_read_only_leader_page(client):
         assert table in html
     assert 'id="warnings"' in html
     for link in (
-        "/office/evaluation/warnings/",
-        "/office/evaluation/scores/",
-        "/office/evaluation/reports/",
+        "/admin/evaluation/warnings/",
+        "/admin/evaluation/scores/",
+        "/admin/evaluation/reports/",
     ):
         assert link in html
         assert client.get(link).status_code == 200  # each link opens for the leader
     # read-only: no form on the page, the office's queues and actions are not the leader's
     assert "<form" not in html.split('id="main"', 1)[-1]
-    assert client.post("/office/evaluation/reports/").status_code == 403
+    refused = client.post("/admin/evaluation/reports/")  # Wagtail's denial: back home
+    assert refused.status_code == 302 and refused["Location"] == "/admin/"
+    assert not MonthlyReport.objects.exists()
     assert client.post("/admin/evaluation/leader/").status_code == 405
 
 

@@ -189,7 +189,7 @@ def test_visitors_and_the_login_page_need_no_second_factor(client, site_pages):
 
 
 @enforced
-@pytest.mark.parametrize("path", ["/office/", "/dept/", "/office/evaluation/", "/"])
+@pytest.mark.parametrize("path", ["/office/", "/dept/", "/admin/evaluation/office/", "/"])
 def test_staff_without_the_second_factor_reach_no_back_office_desk(client, dept_user, path):
     TOTPDevice.objects.create(user=dept_user, name="TOTP", confirmed=True)
     client.force_login(dept_user)

@@ -136,7 +136,7 @@ def test_admin_screens_office_issues_clerk_opens_the_link_never_shown_to_the_uni
     assert opened.status_code == 200 and "/kiosk/" not in opened.content.decode()
     client.post("/admin/evaluation/kiosks/open/", {"device": device.pk, "official": official.pk})
     assert kiosks.kiosk_transaction_current(device=device).official_id == official.pk
-    poster = client.get(f"/office/evaluation/poster/{official.unit_id}/").content.decode()
+    poster = client.get(f"/admin/evaluation/poster/{official.unit_id}/").content.decode()
     assert "/kiosk/" not in poster
     for role in (roles.LEADER, roles.EDITOR):
         client.force_login(make_user(role))

@@ -18,7 +18,8 @@ from portal.evaluation.warnings import warnings_compute
 
 from .test_warnings import bad
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
+# the warnings page is in the Wagtail admin, which needs the whole site's routes
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("portal.urls")]
 
 REPORT_PDF = "/office/evaluation/reports/2026-10.pdf"
 REPORT_XLSX = "/office/evaluation/reports/2026-10.xlsx"
@@ -115,7 +116,7 @@ def warning(official):
 
 def _record(client, warning, upload):
     return client.post(
-        f"/office/evaluation/warnings/{warning.pk}/action/",
+        f"/admin/evaluation/warnings/{warning.pk}/action/",
         {"kind": "caution", "note": "已告诫", "minutes": upload},
         follow=True,
     )
@@ -141,7 +142,7 @@ def test_minutes_served_only_to_office_and_leader(client, warning, people):
     _record(client, warning, SimpleUploadedFile("m.pdf", _pdf(), "application/pdf"))
     action = WarningAction.objects.get(warning=warning)
     url = f"/office/evaluation/warnings/actions/{action.pk}/minutes/"
-    html = client.get("/office/evaluation/warnings/").content.decode()
+    html = client.get("/admin/evaluation/warnings/").content.decode()
     assert url in html and "/media/" not in html
     client.logout()
     assert _refused(client.get(url))

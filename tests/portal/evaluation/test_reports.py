@@ -18,6 +18,8 @@ from .test_warnings import bad
 
 pytestmark = pytest.mark.django_db
 urls = pytest.mark.urls("tests.portal.evaluation.urls")
+# the pages inside the Wagtail admin need the whole site's routes (its menu links every app)
+admin_urls = pytest.mark.urls("portal.urls")
 
 
 def _png():
@@ -175,17 +177,17 @@ def test_report_pdf_renders_readable_chinese():
     assert ink_thin > 0 and ink_dense > 3 * ink_thin
 
 
-@urls
+@admin_urls
 def test_report_pages_for_office_and_leader_and_denied_to_departments(client, official, make_user):
     bad(official, 2, date(2026, 10, 5))
     monthly_report_build(month=date(2026, 10, 1))
     client.force_login(make_user(roles.LEADER))
-    html = client.get("/office/evaluation/reports/2026-10/").content.decode()
+    html = client.get("/admin/evaluation/reports/2026-10/").content.decode()
     assert official.title in html
     pdf = client.get("/office/evaluation/reports/2026-10.pdf")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     client.force_login(make_user(roles.DEPARTMENT, unit=official.unit))
-    assert client.get("/office/evaluation/reports/2026-10/").status_code == 403
+    assert client.get("/admin/evaluation/reports/2026-10/").status_code == 404  # not told
 
 
 @urls
@@ -205,7 +207,7 @@ def test_public_ranking_page_follows_the_setting(client, official, settings, sit
     assert client.get("/rankings/").status_code == 404
 
 
-@urls
+@admin_urls
 def test_office_records_a_warning_action_with_minutes(client, official, office_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -215,9 +217,9 @@ def test_office_records_a_warning_action_with_minutes(client, official, office_u
     bad(official, 10, date(2026, 3, 5))
     warning = warnings_compute(day=date(2026, 3, 31))[0]
     client.force_login(office_user)
-    assert official.title in client.get("/office/evaluation/warnings/").content.decode()
+    assert official.title in client.get("/admin/evaluation/warnings/").content.decode()
     client.post(
-        f"/office/evaluation/warnings/{warning.pk}/action/",
+        f"/admin/evaluation/warnings/{warning.pk}/action/",
         {
             "kind": "caution",
             "note": "已告诫",

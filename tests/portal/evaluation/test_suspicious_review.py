@@ -76,7 +76,7 @@ def test_only_the_office_reviews_flags(client, make_user, good_run, official, ro
 def test_the_office_rating_page_shows_the_level_name(client, office_user, official, rate):
     rating = rate(official, level=3)
     client.force_login(office_user)
-    html = client.get(f"/office/evaluation/ratings/{rating.pk}/").content.decode()
+    html = client.get(f"/admin/evaluation/ratings/{rating.pk}/").content.decode()
     assert '<dd data-level="3">基本满意</dd>' in html
 
 

@@ -15,7 +15,8 @@ from portal.evaluation.models import Rating, RatingTicket
 
 from .conftest import GOOD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.evaluation.urls")]
+# the ticket page is in the Wagtail admin, which needs the whole site's routes
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("portal.urls")]
 
 UNUSABLE = "该评价券无法使用（可能已使用或已过期）"
 
@@ -35,7 +36,7 @@ def _issue(client, clerk, official, n):
     client.force_login(clerk)
     codes = []
     for _ in range(n):
-        page = client.post("/office/evaluation/tickets/", {"official": official.pk})
+        page = client.post("/admin/evaluation/tickets/", {"official": official.pk})
         codes.append(re.findall(r"/ticket/([\w-]+)/", page.content.decode())[0])
     client.logout()
     assert len(set(codes)) == n

@@ -35,7 +35,7 @@ def _later(days=1):
 def _rate_through_urls(client, official, clerk, n_web=4):
     """One 差评 through the clerk's 一次一评 ticket, then `n_web` good web ratings."""
     client.force_login(clerk)
-    page = client.post("/office/evaluation/tickets/", {"official": official.pk})
+    page = client.post("/admin/evaluation/tickets/", {"official": official.pk})
     code = re.search(r"/ticket/([\w-]+)/", page.content.decode()).group(1)
     client.logout()
     citizen = client.__class__()
@@ -113,7 +113,7 @@ def test_the_unit_cannot_open_its_ratings_by_id(client, official, clerk):
     rating = Rating.objects.get(reason=REASON)
     with _later():
         client.force_login(clerk)
-        response = client.get(f"/office/evaluation/ratings/{rating.pk}/")
+        response = client.get(f"/admin/evaluation/ratings/{rating.pk}/")
     assert response.status_code == 404
     assert not TIME.search(response.content.decode().split("<main", 1)[-1])
 
@@ -137,7 +137,7 @@ def test_a_used_ticket_looks_the_same_as_an_unused_one(client, official, clerk):
     client.force_login(clerk)
     fresh = re.search(
         r"/ticket/([\w-]+)/",
-        client.post("/office/evaluation/tickets/", {"official": official.pk}).content.decode(),
+        client.post("/admin/evaluation/tickets/", {"official": official.pk}).content.decode(),
     ).group(1)
     client.logout()
     used_page = client.get(f"/ticket/{code}/?official={official.pk}")
@@ -153,12 +153,12 @@ def test_a_used_ticket_looks_the_same_as_an_unused_one(client, official, clerk):
 def test_the_ticket_page_shows_issued_counts_not_which_ticket_was_used(client, official, clerk):
     _rate_through_urls(client, official, clerk, n_web=0)
     client.force_login(clerk)
-    html = client.get("/office/evaluation/tickets/").content.decode()
+    html = client.get("/admin/evaluation/tickets/").content.decode()
     assert "已使用" not in html and "未使用" not in html
     assert "今日已发放 1 张" in html
     with _later():
         client.force_login(clerk)
-        html = client.get("/office/evaluation/tickets/").content.decode()
+        html = client.get("/admin/evaluation/tickets/").content.decode()
     assert "已使用" not in html and "未使用" not in html
     assert f"{timezone.localdate().isoformat()} 发放 1 张" in html
 
