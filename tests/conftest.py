@@ -95,6 +95,18 @@ TransactionTestCase._fixture_teardown = _flush_and_restore
 
 
 @pytest.fixture(autouse=True)
+def _portal_celery_app_current():
+    """A test that builds a client app (`Celery(...)`) makes it Celery's current_app unless
+    told not to; the outbox then looked tasks up in that bare app and sent them to a broker
+    instead of running them eagerly, so every later test on the worker lost its indexing and
+    beat effects. Each test ends with the portal's app current again."""
+    yield
+    from portal.celery import app
+
+    app.set_current()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's language: a request that switched to English leaves
     English active in the test thread, and the next test must not inherit it."""

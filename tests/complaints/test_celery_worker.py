@@ -104,7 +104,7 @@ def test_beat_sweep_task_on_a_real_worker_supervises_an_overdue_case(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    sender = Celery(broker=BROKER)
+    sender = Celery(broker=BROKER, set_as_current=False)  # never the tests' current_app
     try:
         # wait until the worker answers: on Redis a message sent before the worker bound its
         # queue is dropped, and a loaded machine may take a while to start it

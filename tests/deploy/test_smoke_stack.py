@@ -224,7 +224,7 @@ def _ping(stack):
     from celery import Celery
 
     token = secrets.token_hex(8)
-    client = Celery("smoke-client")
+    client = Celery("smoke-client", set_as_current=False)  # never the tests' current_app
     # an explicit connection: Celery would prefer a CELERY_BROKER_URL from the environment
     with client.connection_for_write(stack["redis_url"]) as connection:
         client.send_task(
