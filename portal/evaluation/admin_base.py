@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.accounts.guards import Role, require_role
 from portal.core.adminviews import TitleInBreadcrumbs
 
-from . import rules
+from . import rules, services
+from .forms import AppealForm
 
 
 class RoleAdminView(TitleInBreadcrumbs, WagtailAdminTemplateMixin, TemplateView):
@@ -62,3 +64,15 @@ def act(request, form, action, *, done, then):
     else:
         messages.success(request, done)
     return redirect(then)
+
+
+def appeal_act(request, rating, *, then):
+    """The rated unit's appeal of `rating` (the office's rating page and the unit's own list
+    post here alike): AppealForm -> services.appeal_file, back to `then`."""
+    return act(
+        request,
+        AppealForm(request.POST),
+        lambda d: services.appeal_file(rating=rating, appellant=request.user, grounds=d["grounds"]),
+        done=_("申诉已提交"),
+        then=then,
+    )

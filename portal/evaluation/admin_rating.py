@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.adminviews import RoutesViewSet
 
 from . import rules, selectors, services
-from .admin_base import OfficeDeskView, act
+from .admin_base import OfficeDeskView, act, appeal_act
 from .forms import AppealDecideForm, AppealForm, RevokeForm
 from .models import Rating, RatingAppeal, RatingRevocation
 from .warnings import warning_list
@@ -61,15 +61,7 @@ class AppealView(RatingView):
 
     def post(self, request, pk):
         rating = self.rating()
-        return act(
-            request,
-            AppealForm(request.POST),
-            lambda d: services.appeal_file(
-                rating=rating, appellant=request.user, grounds=d["grounds"]
-            ),
-            done=_("申诉已提交"),
-            then=reverse("evaluation_rating:rating", args=[pk]),
-        )
+        return appeal_act(request, rating, then=reverse("evaluation_rating:rating", args=[pk]))
 
 
 class RatingViewSet(RoutesViewSet):

@@ -16,8 +16,8 @@ from cms.selectors import official_list
 from portal.accounts.guards import Role
 from portal.core.adminviews import RoutesViewSet
 
-from . import services, unit_ratings
-from .admin_base import RoleAdminView, act
+from . import unit_ratings
+from .admin_base import RoleAdminView, appeal_act
 from .forms import AppealForm
 
 CSV_HEADER = (_("起始日期"), _("截止日期"), _("评价"), _("条数"))
@@ -78,15 +78,7 @@ class UnitRatingView(UnitView):
 
     def post(self, request, ref):
         rating = unit_ratings.unit_rating_by_ref(user=request.user, ref=ref)
-        return act(
-            request,
-            AppealForm(request.POST),
-            lambda d: services.appeal_file(
-                rating=rating, appellant=request.user, grounds=d["grounds"]
-            ),
-            done=_("申诉已提交"),
-            then=reverse("evaluation_unit:rating", args=[ref]),
-        )
+        return appeal_act(request, rating, then=reverse("evaluation_unit:rating", args=[ref]))
 
 
 class UnitCodesView(UnitView):
